@@ -1,0 +1,26 @@
+// Which input field names fill which Ad field, without a mapping.
+//
+// Investigators' files name the same thing many ways; these lists are tried in
+// order and the first non-empty value wins. A --map override replaces the list
+// for that Ad field entirely.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ingest/reader.h"
+
+namespace lodestar::ingest {
+
+enum class AdField { kId, kSource, kUrl, kTitle, kBody, kLocation, kPosted, kCrawled, kCount };
+
+const char* AdFieldName(AdField f);
+
+// Candidate input field names for `f`, honouring `map` (keys are AdFieldName()).
+std::vector<std::string> CandidateNames(AdField f, const FieldMap& map);
+
+// Validates --map keys; the error names the unknown key and lists the valid ones.
+core::Status ValidateFieldMap(const FieldMap& map);
+
+}  // namespace lodestar::ingest

@@ -1,0 +1,160 @@
+// JSON Lines and Memex CDR decoding with simdjson's On-Demand API.
+#include <simdjson.h>
+
+#include <array>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/time.h"
+#include "core/utf8.h"
+#include "ingest/field_names.h"
+#include "ingest/html_text.h"
+#include "ingest/reader.h"
+
+namespace lodestar::ingest {
+using core::Status;
+using core::StatusCode;
+
+namespace {
+
+constexpr int kFields = static_cast<int>(AdField::kCount);
+
+class JsonDecoder : public RecordDecoder {
+ public:
+  explicit JsonDecoder(const FieldMap& map) {
+    for (int f = 0; f < kFields; ++f) {
+      auto names = CandidateNames(static_cast<AdField>(f), map);
+      for (size_t rank = 0; rank < names.size(); ++rank) keys_.push_back({names[rank], f, int(rank)});
+    }
+  }
+
+  Status Decode(const RawRecord& record, core::Ad& ad, DecodeStats& stats) override {
+    std::string_view text = record.bytes;
+    std::string repaired;
+    if (!core::IsValidUtf8(text)) {
+      repaired = core::RepairUtf8(text, &stats.utf8_repairs);
+      text = repaired;
+    }
+    if (buffer_.size() < text.size() + simdjson::SIMDJSON_PADDING) buffer_.resize(text.size() * 2 + 4096);
+    std::memcpy(buffer_.data(), text.data(), text.size());
+
+    std::array<std::string, kFields> value;
+    std::array<int, kFields> best_rank;
+    best_rank.fill(1 << 30);
+    std::string raw_content;
+
+    // The DOM API is dispatched at run time to the best kernel for this CPU
+    // (the On-Demand front end would be compiled for the generic target).
+    simdjson::dom::element doc;
+    auto error = parser_.parse(reinterpret_cast<const uint8_t*>(buffer_.data()), text.size(), false).get(doc);
+    if (error) return Invalid(error);
+    simdjson::dom::object obj;
+    if (doc.get(obj)) {
+      return Status::Error(StatusCode::kInvalidInput, "not a JSON object (each line must be one {...} record)");
+    }
+    for (auto [key, val] : obj) {
+      if (key == "raw_content") {
+        std::string_view s;
+        if (!val.get(s)) raw_content.assign(s);
+        continue;
+      }
+      for (const auto& k : keys_) {
+        if (k.name != key || k.rank >= best_rank[k.field]) continue;
+        std::string scalar = ScalarText(val);
+        if (scalar.empty()) break;  // objects, arrays and null are kept in raw only
+        value[k.field] = std::move(scalar);
+        best_rank[k.field] = k.rank;
+        break;
+      }
+    }
+
+    ad.source_id = std::move(value[int(AdField::kId)]);
+    ad.source = std::move(value[int(AdField::kSource)]);
+    ad.url = std::move(value[int(AdField::kUrl)]);
+    ad.title = std::move(value[int(AdField::kTitle)]);
+    ad.body = std::move(value[int(AdField::kBody)]);
+    ad.location = std::move(value[int(AdField::kLocation)]);
+    ad.posted = Timestamp(value[int(AdField::kPosted)]);
+    ad.crawled = Timestamp(value[int(AdField::kCrawled)]);
+    if (!raw_content.empty() && (ad.body.empty() || ad.title.empty())) {
+      // A Memex CDR document: the page itself is in raw_content.
+      HtmlText page = HtmlToText(raw_content);
+      if (ad.body.empty()) ad.body = std::move(page.text);
+      if (ad.title.empty()) ad.title = std::move(page.title);
+    }
+    if (ad.title.empty() && ad.body.empty())
+      return Status::Error(StatusCode::kInvalidInput,
+                           "record has no text: none of title, body, text, content, description, extracted_text, "
+                           "raw_content is present (use --map body=FIELD to name the text field)");
+    ad.raw.assign(text);
+    return Status::Ok();
+  }
+
+ private:
+  struct Key {
+    std::string name;
+    int field;
+    int rank;
+  };
+
+  static Status Invalid(simdjson::error_code error) {
+    return Status::Error(StatusCode::kInvalidInput, fmt::format("malformed JSON: {}", simdjson::error_message(error)));
+  }
+
+  // Text of a string, number or boolean value; empty for objects, arrays and null.
+  static std::string ScalarText(simdjson::dom::element val) {
+    std::string_view s;
+    if (!val.get(s)) return std::string(s);
+    if (val.is_int64()) return std::to_string(int64_t(val));
+    if (val.is_uint64()) return std::to_string(uint64_t(val));
+    if (val.is_double()) return fmt::format("{}", double(val));
+    if (val.is_bool()) return bool(val) ? "true" : "false";
+    return {};
+  }
+
+  static int64_t Timestamp(const std::string& text) {
+    if (text.empty()) return 0;
+    return core::ParseTimestamp(text).value_or(0);
+  }
+
+  std::vector<Key> keys_;
+  simdjson::dom::parser parser_;
+  std::string buffer_;
+};
+
+class JsonLinesReader : public RecordReader {
+ public:
+  JsonLinesReader(std::unique_ptr<io::InputStream> in, const FieldMap& map)
+      : in_(std::move(in)), lines_(*in_), map_(map) {}
+
+  core::Result<bool> Next(RawRecord& record) override {
+    for (;;) {
+      std::string_view line;
+      auto more = lines_.Next(line, record.line, record.byte_offset);
+      if (!more.ok() || !*more) return more;
+      // Blank lines separate nothing in JSON Lines; skip them rather than quarantine.
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      record.bytes.assign(line);
+      return true;
+    }
+  }
+  std::unique_ptr<RecordDecoder> NewDecoder() const override { return NewJsonDecoder(map_); }
+  Format format() const override { return Format::kJsonLines; }
+  uint64_t file_bytes_read() const override { return in_->file_bytes_read(); }
+
+ private:
+  std::unique_ptr<io::InputStream> in_;
+  io::LineReader lines_;
+  FieldMap map_;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordDecoder> NewJsonDecoder(const FieldMap& map) { return std::make_unique<JsonDecoder>(map); }
+
+std::unique_ptr<RecordReader> NewJsonLinesReader(std::unique_ptr<io::InputStream> in, const FieldMap& map) {
+  return std::make_unique<JsonLinesReader>(std::move(in), map);
+}
+
+}  // namespace lodestar::ingest

@@ -1,0 +1,112 @@
+#include "store/block.h"
+
+#include <xxhash.h>
+#include <zstd.h>
+
+#include <cstring>
+
+#include "store/ad_codec.h"
+
+namespace lodestar::store {
+
+namespace {
+void Put32(char* p, uint32_t v) { std::memcpy(p, &v, 4); }
+void Put64(char* p, uint64_t v) { std::memcpy(p, &v, 8); }
+uint32_t Get32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+uint64_t Get64(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+// Checksum covers the header's first 24 bytes, the index and the payload.
+uint64_t BlockChecksum(std::string_view block, size_t total) {
+  XXH3_state_t* st = XXH3_createState();
+  XXH3_64bits_reset(st);
+  XXH3_64bits_update(st, block.data(), 24);
+  XXH3_64bits_update(st, block.data() + kBlockHeaderSize, total - kBlockHeaderSize);
+  uint64_t h = XXH3_64bits_digest(st);
+  XXH3_freeState(st);
+  return h;
+}
+}  // namespace
+
+uint64_t IdHash(std::string_view display_id) { return XXH3_64bits(display_id.data(), display_id.size()); }
+
+void BlockBuilder::Add(const core::Ad& ad, std::string_view facts_json) {
+  index_.push_back({ad.content_hash, IdHash(ad.display_id())});
+  EncodeAd(ad, facts_json, payload_);
+}
+
+std::string BlockBuilder::Finish(int level) {
+  size_t index_bytes = index_.size() * kIndexEntrySize;
+  size_t bound = ZSTD_compressBound(payload_.size());
+  std::string block(kBlockHeaderSize + index_bytes + bound, '\0');
+  char* p = block.data();
+  size_t compressed =
+      ZSTD_compress(p + kBlockHeaderSize + index_bytes, bound, payload_.data(), payload_.size(), level);
+  // ZSTD_compress only fails on a too-small buffer, which compressBound rules out.
+  block.resize(kBlockHeaderSize + index_bytes + compressed);
+  p = block.data();
+  Put32(p, kBlockMagic);
+  Put32(p + 4, static_cast<uint32_t>(index_.size()));
+  Put32(p + 8, static_cast<uint32_t>(compressed));
+  Put32(p + 12, static_cast<uint32_t>(payload_.size()));
+  Put64(p + 16, 0);  // reserved (flags)
+  char* q = p + kBlockHeaderSize;
+  for (const auto& e : index_) {
+    Put64(q, e.content_hash.low);
+    Put64(q + 8, e.content_hash.high);
+    Put64(q + 16, e.id_hash);
+    q += kIndexEntrySize;
+  }
+  Put64(p + 24, BlockChecksum(block, block.size()));
+  return block;
+}
+
+bool ParseBlock(std::string_view data, BlockInfo& info, std::vector<IndexEntry>* index) {
+  if (data.size() < kBlockHeaderSize) return false;
+  const char* p = data.data();
+  if (Get32(p) != kBlockMagic) return false;
+  info.ad_count = Get32(p + 4);
+  info.payload_bytes = Get32(p + 8);
+  info.raw_bytes = Get32(p + 12);
+  if (info.ad_count > kMaxBlockAds || info.payload_bytes > kMaxBlockBytes || info.raw_bytes > kMaxBlockBytes)
+    return false;
+  if (data.size() < info.total_bytes()) return false;
+  if (BlockChecksum(data, info.total_bytes()) != Get64(p + 24)) return false;
+  if (index) {
+    index->resize(info.ad_count);
+    const char* q = p + kBlockHeaderSize;
+    for (auto& e : *index) {
+      e.content_hash.low = Get64(q);
+      e.content_hash.high = Get64(q + 8);
+      e.id_hash = Get64(q + 16);
+      q += kIndexEntrySize;
+    }
+  }
+  return true;
+}
+
+core::Status DecodeBlockAds(std::string_view block, const BlockInfo& info,
+                            const std::function<bool(core::Ad&, std::string&)>& fn) {
+  std::string raw(info.raw_bytes, '\0');
+  const char* payload = block.data() + kBlockHeaderSize + size_t(info.ad_count) * kIndexEntrySize;
+  size_t n = ZSTD_decompress(raw.data(), raw.size(), payload, info.payload_bytes);
+  if (ZSTD_isError(n) || n != info.raw_bytes)
+    return core::Status::Error(core::StatusCode::kCorrupt, "block payload does not decompress");
+  size_t pos = 0;
+  core::Ad ad;
+  std::string facts;
+  for (uint32_t i = 0; i < info.ad_count; ++i) {
+    if (!DecodeAd(raw, &pos, ad, facts))
+      return core::Status::Error(core::StatusCode::kCorrupt, "block holds a malformed ad record");
+    if (!fn(ad, facts)) break;
+  }
+  return core::Status::Ok();
+}
+
+}  // namespace lodestar::store
