@@ -58,7 +58,7 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
   uint64_t total_bytes = 0;
   for (const auto& f : opt.files) {
     store::RunFile rf;
-    rf.path = f == "-" ? "-" : std::filesystem::absolute(f).string();
+    rf.path = f == "-" ? "-" : std::filesystem::weakly_canonical(std::filesystem::absolute(f)).string();
     if (f != "-") {
       struct stat st;
       if (::stat(f.c_str(), &st) != 0)
@@ -91,7 +91,6 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
   std::map<std::string, uint64_t> reasons;
   Status fatal;
   auto last_commit = std::chrono::steady_clock::now();
-  uint64_t progress_base = 0;
 
   auto commit = [&]() -> Status {
     if (auto st = db.Commit(); !st.ok()) return st;
@@ -232,7 +231,6 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
                     if (auto st = commit(); !st.ok()) fatal = st;
                   }
                 }));
-    progress_base += last_file_bytes;
   }
   progress.Finish();
 

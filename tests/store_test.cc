@@ -1,0 +1,210 @@
+// Unit tests of the store: encoding, blocks, durability and crash repair.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/ad.h"
+#include "core/time.h"
+#include "core/utf8.h"
+#include "store/ad_codec.h"
+#include "store/block.h"
+#include "store/hash_set.h"
+#include "store/store.h"
+#include "test_util.h"
+
+namespace lodestar {
+namespace {
+
+core::Ad MakeAd(int i) {
+  core::Ad ad;
+  ad.source_id = "ad-" + std::to_string(i);
+  ad.source = "example-site";
+  ad.url = "https://example.test/ads/" + std::to_string(i);
+  ad.title = "Sample title " + std::to_string(i);
+  ad.body = "Sample body text with a number " + std::to_string(i * 7919) + " and some words.";
+  ad.location = "Springfield, IL";
+  ad.posted = 1490000000 + i;
+  ad.raw = "{\"id\":\"ad-" + std::to_string(i) + "\"}";
+  ad.provenance = {1, 0, static_cast<uint64_t>(i + 1), static_cast<uint64_t>(i * 100)};
+  ad.content_hash = core::ComputeContentHash(ad);
+  return ad;
+}
+
+TEST(AdCodec, RoundTripsEveryField) {
+  core::Ad ad = MakeAd(3);
+  ad.crawled = -5;  // negative times must survive zigzag encoding
+  std::string bytes;
+  store::EncodeAd(ad, "{\"phones\":[]}", bytes);
+  core::Ad back;
+  std::string facts;
+  size_t pos = 0;
+  ASSERT_TRUE(store::DecodeAd(bytes, &pos, back, facts));
+  EXPECT_EQ(pos, bytes.size());
+  EXPECT_EQ(back.source_id, ad.source_id);
+  EXPECT_EQ(back.url, ad.url);
+  EXPECT_EQ(back.body, ad.body);
+  EXPECT_EQ(back.posted, ad.posted);
+  EXPECT_EQ(back.crawled, -5);
+  EXPECT_EQ(back.provenance.line, ad.provenance.line);
+  EXPECT_EQ(back.provenance.byte_offset, ad.provenance.byte_offset);
+  EXPECT_EQ(back.content_hash, ad.content_hash);
+  EXPECT_EQ(back.raw, ad.raw);
+  EXPECT_EQ(facts, "{\"phones\":[]}");
+}
+
+TEST(AdCodec, RejectsTruncatedRecords) {
+  std::string bytes;
+  store::EncodeAd(MakeAd(1), "", bytes);
+  for (size_t cut = 0; cut < bytes.size(); ++cut) {
+    core::Ad back;
+    std::string facts;
+    size_t pos = 0;
+    EXPECT_FALSE(store::DecodeAd(std::string_view(bytes).substr(0, cut), &pos, back, facts)) << cut;
+  }
+}
+
+TEST(Block, DetectsAnyFlippedByte) {
+  store::BlockBuilder b;
+  for (int i = 0; i < 20; ++i) b.Add(MakeAd(i), "");
+  std::string block = b.Finish(3);
+  store::BlockInfo info;
+  std::vector<store::IndexEntry> index;
+  ASSERT_TRUE(store::ParseBlock(block, info, &index));
+  EXPECT_EQ(info.ad_count, 20u);
+  EXPECT_EQ(index[4].content_hash, MakeAd(4).content_hash);
+  for (size_t i = 0; i < block.size(); i += 7) {
+    std::string bad = block;
+    bad[i] ^= 0x40;
+    EXPECT_FALSE(store::ParseBlock(bad, info, nullptr)) << "flip at " << i;
+  }
+  EXPECT_FALSE(store::ParseBlock(std::string_view(block).substr(0, block.size() - 1), info, nullptr));
+}
+
+TEST(ContentHashSet, InsertsOnceAndGrows) {
+  store::ContentHashSet set;
+  for (uint64_t i = 1; i <= 100000; ++i) EXPECT_TRUE(set.Insert({i * 0x9E3779B97F4A7C15ull, i}));
+  for (uint64_t i = 1; i <= 100000; i += 13) EXPECT_FALSE(set.Insert({i * 0x9E3779B97F4A7C15ull, i}));
+  EXPECT_TRUE(set.Insert({0, 0}));
+  EXPECT_FALSE(set.Insert({0, 0}));
+  EXPECT_EQ(set.size(), 100001u);
+}
+
+void WriteRun(const std::string& dir, int first, int count, bool end_run) {
+  auto db = store::Store::Open(dir, store::Store::Mode::kAppend);
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  ASSERT_TRUE((*db)->BeginRun({{"/input.jsonl", 1, 1}}).ok());
+  store::BlockBuilder b;
+  uint32_t n = 0;
+  for (int i = first; i < first + count; ++i) {
+    core::Ad ad = MakeAd(i);
+    if ((*db)->InsertIfNew(ad.content_hash)) {
+      b.Add(ad, "");
+      ++n;
+    }
+  }
+  if (n) {
+    ASSERT_TRUE((*db)->AppendBlock(b.Finish(3), n).ok());
+  }
+  ASSERT_TRUE((*db)->Commit().ok());
+  if (end_run) {
+    ASSERT_TRUE((*db)->EndRun(n, count - n, 0, 0).ok());
+  }
+}
+
+TEST(Store, ReopensAndDeduplicatesAcrossRuns) {
+  test::TempDir tmp;
+  WriteRun(tmp.str(), 0, 100, true);
+  WriteRun(tmp.str(), 50, 100, true);  // 50 repeats, 50 new
+  auto db = store::Store::Open(tmp.str(), store::Store::Mode::kRead);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ((*db)->ad_count(), 150u);
+  uint64_t seen = 0;
+  ASSERT_TRUE((*db)->ForEachAd([&](const store::StoredAd& s) {
+                     EXPECT_EQ(s.ordinal, seen);
+                     ++seen;
+                     return true;
+                   })
+                  .ok());
+  EXPECT_EQ(seen, 150u);
+  auto found = (*db)->FindById("ad-120");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->ad.title, "Sample title 120");
+  EXPECT_EQ((*found)->ordinal, 120u);
+  auto missing = (*db)->FindById("ad-999");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST(Store, TornTailFromACrashIsCutAndCommittedAdsSurvive) {
+  test::TempDir tmp;
+  WriteRun(tmp.str(), 0, 40, /*end_run=*/false);  // "crash": no seal, no end record
+  // Simulate a torn block write after the commit: append half a block of garbage.
+  std::string seg = tmp / "segments/000001.seg";
+  {
+    store::BlockBuilder b;
+    for (int i = 1000; i < 1010; ++i) b.Add(MakeAd(i), "");
+    std::string block = b.Finish(3);
+    std::ofstream out(seg, std::ios::binary | std::ios::app);
+    out.write(block.data(), static_cast<std::streamsize>(block.size() / 2));
+  }
+  {
+    auto reader = store::Store::Open(tmp.str(), store::Store::Mode::kRead);
+    ASSERT_TRUE(reader.ok());
+    EXPECT_EQ((*reader)->ad_count(), 40u);  // readers ignore the torn block
+  }
+  WriteRun(tmp.str(), 30, 20, true);  // the writer repairs, then appends 10 new
+  auto db = store::Store::Open(tmp.str(), store::Store::Mode::kRead);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ((*db)->ad_count(), 50u);
+}
+
+TEST(Store, RefusesAnotherFormatVersion) {
+  test::TempDir tmp;
+  WriteRun(tmp.str(), 0, 5, true);
+  test::WriteFile(tmp / "STORE", "lodestar-store 999\n");
+  auto db = store::Store::Open(tmp.str(), store::Store::Mode::kRead);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), core::StatusCode::kIncompatible);
+  EXPECT_NE(db.status().message().find("999"), std::string::npos);
+}
+
+TEST(Store, OneWriterAtATime) {
+  test::TempDir tmp;
+  auto first = store::Store::Open(tmp.str(), store::Store::Mode::kAppend);
+  ASSERT_TRUE(first.ok());
+  auto second = store::Store::Open(tmp.str(), store::Store::Mode::kAppend);
+  ASSERT_FALSE(second.ok());
+  EXPECT_NE(second.status().message().find("another lodestar process"), std::string::npos);
+}
+
+TEST(Store, MissingStoreSaysHowToMakeOne) {
+  auto db = store::Store::Open("/nonexistent/lodestar-store", store::Store::Mode::kRead);
+  ASSERT_FALSE(db.ok());
+  EXPECT_NE(db.status().message().find("lodestar ingest"), std::string::npos);
+}
+
+TEST(Utf8, RepairsAndCounts) {
+  size_t repairs = 0;
+  std::string fixed = core::RepairUtf8("ok \xff\xfe bad \xe2\x82 end \xc3\xa9", &repairs);
+  EXPECT_TRUE(core::IsValidUtf8(fixed));
+  EXPECT_EQ(repairs, 3u);
+  EXPECT_NE(fixed.find("\xc3\xa9"), std::string::npos);  // valid é kept
+  EXPECT_EQ(core::RepairUtf8("\xed\xa0\x80"), "\xEF\xBF\xBD");  // a UTF-16 surrogate is not UTF-8
+}
+
+TEST(Time, ParsesCommonFormats) {
+  EXPECT_EQ(core::ParseTimestamp("2017-03-05"), 1488672000);
+  EXPECT_EQ(core::ParseTimestamp("2017-03-05T01:02:03Z"), 1488672000 + 3723);
+  EXPECT_EQ(core::ParseTimestamp("2017-03-05T01:02:03+01:00"), 1488672000 + 3723 - 3600);
+  EXPECT_EQ(core::ParseTimestamp("2017-03-05 01:02:03"), 1488672000 + 3723);
+  EXPECT_EQ(core::ParseTimestamp("03/05/2017"), 1488672000);
+  EXPECT_EQ(core::ParseTimestamp("1488672000"), 1488672000);
+  EXPECT_EQ(core::ParseTimestamp("1488672000123"), 1488672000);
+  EXPECT_FALSE(core::ParseTimestamp("yesterday"));
+  EXPECT_FALSE(core::ParseTimestamp("2017-02-30"));
+  EXPECT_EQ(core::FormatDate(1488672000), "2017-03-05");
+}
+
+}  // namespace
+}  // namespace lodestar
