@@ -22,6 +22,7 @@ void RegisterIngest(CLI::App& app, int& exit_code) {
     bool quiet = false;
     unsigned threads = 0;
     double commit_interval = 1.0;
+    bool no_extract = false;
   };
   auto flags = std::make_shared<Flags>();
   cmd->add_option("files", flags->files, "Input files ('-' = standard input)")->required();
@@ -34,6 +35,7 @@ void RegisterIngest(CLI::App& app, int& exit_code) {
   cmd->add_option("--threads", flags->threads, "Worker threads (default: all cores)");
   cmd->add_option("--commit-interval", flags->commit_interval,
                   "Seconds between durable commits (default 1; each prints 'committed N ads')");
+  cmd->add_flag("--no-extract", flags->no_extract, "Store ads without extracting facts (faster; `lodestar link` extracts later)");
   cmd->add_flag("--quiet", flags->quiet, "No progress output");
   cmd->callback([flags, &exit_code]() {
     pipeline::IngestOptions opt;
@@ -60,6 +62,7 @@ void RegisterIngest(CLI::App& app, int& exit_code) {
     opt.threads = flags->threads;
     opt.progress = !flags->quiet;
     opt.commit_interval_seconds = flags->commit_interval;
+    opt.extract = !flags->no_extract;
     // One line per durable commit, so a supervisor (or the crash test) knows
     // exactly which ads are safe even if this process is killed.
     opt.on_commit = [](uint64_t durable) {

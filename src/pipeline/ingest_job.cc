@@ -16,6 +16,7 @@
 
 #include "core/progress.h"
 #include "core/utf8.h"
+#include "extract/extractor.h"
 #include "io/input_stream.h"
 #include "store/block.h"
 #include "store/store.h"
@@ -33,6 +34,7 @@ struct Batch {
   std::vector<core::Ad> ads;
   std::vector<uint8_t> fate;  // per record: kStore, kDuplicate or kQuarantine
   std::vector<std::string> reasons;
+  std::vector<std::string> facts;  // extracted facts as JSON, per record
   uint64_t bytes = 0;
   uint64_t utf8_repairs = 0;
   uint64_t file_bytes_read = 0;  // reader position after this batch (for progress)
@@ -43,6 +45,10 @@ enum Fate : uint8_t { kStore = 0, kDuplicate = 1, kQuarantine = 2 };
 
 struct DecoderSlot {
   std::unique_ptr<ingest::RecordDecoder> decoder;
+};
+struct ExtractorSlot {
+  std::unique_ptr<extract::FactExtractor> extractor;
+  extract::Facts facts;  // reused between ads
 };
 
 }  // namespace
@@ -86,6 +92,14 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
 
   std::optional<tbb::global_control> limit;
   if (opt.threads > 0) limit.emplace(tbb::global_control::max_allowed_parallelism, opt.threads);
+
+  std::shared_ptr<const extract::ExtractorResources> resources;
+  if (opt.extract) {
+    auto loaded = extract::LoadResources();
+    if (!loaded.ok()) return loaded.status();
+    resources = *loaded;
+  }
+  tbb::enumerable_thread_specific<ExtractorSlot> extractors;
 
   core::ProgressReporter progress("ingest", total_bytes, "bytes", opt.progress);
   std::map<std::string, uint64_t> reasons;
@@ -150,6 +164,12 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
                   batch->ads.resize(n);
                   batch->fate.assign(n, kStore);
                   batch->reasons.resize(n);
+                  batch->facts.resize(n);
+                  ExtractorSlot* ex = nullptr;
+                  if (resources) {
+                    ex = &extractors.local();
+                    if (!ex->extractor) ex->extractor = std::make_unique<extract::FactExtractor>(resources);
+                  }
                   ingest::DecodeStats stats;
                   for (size_t i = 0; i < n; ++i) {
                     auto& ad = batch->ads[i];
@@ -162,6 +182,10 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
                     }
                     ad.provenance = {summary.run_id, file_index, rec.line, rec.byte_offset};
                     ad.content_hash = core::ComputeContentHash(ad);
+                    if (ex) {
+                      ex->extractor->Extract(ad, ex->facts);
+                      batch->facts[i] = extract::FactsToJson(ex->facts);
+                    }
                   }
                   batch->utf8_repairs = stats.utf8_repairs;
                   return batch;
@@ -181,7 +205,7 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
                 [&](std::shared_ptr<Batch> batch) {
                   store::BlockBuilder builder;
                   for (size_t i = 0; i < batch->ads.size(); ++i)
-                    if (batch->fate[i] == kStore) builder.Add(batch->ads[i], {});
+                    if (batch->fate[i] == kStore) builder.Add(batch->ads[i], batch->facts[i]);
                   batch->block_ads = static_cast<uint32_t>(builder.ad_count());
                   if (batch->block_ads > 0) batch->block = builder.Finish(opt.zstd_level);
                   return batch;

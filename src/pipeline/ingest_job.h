@@ -33,6 +33,7 @@ struct IngestOptions {
   double commit_interval_seconds = 1.0;
   bool progress = true;
   unsigned threads = 0;              // 0 = all cores
+  bool extract = true;               // run fact extraction and store the facts with each ad
   std::function<void(uint64_t store_ads_durable)> on_commit;
 };
 
