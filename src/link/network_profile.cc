@@ -22,7 +22,7 @@ double HaversineKm(double lat1, double lon1, double lat2, double lon2) {
 json BuildNetworkProfile(const std::string& id, const std::vector<uint32_t>& members,
                          const std::vector<AdFeatures>& f, const std::vector<uint32_t>& cluster_of,
                          const std::unordered_set<std::string>& hubs) {
-  std::map<std::string, int> idents, sites;
+  std::map<std::string, int> idents, sites, places;
   std::map<uint32_t, int> templates;
   std::set<int> ages;
   std::vector<double> prices;
@@ -34,6 +34,7 @@ json BuildNetworkProfile(const std::string& id, const std::vector<uint32_t>& mem
     for (const auto& i : a.identifiers)
       if (!hubs.count(i)) ++idents[i];
     ++sites[a.site];
+    if (!a.city.empty()) ++places[a.admin1.empty() ? a.city : a.city + ", " + a.admin1];
     ++templates[cluster_of[m]];
     ages.insert(a.ages.begin(), a.ages.end());
     prices.insert(prices.end(), a.prices_per_hour.begin(), a.prices_per_hour.end());
@@ -51,6 +52,7 @@ json BuildNetworkProfile(const std::string& id, const std::vector<uint32_t>& mem
   for (const auto& [c, k] : templates) tj[ClusterId(c)] = k;
   p["templates"] = tj;
   p["sites"] = sites;
+  p["places"] = places;  // every stated place, dated or not
   p["first_seen"] = first ? json(core::FormatDateTime(first)) : json(nullptr);
   p["last_seen"] = last ? json(core::FormatDateTime(last)) : json(nullptr);
   p["ages"] = std::vector<int>(ages.begin(), ages.end());
