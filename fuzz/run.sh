@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Builds the reader fuzz targets with clang++ 14 (libFuzzer + ASan + UBSan) and runs
+# each for FUZZ_SECONDS (default 20). Exits non-zero if any target crashes, leaks,
+# hits undefined behaviour, times out or runs out of memory.
+#
+#   fuzz/run.sh                 # all targets
+#   FUZZ_SECONDS=60 fuzz/run.sh csv warc
+#
+# Built outside CMake on purpose: the main build uses g++, and libFuzzer needs clang.
+# Output (objects, binaries, corpora, crash files) goes to $FUZZ_OUT (default build/fuzz).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${FUZZ_OUT:-$ROOT/build/fuzz}
+SECONDS_PER_TARGET=${FUZZ_SECONDS:-20}
+JOBS=${FUZZ_JOBS:-2}
+CXX=${CXX_FUZZ:-clang++-14}
+TARGETS=("$@")
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(jsonl csv warc html tip_json)
+
+command -v "$CXX" >/dev/null || { echo "run.sh: $CXX not found; apt-get install clang-14" >&2; exit 2; }
+
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+CXXFLAGS="-std=c++20 -O1 -g $SAN -I$ROOT/src -I$ROOT -Wall -Wno-unused-parameter"
+LIBS="-lsimdjson -lgumbo -lz -lzstd -lxxhash -lfmt -lpthread"
+
+mkdir -p "$OUT/obj"
+SOURCES=("$ROOT"/src/core/*.cc "$ROOT"/src/io/*.cc "$ROOT"/src/ingest/*.cc)
+OBJECTS=()
+pids=()
+for src in "${SOURCES[@]}"; do
+  obj="$OUT/obj/$(basename "$(dirname "$src")")_$(basename "$src" .cc).o"
+  OBJECTS+=("$obj")
+  # Rebuild when the source or any header it may include changed.
+  if [ ! -f "$obj" ] || [ -n "$(find "$src" "$ROOT"/src/*/*.h -newer "$obj" -print -quit)" ]; then
+    $CXX $CXXFLAGS -fsanitize=fuzzer-no-link -c "$src" -o "$obj" &
+    pids+=($!)
+    if [ ${#pids[@]} -ge "$JOBS" ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
+  fi
+done
+for p in "${pids[@]}"; do wait "$p"; done
+
+# Small seeds so the fuzzer starts from well-formed inputs of each format.
+seed() { mkdir -p "$OUT/corpus/$1"; printf '%b' "$3" > "$OUT/corpus/$1/$2"; }
+seed jsonl a '{"id":"1","title":"t","body":"b","posted":"2020-01-02"}\n{"raw_content":"<title>x</title><p>y</p>"}\n'
+seed csv a '\xef\xbb\xbfid,title,body\r\n1,"a ""q"" b","multi\r\nline"\r\n2,x,y\r\n'
+seed csv b 'id\ttitle\tbody\n1\tt\tb\n'
+seed warc a 'WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: <http://h.example/a>\r\nWARC-Date: 2021-01-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: 108\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n1c\r\n<title>t</title><p>body</p>\r\n0\r\n\r\n\r\n\r\nWARC/1.0\r\nWARC-Type: resource\r\nContent-Type: text/html\r\nContent-Length: 9\r\n\r\n<p>hi</p>\r\n\r\n'
+seed html a '<!doctype html><html><head><title>T &amp; t</title><link rel=canonical href="http://h/x"><style>a{}</style></head><body><div><p>one<br>two</p><script>x</script><table><tr><td>a<td>b</table></div></body></html>'
+seed tip_json a '{"channel":"sms","text":"She is 15, call 503-555-0147","language":"es-MX","phones":["+1 503 555 0147"],"people":[{"role":"potential_victim","age":15,"citizenship":"MX"}],"location":{"text":"x","country":"US","lat":45.5}}'
+seed tip_json b '{"person_id":3,"stage":"reasonable_grounds","outcome":"positive","reasons":"r","decided_at":"2024-01-02","acts":["recruitment"],"means":["fraud"],"purposes":["forced_labour"],"consent_given":true}'
+
+status=0
+for t in "${TARGETS[@]}"; do
+  bin="$OUT/fuzz_$t"
+  $CXX $CXXFLAGS -fsanitize=fuzzer "$ROOT/fuzz/fuzz_$t.cc" "${OBJECTS[@]}" $LIBS -o "$bin"
+  mkdir -p "$OUT/corpus/$t" "$OUT/crashes/$t"
+  echo "== fuzz_$t for ${SECONDS_PER_TARGET}s"
+  if ! "$bin" -max_total_time="$SECONDS_PER_TARGET" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+       -artifact_prefix="$OUT/crashes/$t/" -print_final_stats=1 "$OUT/corpus/$t" >"$OUT/fuzz_$t.log" 2>&1; then
+    echo "fuzz_$t FAILED; see $OUT/fuzz_$t.log and $OUT/crashes/$t/" >&2
+    grep -m5 -E "ERROR|SUMMARY|runtime error" "$OUT/fuzz_$t.log" >&2 || true
+    status=1
+  else
+    grep -E "stat::number_of_executed_units|cov:" "$OUT/fuzz_$t.log" | tail -2
+  fi
+done
+exit $status
