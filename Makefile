@@ -16,8 +16,9 @@ build: deps
 	cmake --preset release
 	cmake --build --preset release
 
+# Database tests run against SQLite and a throwaway PostgreSQL 15 cluster on loopback.
 test: build
-	ctest --preset release -j2
+	LODESTAR_TEST_PG="$$(scripts/start-test-postgres.sh)" ctest --preset release -j2
 	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 demo: build

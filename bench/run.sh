@@ -33,9 +33,13 @@ time_cmd() {
 sync
 for i in $(seq "$repeat"); do
   # Page cache is warm for every contender alike (the file was just read).
-  rm -rf "$work/store"
-  time_cmd lodestar "$bin" ingest "$corpus" --db "$work/store" --quiet
+  rm -rf "$work/store" "$work/store-x"
+  time_cmd lodestar "$bin" ingest "$corpus" --db "$work/store" --quiet --no-extract
   store_bytes=$(du -sb "$work/store/segments" | cut -f1)
+  if [ "${WITH_EXTRACT:-1}" = 1 ]; then
+    time_cmd lodestar_extract "$bin" ingest "$corpus" --db "$work/store-x" --quiet
+    time_cmd link "$bin" link --db "$work/store-x" --quiet
+  fi
   time_cmd ceiling "$bindir/parse_ceiling" "$corpus"
   rm -f "$work/sqlite.db"
   time_cmd sqlite3 sqlite3 "$work/sqlite.db" \
@@ -61,9 +65,15 @@ print(f"Input: {ads:,} generated ads, {size/1e6:.0f} MB JSON Lines ({size/ads:.0
 print("| contender | seconds | ads/s | ads/s per core | MB/s per core | peak RSS | vs lodestar |")
 print("|---|---|---|---|---|---|---|")
 lod = med('lodestar')[0]
-for label, threads in (('lodestar', cores), ('ceiling', 1), ('sqlite3', 1)):
+names = {'lodestar': f'lodestar ingest --no-extract ({cores} threads)',
+         'lodestar_extract': f'lodestar ingest with extraction ({cores} threads)',
+         'link': f'lodestar link, from stored facts ({cores} threads)',
+         'ceiling': 'simdjson parse only (1 thread)', 'sqlite3': 'sqlite3 .import + json_extract (1 thread)'}
+for label in ('lodestar', 'lodestar_extract', 'link', 'ceiling', 'sqlite3'):
+    if label not in rows: continue
+    threads = 1 if label in ('ceiling', 'sqlite3') else cores
     s, kb = med(label)
-    name = {'lodestar': f'lodestar ingest ({cores} threads)', 'ceiling': 'simdjson parse only (1 thread)', 'sqlite3': 'sqlite3 .import + json_extract (1 thread)'}[label]
+    name = names[label]
     print(f"| {name} | {s:.2f} | {ads/s:,.0f} | {ads/s/threads:,.0f} | {size/s/threads/1e6:.0f} | {kb/1024:.0f} MiB | {s/lod:.2f}x time |")
 print(f"\nStore: {store/1e6:.0f} MB of segments = {store/ads:.0f} B/ad = {store/size:.2f}x the input.")
 PY

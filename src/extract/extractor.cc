@@ -1,0 +1,1081 @@
+#include "extract/extractor.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+#include "extract/gazetteer.h"
+#include "extract/lexicon.h"
+#include "extract/normalize.h"
+#include "extract/payments.h"
+#include "extract/phones.h"
+
+namespace lodestar::extract {
+
+class ExtractorResources {
+ public:
+  std::string data_dir, gazetteer_path;
+  std::unique_ptr<Lexicon> lexicon;
+  std::unique_ptr<Gazetteer> gazetteer;
+  std::unique_ptr<RE2> title_age, email, url, handle_long, handle_short, mention, cashapp_tag, cashapp_word, venmo, age, money,
+      duration, height, weight;
+
+  static RE2::Options Opts() {
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_max_mem(8 << 20);
+    return o;
+  }
+};
+
+namespace {
+
+using re2::StringPiece;
+
+constexpr const char* kTlds =
+    "com|net|org|edu|gov|info|biz|co\\.uk|co|us|uk|ca|mx|me|io|ru|de|fr|es|it|in|au|xyz|ly|tv|cc|nl|ch|ir|ua|za|br|ar|cl|"
+    "pe|ph|th|jp|kr|cn|hk|sg|my|nz|ie|be|at|pl|cz|se|no|dk|fi|pt|gr|tr|il|ae|xxx|club|site|online|live|app";
+
+bool IsMailProvider(std::string_view s) {
+  static constexpr const char* kProviders[] = {"gmail", "yahoo", "hotmail", "outlook", "aol", "icloud", "live", "msn",
+                                               "protonmail", "proton", "ymail", "mail", "gmx", "yandex", "comcast",
+                                               "att", "sbcglobal", "verizon", "me", "mac", "rocketmail"};
+  for (const char* p : kProviders) {
+    if (s == p) return true;
+  }
+  return false;
+}
+
+std::string BuildEmailPattern() {
+  std::string p = "([a-z0-9][a-z0-9._%+\\-]{0,63})\\s*(@|\\(at\\)|\\[at\\]|\\{at\\}|\\s+at\\s+)\\s*";
+  p += "([a-z0-9][a-z0-9\\-]{0,62}(?:\\.[a-z0-9][a-z0-9\\-]{0,62}){0,3})";
+  p += "\\s*(\\.|\\(dot\\)|\\[dot\\]|\\s+dot\\s+|\\s+\\.\\s*)\\s*(";
+  p += kTlds;
+  p += ")\\b";
+  return p;
+}
+
+std::string BuildUrlPattern() {
+  std::string p = "((?:https?://|www\\.)[a-z0-9\\-._~%]+(?:/[^\\s<>\"'()\\[\\]{}]*)?)";
+  p += "|\\b([a-z0-9][a-z0-9\\-]{0,62}(?:\\.[a-z0-9\\-]{1,63}){0,3}\\.(?:";
+  p += kTlds;
+  p += "))\\b(/[^\\s<>\"'()\\[\\]{}]*)?";
+  return p;
+}
+
+bool IsStopHandle(std::string_view h) {
+  static constexpr const char* kStop[] = {
+      "and", "or", "me", "for", "too", "the", "my", "is", "at", "only", "also", "to", "com", "follow", "dm", "on",
+      "add", "or", "please", "pls", "plz", "handle", "name", "account", "page", "id", "username", "user", "us",
+      "here", "now", "it", "ok", "a", "an", "of", "in", "with", "available", "accepted", "accept", "app", "you",
+      "snapchat", "instagram", "twitter", "kik", "telegram", "whatsapp", "onlyfans", "text", "call", "message",
+      "just", "same", "as", "hr", "hour", "hh", "qv", "per", "each", "cash", "special", "specials", "donation",
+      "roses", "incall", "outcall", "min", "usd", "hourly", "hrly", "up", "extra", "deposit", "half", "fh", "all",
+      "no", "not", "first", "this", "that", "will", "can", "be", "via", "thru", "through", "by", "from", "if",
+      // Words that follow a platform name in ads but are not handles ("WhatsApp disponible",
+      // "Only fans"), and fragments left when a platform name is split ("on ly").
+      "disponible", "solo", "ly", "fans", "lyfans", "anytime", "today", "tonight", "ready", "open"};
+  // A domain ("onlyfans.com") is a URL, not a handle.
+  for (std::string_view tld : {".com", ".net", ".org", ".co"})
+    if (h.size() > tld.size() && h.substr(h.size() - tld.size()) == tld) return true;
+  for (const char* s : kStop) {
+    if (h == s) return true;
+  }
+  return false;
+}
+
+std::string PlatformFor(std::string_view word) {
+  if (word.rfind("tw", 0) == 0) return "twitter";
+  if (word.rfind("insta", 0) == 0 || word == "ig") return "instagram";
+  if (word.rfind("snap", 0) == 0 || word == "sc") return "snapchat";
+  if (word == "kik") return "kik";
+  if (word.rfind("tele", 0) == 0 || word == "tg") return "telegram";
+  if (word.rfind("whats", 0) == 0 || word == "wa") return "whatsapp";
+  if (word.rfind("only", 0) == 0 || word == "of") return "onlyfans";
+  if (word == "fansly") return "fansly";
+  if (word == "skype") return "skype";
+  if (word == "wechat") return "wechat";
+  return "unknown";
+}
+
+// Iterates all non-overlapping matches of `re` in `text`, calling fn(groups).
+template <typename Fn>
+void ForEachMatch(const RE2& re, std::string_view text, Fn&& fn) {
+  const int n = re.NumberOfCapturingGroups() + 1;
+  StringPiece groups[16];
+  if (n > 16) return;
+  const StringPiece input(text.data(), text.size());
+  size_t pos = 0;
+  int guard = 0;
+  while (pos <= text.size() && guard++ < 4096) {
+    if (!re.Match(input, pos, text.size(), RE2::UNANCHORED, groups, n)) break;
+    fn(groups);
+    const size_t end = static_cast<size_t>(groups[0].data() - text.data()) + groups[0].size();
+    pos = end > pos ? end : pos + 1;
+  }
+}
+
+inline size_t Off(std::string_view text, const StringPiece& g) { return static_cast<size_t>(g.data() - text.data()); }
+
+int ToInt(const StringPiece& g) {
+  int v = 0;
+  for (char c : g) {
+    if (c < '0' || c > '9') break;
+    v = v * 10 + (c - '0');
+    if (v > 1000000) break;
+  }
+  return v;
+}
+
+// True if `gap` holds only separators and filler words (incall/outcall labels,
+// "for", "per", "an"); *strong when it has '-', ':' or '=' (a rate-table binding).
+bool GapIsSeparators(std::string_view gap, bool* strong) {
+  *strong = false;
+  if (gap.size() > 16) return false;
+  for (size_t i = 0; i < gap.size();) {
+    const char c = gap[i];
+    if (c == '-' || c == ':' || c == '=') {
+      *strong = true;
+      ++i;
+    } else if (c == ' ' || c == ',' || c == '/' || c == '(' || c == ')' || c == '.' || c == ';' || c == '@' || c == '\n') {
+      ++i;
+    } else if (c >= 'a' && c <= 'z') {
+      size_t j = i;
+      while (j < gap.size() && gap[j] >= 'a' && gap[j] <= 'z') ++j;
+      const std::string_view w = gap.substr(i, j - i);
+      if (w != "incall" && w != "outcall" && w != "for" && w != "per" && w != "an" && w != "a" && w != "each" &&
+          w != "x" && w != "the") {
+        return false;
+      }
+      i = j;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void Facts::clear() {
+  phones.clear();
+  emails.clear();
+  urls.clear();
+  domains.clear();
+  handles.clear();
+  payments.clear();
+  ages.clear();
+  prices.clear();
+  locations.clear();
+  attributes.clear();
+  indicators.clear();
+}
+
+core::Result<std::shared_ptr<const ExtractorResources>> LoadResources(const std::string& data_dir,
+                                                                      const std::string& gazetteer_path) {
+  auto res = std::make_shared<ExtractorResources>();
+  res->data_dir = data_dir;
+  if (res->data_dir.empty()) {
+    const char* env = std::getenv("LODESTAR_DATA_DIR");
+    res->data_dir = (env && *env) ? env : LODESTAR_DATA_DIR;
+  }
+  InitNormalizer();
+  auto lex = Lexicon::Load(res->data_dir);
+  if (!lex.ok()) return lex.status();
+  res->lexicon = std::move(lex.value());
+
+  res->gazetteer_path = gazetteer_path;
+  const bool explicit_gaz = !gazetteer_path.empty() || (std::getenv("LODESTAR_GAZETTEER") && *std::getenv("LODESTAR_GAZETTEER"));
+  if (res->gazetteer_path.empty()) {
+    const char* env = std::getenv("LODESTAR_GAZETTEER");
+    res->gazetteer_path = (env && *env) ? env : LODESTAR_GAZETTEER;
+  }
+  auto gaz = Gazetteer::Load(res->gazetteer_path);
+  if (gaz.ok()) {
+    res->gazetteer = std::move(gaz.value());
+  } else if (explicit_gaz || gaz.status().code() != core::StatusCode::kNotFound) {
+    return gaz.status();
+  }
+
+  const auto opts = ExtractorResources::Opts();
+  auto compile = [&](std::unique_ptr<RE2>& slot, const std::string& pattern, const char* name) -> core::Status {
+    slot = std::make_unique<RE2>(pattern, opts);
+    if (!slot->ok()) {
+      return core::Status::Error(core::StatusCode::kInvalidInput,
+                                 std::string("internal pattern ") + name + " does not compile: " + slot->error());
+    }
+    return core::Status::Ok();
+  };
+  const std::pair<std::unique_ptr<RE2>*, std::pair<std::string, const char*>> patterns[] = {
+      {&res->email, {BuildEmailPattern(), "email"}},
+      {&res->title_age, {"(?:^|[^0-9$.])\\s-\\s(\\d{2})(?:\\s|,|$)", "title_age"}},
+      {&res->url, {BuildUrlPattern(), "url"}},
+      {&res->handle_long,
+       {"\\b(twitter|tweet\\s+me|instagram|insta|snapchat|snap|kik|telegram|whats\\s*app|whatsapp|onlyfans|only\\s*fans|"
+        "fansly|skype|wechat)\\b(?:\\s*(?:me|handle|name|id|username|user|account|page|is|at|on|:|-|=|@|>|\\|))*\\s*@?\\s*"
+        "([a-z0-9_][a-z0-9_.]{1,29})",
+        "handle"}},
+      {&res->handle_short, {"\\b(ig|sc|tw|of|tg|wa)\\s*[:@]\\s*@?\\s*([a-z0-9_][a-z0-9_.]{1,29})", "handle_short"}},
+      {&res->mention, {"(?:^|[^a-z0-9_.@$])@\\s?([a-z0-9_][a-z0-9_]{1,29})\\b", "mention"}},
+      {&res->cashapp_tag, {"(?:^|[^a-z0-9$])\\$([a-z][a-z0-9_\\-]{2,19})\\b", "cashapp"}},
+      {&res->cashapp_word,
+       {"\\bcash\\s*app\\b(?:\\s*(?:me|is|at|:|-|=|@|tag|name))*\\s*\\$?([a-z][a-z0-9_\\-]{2,19})\\b", "cashapp_word"}},
+      {&res->venmo, {"\\bvenmo\\b(?:\\s*(?:me|is|at|:|-|=|@|name))*\\s*@?([a-z0-9_][a-z0-9_\\-]{2,29})\\b", "venmo"}},
+      {&res->age,
+       {"\\b(?:age|aged|edad)\\s*(?:is|:|-|=)?\\s*(\\d{2})\\b"
+        "|\\b(\\d{2})\\s*(?:yrs?|years?|yr)\\.?\\s*(?:old|young|of\\s+age)\\b"
+        "|\\b(\\d{2})\\s*(?:y/o|yo|y\\.o\\.?|yrs|years)(?:[^a-z0-9]|$)"
+        "|\\b(?:i\\s+am|i'm|im|i\\s+m)\\s+(?:a\\s+|only\\s+|just\\s+)?(\\d{2})\\b"
+        "|\\b(\\d{2})\\s*(?:anos|ano)\\b|\\btengo\\s+(\\d{2})\\b",
+        "age"}},
+      {&res->money,
+       {"(\\$|usd\\s|£|€)\\s*(\\d{2,5}(?:\\.\\d\\d)?)"
+        "|\\b(\\d{2,5}(?:\\.\\d\\d)?)\\s*(?:(\\$|£|€)|(usd|dollars?|roses?|rs|bucks|eur|euros?|gbp|donations?)\\b)"
+        "|\\b(?:donations?|roses?|rate|rates|gift)\\s*(?:is|are|:|-|=|of)?\\s*\\$?(\\d{2,5})\\b"
+        "|\\b(\\d{2,4})\\s*(?:/|per|an?)?\\s*(?:hr|hrs|hour|hourly|hrly|hh|qv|half\\s*hour)\\b",
+        "money"}},
+      {&res->duration,
+       {"(\\d{1,2}(?:\\.\\d)?)(\\s+1/2)?\\s*(minutes|minute|mins|min|mn|hours|hour|hrs|hr|h)\\b"
+        "|\\b(quick\\s*visit|quickie|qv|half\\s*(?:an\\s+)?(?:hour|hr)|hh|hour\\s+and\\s+(?:a\\s+)?half|full\\s*hour|fh|"
+        "hourly|hrly|hour|hr|overnight|over\\s*night|(?:one|1|all|full|a)\\s+night|night)\\b",
+        "duration"}},
+      {&res->height,
+       {"\\b([4-6])\\s*(?:'|ft|feet|foot)\\s*(?:(\\d{1,2})(?:\\.\\d)?\\s*(?:\"|''|in|inch|inches)?)?(?:[^0-9]|$)"
+        "|\\b(1[4-9]\\d)\\s*cm\\b",
+        "height"}},
+      {&res->weight, {"\\b(\\d{2,3})\\s*(?:lbs?|pounds|#)(?:[^a-z0-9]|$)|\\b(\\d{2,3})\\s*kg\\b", "weight"}},
+  };
+  for (const auto& [slot, def] : patterns) {
+    auto st = compile(*slot, def.first, def.second);
+    if (!st.ok()) return st;
+  }
+  return std::shared_ptr<const ExtractorResources>(std::move(res));
+}
+
+std::string DescribeResources(const ExtractorResources& res) {
+  std::string s = "lexicon v" + std::to_string(res.lexicon->version()) + " (" + res.data_dir + "/lexicon): " +
+                  std::to_string(res.lexicon->count(LexKind::kIndicator)) + " indicator patterns, " +
+                  std::to_string(res.lexicon->count(LexKind::kCommercial)) + " commercial, " +
+                  std::to_string(res.lexicon->count(LexKind::kAttribute)) + " attribute; gazetteer: ";
+  s += res.gazetteer ? std::to_string(res.gazetteer->place_count()) + " places (" + res.gazetteer_path + ")"
+                     : "not loaded (locations disabled)";
+  return s;
+}
+
+struct FactExtractor::Impl {
+  std::shared_ptr<const ExtractorResources> res;
+  hs_scratch_t* scratch = nullptr;
+  NormText norm;
+  PhoneFinder phones;
+  std::vector<LexHit> hits;
+  struct Dur {
+    uint32_t b, e;
+    int minutes;
+  };
+  std::vector<Dur> durs;
+  std::vector<std::string> context_regions;
+  NormText saved[2];  // the two fields' normalised text, kept for the location pass
+  struct Tok {
+    uint32_t b, e;
+  };
+  std::vector<Tok> tok_buf;
+  std::vector<uint8_t> region_flags;
+  std::string last_location, last_region, last_location_key;  // per-ad location parsing, cached  // US/CA region codes mentioned or implied (area codes, location field)
+
+  // Current field.
+  const char* field = "";
+  std::string_view orig;
+
+  Span MakeSpan(size_t nb, size_t ne) const {
+    Span s;
+    s.field = field;
+    if (ne <= nb || ne > norm.text.size()) return s;
+    s.begin = norm.OrigBegin(nb);
+    s.end = norm.OrigEnd(ne);
+    return s;
+  }
+  std::string OrigText(const Span& s) const { return std::string(orig.substr(s.begin, s.end - s.begin)); }
+
+  void Emails(Facts& f);
+  void Urls(Facts& f);
+  void Handles(Facts& f);
+  void Payments(Facts& f);
+  void Ages(Facts& f);
+  void Prices(Facts& f);
+  void TitleAge(Facts& f, bool is_title);
+  void Measurements(Facts& f);
+  uint32_t Lexicon(Facts& f);  // returns the Trigger mask
+  void Locations(Facts& f, std::string_view location_field);
+  void Field(const char* name, std::string_view text, const std::string& region, std::string_view location, Facts& f,
+             bool phones_only);
+};
+
+void FactExtractor::Impl::Emails(Facts& f) {
+  const std::string_view t = norm.text;
+  if (t.find('@') == std::string_view::npos && t.find("at") == std::string_view::npos) return;
+  ForEachMatch(*res->email, t, [&](const StringPiece* g) {
+    if (f.emails.size() >= kMaxFactsPerKind) return;
+    const std::string_view sep(g[2].data(), g[2].size());
+    const std::string_view dot(g[4].data(), g[4].size());
+    const std::string domain(g[3].data(), g[3].size());
+    const bool at_sign = sep.find('@') != std::string_view::npos;
+    const bool spelled = !at_sign;
+    if (spelled) {
+      // "name at gmail dot com": needs a known mail provider or a spelled "dot".
+      const std::string first = domain.substr(0, domain.find('.'));
+      if (dot.find("dot") == std::string_view::npos && !IsMailProvider(first)) return;
+    }
+    EmailFact e;
+    e.value.assign(g[1].data(), g[1].size());
+    e.value += '@';
+    e.value += domain;
+    e.value += '.';
+    e.value.append(g[5].data(), g[5].size());
+    e.obfuscated = spelled || dot.find("dot") != std::string_view::npos || dot.find(' ') != std::string_view::npos ||
+                   sep.find(' ') != std::string_view::npos;
+    e.span = MakeSpan(Off(t, g[0]), Off(t, g[0]) + g[0].size());
+    for (const auto& x : f.emails) {
+      if (x.value == e.value) return;
+    }
+    f.emails.push_back(std::move(e));
+  });
+}
+
+void FactExtractor::Impl::Urls(Facts& f) {
+  const std::string_view t = norm.text;
+  if (t.find('.') == std::string_view::npos) return;
+  ForEachMatch(*res->url, t, [&](const StringPiece* g) {
+    if (f.urls.size() >= kMaxFactsPerKind) return;
+    const size_t b = Off(t, g[0]);
+    if (b > 0 && (t[b - 1] == '@' || t[b - 1] == '.' || t[b - 1] == '-')) return;  // e-mail domain or fragment
+    UrlFact u;
+    u.value.assign(g[0].data(), g[0].size());
+    while (!u.value.empty() && (u.value.back() == '.' || u.value.back() == ',')) u.value.pop_back();
+    std::string host = g[1].size() ? std::string(g[1].data(), g[1].size()) : std::string(g[2].data(), g[2].size());
+    if (auto p = host.find("://"); p != std::string::npos) host = host.substr(p + 3);
+    host = host.substr(0, host.find('/'));
+    if (host.rfind("www.", 0) == 0) host = host.substr(4);
+    while (!host.empty() && host.back() == '.') host.pop_back();
+    if (host.find('.') == std::string::npos) return;
+    // Bare "word.word" without a known TLD only reached through www./http; bare domains need a letter label.
+    u.domain = host;
+    u.span = MakeSpan(b, b + u.value.size());
+    for (const auto& x : f.urls) {
+      if (x.value == u.value) return;
+    }
+    if (std::find(f.domains.begin(), f.domains.end(), host) == f.domains.end()) f.domains.push_back(host);
+    f.urls.push_back(std::move(u));
+  });
+}
+
+void FactExtractor::Impl::Handles(Facts& f) {
+  const std::string_view t = norm.text;
+  auto add = [&](std::string platform, std::string_view handle, size_t b, size_t e) {
+    if (f.handles.size() >= kMaxFactsPerKind) return;
+    std::string h(handle);
+    while (!h.empty() && h.back() == '.') h.pop_back();
+    if (h.size() < 2 || IsStopHandle(h)) return;
+    if (std::all_of(h.begin(), h.end(), [](char c) { return c >= '0' && c <= '9'; })) return;  // a phone
+    for (const auto& x : f.handles) {
+      if (x.handle == h && (x.platform == platform || platform == "unknown")) return;
+    }
+    HandleFact hf;
+    hf.platform = std::move(platform);
+    hf.handle = std::move(h);
+    hf.span = MakeSpan(b, e);
+    f.handles.push_back(std::move(hf));
+  };
+  const bool any_platform_word = t.find("twitter") != std::string_view::npos || t.find("insta") != std::string_view::npos ||
+                                 t.find("snap") != std::string_view::npos || t.find("kik") != std::string_view::npos ||
+                                 t.find("telegram") != std::string_view::npos || t.find("whats") != std::string_view::npos ||
+                                 t.find("fans") != std::string_view::npos || t.find("skype") != std::string_view::npos ||
+                                 t.find("wechat") != std::string_view::npos || t.find("tweet") != std::string_view::npos;
+  if (any_platform_word) {
+    ForEachMatch(*res->handle_long, t, [&](const StringPiece* g) {
+      add(PlatformFor(std::string_view(g[1].data(), g[1].size())), std::string_view(g[2].data(), g[2].size()),
+          Off(t, g[0]), Off(t, g[0]) + g[0].size());
+    });
+  }
+  if (t.find(':') != std::string_view::npos || t.find('@') != std::string_view::npos) {
+    ForEachMatch(*res->handle_short, t, [&](const StringPiece* g) {
+      add(PlatformFor(std::string_view(g[1].data(), g[1].size())), std::string_view(g[2].data(), g[2].size()),
+          Off(t, g[0]), Off(t, g[0]) + g[0].size());
+    });
+  }
+  if (t.find('@') != std::string_view::npos) {
+    ForEachMatch(*res->mention, t, [&](const StringPiece* g) {
+      const size_t b = Off(t, g[1]);
+      const size_t e = b + g[1].size();
+      if (e < t.size() && (t[e] == '.' && e + 1 < t.size() && t[e + 1] >= 'a' && t[e + 1] <= 'z')) return;  // e-mail
+      // Platform: the nearest platform word in the 60 bytes before, else twitter if the ad mentions it.
+      const size_t from = b > 60 ? b - 60 : 0;
+      const std::string_view before = t.substr(from, b - from);
+      std::string platform = "unknown";
+      size_t best = std::string_view::npos;
+      for (const char* w : {"twitter", "tweet", "instagram", "insta", "ig", "snapchat", "snap", "kik", "telegram",
+                            "onlyfans", "fansly"}) {
+        const size_t p = before.rfind(w);
+        if (p != std::string_view::npos && (best == std::string_view::npos || p > best)) {
+          best = p;
+          platform = PlatformFor(w);
+        }
+      }
+      if (platform == "unknown" && (t.find("twitter") != std::string_view::npos || t.find("tweet") != std::string_view::npos)) {
+        platform = "twitter";
+      }
+      size_t mb = b;
+      while (mb > 0 && t[mb - 1] != '@') --mb;
+      add(platform, std::string_view(g[1].data(), g[1].size()), mb > 0 ? mb - 1 : b, e);
+    });
+  }
+}
+
+void FactExtractor::Impl::Payments(Facts& f) {
+  const std::string_view t = norm.text;
+  auto add = [&](const char* kind, std::string value, size_t b, size_t e) {
+    if (f.payments.size() >= kMaxFactsPerKind) return;
+    for (const auto& x : f.payments) {
+      if (x.kind == kind && x.value == value) return;
+    }
+    PaymentFact p;
+    p.kind = kind;
+    p.value = std::move(value);
+    p.span = MakeSpan(b, e);
+    f.payments.push_back(std::move(p));
+  };
+  if (t.find('$') != std::string_view::npos) {
+    ForEachMatch(*res->cashapp_tag, t, [&](const StringPiece* g) {
+      const std::string tag(g[1].data(), g[1].size());
+      if (IsStopHandle(tag)) return;
+      add("cashapp", "$" + tag, Off(t, g[1]) - 1, Off(t, g[1]) + g[1].size());
+    });
+  }
+  if (t.find("cash") != std::string_view::npos) {
+    ForEachMatch(*res->cashapp_word, t, [&](const StringPiece* g) {
+      const std::string tag(g[1].data(), g[1].size());
+      if (IsStopHandle(tag)) return;
+      add("cashapp", "$" + tag, Off(t, g[0]), Off(t, g[0]) + g[0].size());
+    });
+  }
+  if (t.find("venmo") != std::string_view::npos) {
+    ForEachMatch(*res->venmo, t, [&](const StringPiece* g) {
+      const std::string tag(g[1].data(), g[1].size());
+      if (IsStopHandle(tag)) return;
+      add("venmo", "@" + tag, Off(t, g[0]), Off(t, g[0]) + g[0].size());
+    });
+  }
+  // Bitcoin addresses are case-sensitive: scan the original text.
+  const std::string_view o = orig;
+  auto alnum = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  for (size_t i = 0; i < o.size();) {
+    if (!alnum(o[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < o.size() && alnum(o[j])) ++j;
+    const std::string_view tok = o.substr(i, j - i);
+    if (tok.size() >= 26 && tok.size() <= 74 && f.payments.size() < kMaxFactsPerKind) {
+      if (IsValidBase58Address(tok) || IsValidBech32Address(tok)) {
+        PaymentFact p;
+        p.kind = "bitcoin";
+        p.value.assign(tok);
+        p.span.field = field;
+        p.span.begin = static_cast<uint32_t>(i);
+        p.span.end = static_cast<uint32_t>(j);
+        f.payments.push_back(std::move(p));
+      }
+    }
+    i = j;
+  }
+}
+
+void FactExtractor::Impl::Ages(Facts& f) {
+  const std::string_view t = norm.text;
+  ForEachMatch(*res->age, t, [&](const StringPiece* g) {
+    if (f.ages.size() >= kMaxFactsPerKind) return;
+    int group = 0;
+    for (int k = 1; k <= 6; ++k) {
+      if (g[k].data() != nullptr) {
+        group = k;
+        break;
+      }
+    }
+    if (!group) return;
+    const int value = ToInt(g[group]);
+    const size_t vb = Off(t, g[group]), ve = vb + g[group].size();
+    // Measurements (34-24-36), heights (5'4), times (24/7), prices and weights right after the number.
+    size_t k = ve;
+    while (k < t.size() && t[k] == ' ') ++k;
+    if (k < t.size()) {
+      const char c = t[k];
+      if (c == '-' || c == '/' || c == '\'' || c == '"' || c == '%' || c == '$' || c == ':' || c == '.' ||
+          (c == ',' && k + 1 < t.size() && t[k + 1] >= '0' && t[k + 1] <= '9')) {
+        if (!(c == '.' && group != 4)) {
+          if (c != '.' || (k + 1 < t.size() && t[k + 1] >= '0' && t[k + 1] <= '9')) return;
+        }
+      }
+      const std::string_view rest = t.substr(k, 8);
+      for (const char* unit : {"lb", "kg", "min", "hr", "hour", "cm", "inch", "roses", "dollar", "usd", "pound"}) {
+        if (rest.rfind(unit, 0) == 0) return;
+      }
+    }
+    if (vb > 0 && (t[vb - 1] == '$' || t[vb - 1] == '#')) return;
+    if (value < 14 || value > 79) return;
+    // Client requirements ("men over 25 yrs", "age 35+", "25 yrs and up", "under 40 years of age") are not the
+    // poster's age.
+    {
+      const size_t from = vb > 28 ? vb - 28 : 0;
+      const std::string_view before = t.substr(from, vb - from);
+      for (const char* w : {" over ", " under ", "older than", "younger than", "clients", "between", "at least",
+                            "no one", "must be", "minimum", "min age", "men age", "men over"}) {
+        const size_t p = before.find(w);
+        // Only when nothing but the number's own phrase follows ("over 25 yrs", not "over. i'm 25").
+        if (p != std::string_view::npos && before.find_first_of(".!?;\n", p) == std::string_view::npos) return;
+      }
+      size_t q = Off(t, g[0]) + g[0].size();
+      while (q < t.size() && t[q] == ' ') ++q;
+      const std::string_view after = t.substr(q, 12);
+      if (after.rfind("+", 0) == 0 || after.rfind("and up", 0) == 0 || after.rfind("and older", 0) == 0 ||
+          after.rfind("or older", 0) == 0 || after.rfind("to ", 0) == 0 || after.rfind("and over", 0) == 0 ||
+          after.rfind("plus", 0) == 0 || after.rfind("of age", 0) == 0) {
+        return;
+      }
+      // "I'm a 34 DDD": a cup size, not an age.
+      if (group == 4) {
+        size_t c = ve;
+        while (c < t.size() && t[c] == ' ') ++c;
+        size_t l = c;
+        while (l < t.size() && t[l] >= 'a' && t[l] <= 'h') ++l;
+        if (l > c && l - c <= 3 && (l >= t.size() || !std::isalpha(static_cast<unsigned char>(t[l])))) return;
+      }
+    }
+    AgeFact a;
+    a.value = value;
+    a.span = MakeSpan(Off(t, g[0]), Off(t, g[0]) + g[0].size());
+    // Trim a trailing separator captured by the "yo" alternative.
+    while (a.span.end > a.span.begin && a.span.end <= orig.size() &&
+           !std::isalnum(static_cast<unsigned char>(orig[a.span.end - 1])) && orig[a.span.end - 1] != '.') {
+      --a.span.end;
+    }
+    a.confidence = group == 4 ? 0.8f : 0.95f;
+    for (const auto& x : f.ages) {
+      if (x.value == a.value) return;
+    }
+    f.ages.push_back(std::move(a));
+  });
+}
+
+// Listing convention: the classified site appends the poster's age to the title
+// ("Sizzling hot - 22"). Accepted at the end of the title, or in a body where the
+// number is followed by a line break, the end, or a run of spaces (a pasted title).
+void FactExtractor::Impl::TitleAge(Facts& f, bool is_title) {
+  const std::string_view t = norm.text;
+  ForEachMatch(*res->title_age, t, [&](const StringPiece* g) {
+    if (f.ages.size() >= kMaxFactsPerKind) return;
+    const int value = ToInt(g[1]);
+    if (value < 16 || value > 65) return;
+    const Span span = MakeSpan(Off(t, g[1]), Off(t, g[1]) + g[1].size());
+    size_t k = span.end, spaces = 0;
+    if (span.end < orig.size() && (orig[span.end] == '"' || orig[span.end] == '\'')) return;  // 24" is a measurement
+    while (k < orig.size() && (orig[k] == ' ' || orig[k] == '\t' || orig[k] == ',')) ++k, ++spaces;
+    const bool line_end = k >= orig.size() || orig[k] == '\n' || orig[k] == '\r';
+    if (!(line_end || (!is_title && spaces >= 2))) return;
+    for (const auto& x : f.ages) {
+      if (x.value == value) return;
+    }
+    AgeFact a;
+    a.value = value;
+    a.span = span;
+    a.confidence = 0.6f;
+    f.ages.push_back(std::move(a));
+  });
+}
+
+void FactExtractor::Impl::Prices(Facts& f) {
+  const std::string_view t = norm.text;
+  durs.clear();
+  ForEachMatch(*res->duration, t, [&](const StringPiece* g) {
+    int minutes = 0;
+    if (g[3].data()) {
+      const std::string unit(g[3].data(), g[3].size());
+      const double n = std::atof(std::string(g[1].data(), g[1].size()).c_str());
+      const bool half = g[2].data() != nullptr;
+      if (unit[0] == 'm') {
+        minutes = static_cast<int>(n);
+      } else {
+        minutes = static_cast<int>(std::lround(n * 60 + (half ? 30 : 0)));
+      }
+    } else if (g[4].data()) {
+      const std::string w(g[4].data(), g[4].size());
+      if (w.find("night") != std::string::npos) minutes = 480;
+      else if (w.find("and") != std::string::npos) minutes = 90;
+      else if (w.rfind("half", 0) == 0 || w == "hh") minutes = 30;
+      else if (w.rfind("q", 0) == 0) minutes = 15;
+      else minutes = 60;
+    }
+    if (minutes <= 0 || minutes > 24 * 60 * 7) return;
+    durs.push_back({static_cast<uint32_t>(Off(t, g[0])), static_cast<uint32_t>(Off(t, g[0]) + g[0].size()), minutes});
+  });
+  struct Raw {
+    size_t b, e;
+    double value;
+    std::string currency;
+  };
+  std::vector<Raw> raws;
+  ForEachMatch(*res->money, t, [&](const StringPiece* g) {
+    Raw r{Off(t, g[0]), Off(t, g[0]) + g[0].size(), 0, "USD"};
+    auto cur_of = [](std::string_view c) -> std::string {
+      if (c.rfind("rose", 0) == 0 || c == "rs") return "rose";
+      if (c == "\xE2\x82\xAC" || c.rfind("eur", 0) == 0) return "EUR";
+      if (c == "\xC2\xA3" || c == "gbp") return "GBP";
+      return "USD";
+    };
+    if (g[2].data()) {
+      r.value = std::atof(std::string(g[2].data(), g[2].size()).c_str());
+      r.currency = cur_of(std::string_view(g[1].data(), g[1].size()));
+      const size_t after = Off(t, g[2]) + g[2].size();
+      if (after < t.size() && t[after] >= '0' && t[after] <= '9') return;
+      // "$150 roses" style: a trailing word currency wins.
+      const std::string_view rest = t.substr(after, 8);
+      if (rest.find("rose") != std::string_view::npos && rest.find("rose") <= 2) r.currency = "rose";
+    } else if (g[3].data()) {
+      r.value = std::atof(std::string(g[3].data(), g[3].size()).c_str());
+      r.currency = cur_of(g[4].data() ? std::string_view(g[4].data(), g[4].size()) : std::string_view(g[5].data(), g[5].size()));
+      r.e = Off(t, g[0]) + g[0].size();
+    } else if (g[6].data()) {
+      r.value = ToInt(g[6]);
+      const std::string_view lead(g[0].data(), g[0].size());
+      if (lead.rfind("rose", 0) == 0) r.currency = "rose";
+    } else if (g[7].data()) {
+      r.value = ToInt(g[7]);
+      if (r.value < 40) return;
+      r.e = Off(t, g[7]) + g[7].size();  // the duration word is read separately
+    } else {
+      return;
+    }
+    if (r.value < 20 || r.value > 20000) return;
+    // Not a phone fragment, a percentage or a measurement.
+    if (r.b > 0 && (t[r.b - 1] == '-' || (t[r.b - 1] >= '0' && t[r.b - 1] <= '9'))) {
+      if (g[1].data() == nullptr) return;
+    }
+    raws.push_back(std::move(r));
+  });
+  size_t prev_end = 0;
+  int prev_minutes = 0;
+  for (size_t i = 0; i < raws.size() && f.prices.size() < kMaxFactsPerKind; ++i) {
+    const Raw& r = raws[i];
+    int minutes = 0;
+    // Duration right before, bound by '-', ':' or '=' ("30 min - 200 roses").
+    int pre = 0, post = 0;
+    bool pre_strong = false;
+    for (auto it = durs.rbegin(); it != durs.rend(); ++it) {
+      if (it->e > r.b) continue;
+      if (r.b - it->e > 14) break;
+      bool strong = false;
+      if (GapIsSeparators(t.substr(it->e, r.b - it->e), &strong)) {
+        pre = it->minutes;
+        pre_strong = strong;
+      }
+      break;
+    }
+    for (const auto& d : durs) {
+      if (d.b < r.e) continue;
+      if (d.b - r.e > 10) break;
+      bool strong = false;
+      if (GapIsSeparators(t.substr(r.e, d.b - r.e), &strong)) post = d.minutes;
+      break;
+    }
+    // A price right after another price (incall/outcall columns) shares its duration.
+    bool strong_prev = false;
+    const bool follows_price = i > 0 && prev_end <= r.b && r.b - prev_end <= 6 &&
+                               GapIsSeparators(t.substr(prev_end, r.b - prev_end), &strong_prev) && !strong_prev;
+    if (pre && pre_strong) minutes = pre;
+    else if (post) minutes = post;
+    else if (follows_price && prev_minutes) minutes = prev_minutes;
+    else if (pre) minutes = pre;
+    PriceFact p;
+    p.value = r.value;
+    p.currency = r.currency;
+    p.minutes = minutes;
+    p.per_hour = minutes > 0 ? std::round(r.value * 60.0 / minutes * 100) / 100 : 0;
+    p.span = MakeSpan(r.b, r.e);
+    f.prices.push_back(std::move(p));
+    prev_end = r.e;
+    prev_minutes = minutes;
+  }
+}
+
+
+void FactExtractor::Impl::Measurements(Facts& f) {
+  const std::string_view t = norm.text;
+  auto add = [&](const char* kind, int value, size_t b, size_t e) {
+    if (f.attributes.size() >= kMaxFactsPerKind) return;
+    const std::string v = std::to_string(value);
+    for (const auto& a : f.attributes) {
+      if (a.kind == kind && a.value == v) return;
+    }
+    AttributeFact a;
+    a.kind = kind;
+    a.value = v;
+    a.span = MakeSpan(b, e);
+    f.attributes.push_back(std::move(a));
+  };
+  if (t.find('\'') != std::string_view::npos || t.find("ft") != std::string_view::npos ||
+      t.find("feet") != std::string_view::npos || t.find("foot") != std::string_view::npos ||
+      t.find("cm") != std::string_view::npos) {
+    ForEachMatch(*res->height, t, [&](const StringPiece* g) {
+      const size_t b = Off(t, g[0]);
+      if (g[3].data()) {
+        add("height_cm", ToInt(g[3]), b, Off(t, g[3]) + g[3].size() + 2);
+        return;
+      }
+      const int ft = ToInt(g[1]);
+      const int in = g[2].data() ? ToInt(g[2]) : 0;
+      if (in > 11) return;
+      const std::string_view m(g[0].data(), g[0].size());
+      if (!g[2].data() && m.find('\'') != std::string_view::npos) return;  // "5'" alone: a quote, not a height
+      size_t e = g[2].data() ? Off(t, g[2]) + g[2].size() : Off(t, g[1]) + g[1].size() + 1;
+      while (e < t.size() && e < b + m.size() && (t[e] == '"' || t[e] == '\'')) ++e;
+      add("height_cm", static_cast<int>(std::lround((ft * 12 + in) * 2.54)), b, std::min(e, t.size()));
+    });
+  }
+  if (t.find("lb") != std::string_view::npos || t.find("pound") != std::string_view::npos ||
+      t.find("kg") != std::string_view::npos || t.find('#') != std::string_view::npos) {
+    ForEachMatch(*res->weight, t, [&](const StringPiece* g) {
+      if (g[1].data()) {
+        const int lb = ToInt(g[1]);
+        if (lb < 80 || lb > 400) return;
+        size_t e = Off(t, g[0]) + g[0].size();
+        if (e > 0 && e < t.size() + 1 && !std::isalnum(static_cast<unsigned char>(t[e - 1])) && t[e - 1] != '#') --e;
+        add("weight_kg", static_cast<int>(std::lround(lb * 0.45359237)), Off(t, g[1]), e);
+      } else {
+        const int kg = ToInt(g[2]);
+        if (kg < 35 || kg > 180) return;
+        add("weight_kg", kg, Off(t, g[2]), Off(t, g[0]) + g[0].size());
+      }
+    });
+  }
+}
+
+uint32_t FactExtractor::Impl::Lexicon(Facts& f) {
+  hits.clear();
+  const uint32_t triggers = res->lexicon->Scan(norm.text, scratch, hits);
+  std::sort(hits.begin(), hits.end(), [](const LexHit& a, const LexHit& b) { return a.from < b.from; });
+  const auto& entries = res->lexicon->entries();
+  for (const LexHit& h : hits) {
+    const LexEntry& e = entries[h.entry];
+    const Span span = MakeSpan(h.from, h.to);
+    if (e.kind == LexKind::kIndicator) {
+      if (f.indicators.size() >= kMaxFactsPerKind) continue;
+      const bool dup = std::any_of(f.indicators.begin(), f.indicators.end(),
+                                   [&](const IndicatorFact& x) { return x.id == e.id && x.span.field == field; });
+      if (dup) continue;
+      IndicatorFact ind;
+      ind.id = e.id;
+      ind.category = e.category;
+      ind.span = span;
+      ind.text = OrigText(span);
+      f.indicators.push_back(std::move(ind));
+    } else {
+      if (f.attributes.size() >= kMaxFactsPerKind) continue;
+      const bool dup = std::any_of(f.attributes.begin(), f.attributes.end(),
+                                   [&](const AttributeFact& x) { return x.kind == e.category && x.value == e.value; });
+      if (dup) continue;
+      AttributeFact a;
+      a.kind = e.category;
+      a.value = e.value;
+      a.span = span;
+      f.attributes.push_back(std::move(a));
+    }
+  }
+  return triggers;
+}
+
+void FactExtractor::Impl::Locations(Facts& f, std::string_view location_key) {
+  const Gazetteer* gz = res->gazetteer.get();
+  if (!gz) return;
+  const std::string_view t = norm.text;
+  std::vector<Tok>& toks = tok_buf;
+  toks.clear();
+  auto word_byte = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || static_cast<unsigned char>(c) >= 0x80;
+  };
+  for (size_t i = 0; i < t.size();) {
+    if (!word_byte(t[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < t.size() && word_byte(t[j])) ++j;
+    toks.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(j)});
+    i = j;
+    if (toks.size() > 20000) break;
+  }
+  auto word = [&](size_t k) { return t.substr(toks[k].b, toks[k].e - toks[k].b); };
+  auto joinable = [&](size_t k) {  // may toks[k] and toks[k+1] form one name?
+    const std::string_view gap = t.substr(toks[k].e, toks[k + 1].b - toks[k].e);
+    return gap.size() <= 2 && gap.find_first_not_of(" -.") == std::string_view::npos;
+  };
+  auto contains_words = [](std::string_view hay, std::string_view needle) {
+    for (size_t p = hay.find(needle); p != std::string_view::npos; p = hay.find(needle, p + 1)) {
+      const bool left = p == 0 || hay[p - 1] == ' ';
+      const bool right = p + needle.size() == hay.size() || hay[p + needle.size()] == ' ';
+      if (left && right) return true;
+    }
+    return false;
+  };
+  std::string key;
+  // Which tokens are region names ("oregon", "new york"; abbreviations checked later).
+  region_flags.assign(toks.size(), 0);
+  for (size_t k = 0; k < toks.size(); ++k) region_flags[k] = gz->WordClass(word(k));
+  constexpr uint8_t kRegionish = Gazetteer::kWordRegion | Gazetteer::kWordRegionPrefix;
+  auto is_cue = [](std::string_view pw) {
+    return pw == "in" || pw == "near" || pw == "visiting" || pw == "from" || pw == "located" || pw == "to" ||
+           pw == "around" || pw == "downtown" || pw == "outside" || pw == "en" || pw == "de";
+  };
+  for (size_t i = 0; i < toks.size() && f.locations.size() < 32; ++i) {
+    // Only names that could be accepted are looked up in the (large, cache-unfriendly) place index:
+    // after a cue word, before a region name, named in the location field, or a major city.
+    const bool gate = (i > 0 && is_cue(word(i - 1))) ||
+                      (i + 1 < toks.size() && (region_flags[i + 1] & kRegionish)) ||
+                      (i + 2 < toks.size() && (region_flags[i + 2] & kRegionish)) ||
+                      (i + 3 < toks.size() && (region_flags[i + 3] & kRegionish)) ||
+                      (region_flags[i] & Gazetteer::kWordMajorFirst) ||
+                      (toks[i].e - toks[i].b >= 3 && !location_key.empty() && contains_words(location_key, word(i)));
+    if (!gate) continue;
+    std::span<const GzPlace> range;
+    size_t n = 0;
+    // Longest name first: 3 words, 2 words, 1 word; multi-word tries only along known prefixes.
+    key.assign(word(i));
+    if (!gz->MaybeKnown(key)) continue;
+    if (gz->IsPrefix(key) && i + 1 < toks.size() && joinable(i)) {
+      key += ' ';
+      key += word(i + 1);
+      if (gz->MaybeKnown(key) && gz->IsPrefix(key) && i + 2 < toks.size() && joinable(i + 1)) {
+        const size_t two = key.size();
+        key += ' ';
+        key += word(i + 2);
+        range = gz->Find(key);
+        if (!range.empty()) n = 3;
+        else key.resize(two);
+      }
+      if (range.empty()) {
+        range = gz->Find(key);
+        if (!range.empty()) n = 2;
+      }
+      if (range.empty()) key.assign(word(i));
+    }
+    if (range.empty() && key.size() >= 3) {
+      range = gz->Find(key);
+      n = 1;
+    }
+    if (range.empty()) continue;
+    const size_t last = i + n - 1;
+    // Explicit region after the name: "Portland, OR", "Portland Maine", "Austin Texas".
+    const GzRegion* region = nullptr;
+    size_t region_end_tok = last;
+    if (last + 1 < toks.size()) {
+      const std::string_view gap = t.substr(toks[last].e, toks[last + 1].b - toks[last].e);
+      if (gap.size() <= 3 && gap.find_first_not_of(" ,-(") == std::string_view::npos) {
+        std::string two(word(last + 1));
+        if (last + 2 < toks.size()) {
+          two += ' ';
+          two += word(last + 2);
+          if (const GzRegion* r = gz->FindRegion(two); r && !r->is_abbrev) {
+            region = r;
+            region_end_tok = last + 2;
+          }
+        }
+        if (!region) {
+          const GzRegion* r = gz->FindRegion(word(last + 1));
+          if (r && r->is_abbrev) {
+            // "or", "me", "in" are words: an abbreviation needs a comma or capitals in the original.
+            const Span s = MakeSpan(toks[last + 1].b, toks[last + 1].e);
+            const bool caps = s.end > s.begin + 1 && std::isupper(static_cast<unsigned char>(orig[s.begin])) &&
+                              std::isupper(static_cast<unsigned char>(orig[s.begin + 1]));
+            if (gap.find(',') != std::string_view::npos || caps) r = r;
+            else r = nullptr;
+          }
+          if (r) {
+            region = r;
+            region_end_tok = last + 1;
+          }
+        }
+      }
+    }
+    bool major = false, common = false, explicit_match = false;
+    for (const auto& p : range) {
+      major |= (p.flags & kPlaceMajor) != 0;
+      common |= (p.flags & kPlaceCommonWord) != 0;
+      if (region && std::string_view(p.country, 2) == std::string_view(region->country, 2) &&
+          Gazetteer::Admin1(p) == std::string_view(region->code, std::strlen(region->code) > 4 ? 4 : std::strlen(region->code))) {
+        explicit_match = true;
+      }
+    }
+    const bool in_loc_field = !location_key.empty() && contains_words(location_key, key);
+    const bool cue = i > 0 && is_cue(word(i - 1));
+    bool context_match = false;
+    for (const auto& p : range) {
+      for (const auto& r : context_regions) context_match |= Gazetteer::Admin1(p) == r;
+    }
+    const bool accept = explicit_match || in_loc_field ||
+                        (!common && (major || (cue && key.size() >= 4) || (context_match && key.size() >= 5 && cue)));
+    if (!accept) {
+      i = last;
+      continue;
+    }
+    // Choose among same-named places.
+    const GzPlace* best = nullptr;
+    int best_score = -1;
+    for (const auto& p : range) {
+      int score = 0;
+      const std::string_view a1 = Gazetteer::Admin1(p);
+      if (region && a1 == std::string_view(region->code) && std::string_view(p.country, 2) == std::string_view(region->country, 2)) {
+        score += 8;
+      }
+      for (const auto& r : context_regions) {
+        if (a1 == r && std::string_view(p.country, 2) == "US") score += 4;
+      }
+      if (p.flags & kPlaceMajor) score += 2;
+      if (std::string_view(p.country, 2) == "US") score += 1;
+      if (score > best_score) {
+        best_score = score;
+        best = &p;
+      }
+    }
+    LocationFact loc;
+    loc.name.assign(gz->Name(*best));
+    loc.admin1.assign(Gazetteer::Admin1(*best));
+    loc.country.assign(best->country, 2);
+    loc.lat = std::round(best->lat * 1e5) / 1e5;
+    loc.lon = std::round(best->lon * 1e5) / 1e5;
+    const size_t end_tok = explicit_match ? region_end_tok : last;
+    loc.span = MakeSpan(toks[i].b, toks[end_tok].e);
+    loc.confidence = explicit_match ? 0.9f : in_loc_field ? 0.85f : (best_score >= 4 ? 0.75f : major ? 0.7f : 0.5f);
+    const bool dup = std::any_of(f.locations.begin(), f.locations.end(), [&](const LocationFact& x) {
+      return x.name == loc.name && x.admin1 == loc.admin1 && x.country == loc.country;
+    });
+    if (!dup) f.locations.push_back(std::move(loc));
+    i = end_tok;
+  }
+}
+
+void FactExtractor::Impl::Field(const char* name, std::string_view text, const std::string& region,
+                                std::string_view /*location*/, Facts& f, bool phones_only) {
+  field = name;
+  orig = text;
+  norm.clear();
+  if (text.empty()) return;
+  Normalize(text, norm);
+  phones.Find(norm, text, name, region, f.phones);
+  if (phones_only) return;
+  // One Hyperscan pass: lexicon hits plus the triggers that decide which RE2 passes run.
+  const uint32_t trig = Lexicon(f);
+  if (trig & kTrigEmail) Emails(f);
+  if (trig & kTrigUrl) Urls(f);
+  if (trig & kTrigHandle) Handles(f);
+  Payments(f);  // bitcoin addresses have no keyword; the $tag/venmo parts check their own markers
+  if (trig & kTrigAge) Ages(f);
+  if (norm.text.find(" - ") != std::string::npos) TitleAge(f, std::strcmp(name, "title") == 0);
+  if (trig & kTrigMoney) Prices(f);
+  if (trig & (kTrigHeight | kTrigWeight)) Measurements(f);
+}
+
+FactExtractor::FactExtractor(std::shared_ptr<const ExtractorResources> resources) : impl_(std::make_unique<Impl>()) {
+  impl_->res = std::move(resources);
+  impl_->scratch = impl_->res->lexicon->AllocScratch();
+}
+
+FactExtractor::~FactExtractor() {
+  if (impl_ && impl_->scratch) hs_free_scratch(impl_->scratch);
+}
+
+Facts FactExtractor::Extract(const core::Ad& ad) {
+  Facts f;
+  Extract(ad, f);
+  return f;
+}
+
+void FactExtractor::Extract(const core::Ad& ad, Facts& out) {
+  out.clear();
+  Impl& im = *impl_;
+  if (ad.location != im.last_location || im.last_region.empty()) {
+    im.last_location = ad.location;
+    im.last_region = RegionFromLocation(ad.location);
+    im.last_location_key = GazetteerKey(ad.location);
+  }
+  const std::string& region = im.last_region;
+  NormText* saved = im.saved;
+  const std::string_view texts[2] = {ad.title, ad.body};
+  const char* names[2] = {"title", "body"};
+  for (int k = 0; k < 2; ++k) {
+    im.Field(names[k], texts[k], region, ad.location, out, false);
+    std::swap(saved[k], im.norm);
+  }
+  if (im.res->gazetteer) {
+    // Context for choosing among same-named places: regions named in the location
+    // field or in the text, and the states of the ad's NANP area codes.
+    im.context_regions.clear();
+    const Gazetteer& gz = *im.res->gazetteer;
+    const std::string& location_key = im.last_location_key;
+    auto scan_regions = [&](std::string_view s, bool allow_abbrev) {
+      size_t i = 0;
+      while (i < s.size()) {
+        size_t j = s.find(' ', i);
+        if (j == std::string_view::npos) j = s.size();
+        const std::string_view w = s.substr(i, j - i);
+        if (const GzRegion* r = gz.FindRegion(w); r && (allow_abbrev || !r->is_abbrev)) {
+          im.context_regions.emplace_back(r->code, std::strlen(r->code) > 4 ? 4 : std::strlen(r->code));
+        }
+        i = j + 1;
+      }
+    };
+    scan_regions(location_key, true);
+    for (const auto& p : out.phones) {
+      if (p.e164.size() == 12 && p.e164.rfind("+1", 0) == 0) {
+        const std::string_view st = gz.RegionForAreaCode(std::atoi(p.e164.substr(2, 3).c_str()));
+        if (!st.empty()) im.context_regions.emplace_back(st);
+      }
+    }
+    for (int k = 0; k < 2; ++k) {
+      if (texts[k].empty()) continue;
+      std::swap(saved[k], im.norm);
+      im.field = names[k];
+      im.orig = texts[k];
+      im.Locations(out, location_key);
+      std::swap(saved[k], im.norm);
+    }
+  }
+  // Stated ages under 18 are a youth indicator in their own right (domain.md §4.1 AD-05).
+  for (const auto& a : out.ages) {
+    if (a.value < 18 && out.indicators.size() < kMaxFactsPerKind) {
+      IndicatorFact ind;
+      ind.id = "YOUTH-STATED-MINOR-AGE";
+      ind.category = "youth";
+      ind.span = a.span;
+      ind.text.assign((a.span.field == "title" ? ad.title : ad.body).substr(a.span.begin, a.span.end - a.span.begin));
+      out.indicators.push_back(std::move(ind));
+    }
+  }
+}
+
+void FactExtractor::ExtractPhones(const core::Ad& ad, std::vector<PhoneFact>& out) {
+  out.clear();
+  Facts f;
+  const std::string region = RegionFromLocation(ad.location);
+  impl_->Field("title", ad.title, region, ad.location, f, true);
+  impl_->Field("body", ad.body, region, ad.location, f, true);
+  out = std::move(f.phones);
+}
+
+std::string NormalizeForDisplay(std::string_view text) {
+  NormText n;
+  Normalize(text, n);
+  return n.text;
+}
+
+}  // namespace lodestar::extract

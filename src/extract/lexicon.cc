@@ -1,0 +1,255 @@
+#include "extract/lexicon.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+namespace lodestar::extract {
+namespace {
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> cols;
+  size_t start = 0;
+  while (true) {
+    const size_t tab = line.find('\t', start);
+    cols.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+    if (tab == std::string::npos) break;
+    start = tab + 1;
+  }
+  return cols;
+}
+
+core::Status LoadFile(const std::string& path, LexKind kind, std::vector<LexEntry>& entries, int* version) {
+  std::ifstream in(path);
+  if (!in) {
+    return core::Status::Error(core::StatusCode::kNotFound,
+                               path + ": cannot open lexicon file; set LODESTAR_DATA_DIR to the repository's data/ directory");
+  }
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    if (line[0] == '#') {
+      const auto pos = line.find("version:");
+      if (pos != std::string::npos && version) *version = std::max(*version, std::atoi(line.c_str() + pos + 8));
+      continue;
+    }
+    const auto cols = SplitTabs(line);
+    LexEntry e;
+    e.kind = kind;
+    auto bad = [&](const std::string& why) {
+      return core::Status::Error(core::StatusCode::kInvalidInput,
+                                 path + ":" + std::to_string(line_no) + ": " + why + "; fix the lexicon entry");
+    };
+    if (kind == LexKind::kIndicator) {
+      if (cols.size() < 5) return bad("expected 5-6 tab-separated columns (id, category, pattern, exclude, source)");
+      e.id = cols[0];
+      e.category = cols[1];
+      e.pattern = cols[2];
+      if (!cols[3].empty()) {
+        RE2::Options opts;
+        opts.set_log_errors(false);
+        opts.set_case_sensitive(false);
+        e.exclude = std::make_unique<RE2>(cols[3], opts);
+        if (!e.exclude->ok()) return bad("bad exclude pattern: " + e.exclude->error());
+      }
+      e.source = cols[4];
+      if (e.source.empty()) return bad("missing source citation");
+    } else {
+      if (cols.size() < 3) return bad("expected 3-4 tab-separated columns (kind, value, pattern)");
+      e.category = cols[0];
+      e.value = cols[1];
+      e.pattern = cols[2];
+      e.id = e.category + ":" + e.value;
+      if (cols.size() > 3) e.source = cols[3];
+    }
+    if (e.id.empty() || e.pattern.empty()) return bad("empty id or pattern");
+    {
+      RE2::Options opts;
+      opts.set_log_errors(false);
+      opts.set_case_sensitive(false);
+      opts.set_dot_nl(true);
+      e.tail = std::make_unique<RE2>("(?:" + e.pattern + ")\\z", opts);
+      if (!e.tail->ok()) return bad("pattern is not RE2-compatible: " + e.tail->error());
+    }
+    entries.push_back(std::move(e));
+  }
+  return core::Status::Ok();
+}
+
+// Compiling the lexicon takes about a second; the compiled database is cached on
+// disk keyed by the exact patterns, flags and Hyperscan version. Any cache
+// problem silently falls back to compiling.
+std::string CacheDir() {
+  if (const char* d = std::getenv("LODESTAR_CACHE_DIR"); d && *d) return d;
+  if (const char* d = std::getenv("XDG_CACHE_HOME"); d && *d) return std::string(d) + "/lodestar";
+  if (const char* h = std::getenv("HOME"); h && *h) return std::string(h) + "/.cache/lodestar";
+  return "";
+}
+
+hs_database_t* LoadCachedDb(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return nullptr;
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  hs_database_t* db = nullptr;
+  if (hs_deserialize_database(bytes.data(), bytes.size(), &db) != HS_SUCCESS) return nullptr;
+  return db;
+}
+
+void StoreCachedDb(const std::string& dir, const std::string& path, const hs_database_t* db) {
+  char* bytes = nullptr;
+  size_t len = 0;
+  if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) return;
+  // mkdir -p (two levels are enough for ~/.cache/lodestar).
+  const auto slash = dir.rfind('/');
+  if (slash != std::string::npos && slash > 0) ::mkdir(dir.substr(0, slash).c_str(), 0755);
+  ::mkdir(dir.c_str(), 0755);
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out.write(bytes, static_cast<std::streamsize>(len));
+    if (!out) {
+      std::free(bytes);
+      std::remove(tmp.c_str());
+      return;
+    }
+  }
+  std::free(bytes);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) std::remove(tmp.c_str());
+}
+
+struct ScanContext {
+  std::vector<LexHit>* hits;
+};
+
+int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int /*flags*/, void* ctx) {
+  auto* c = static_cast<ScanContext*>(ctx);
+  if (c->hits->size() >= 65536) return 1;  // bounded memory on pathological input
+  c->hits->push_back(LexHit{id, static_cast<uint32_t>(from), static_cast<uint32_t>(to)});
+  return 0;
+}
+
+}  // namespace
+
+Lexicon::~Lexicon() {
+  if (db_) hs_free_database(db_);
+}
+
+size_t Lexicon::count(LexKind k) const {
+  return static_cast<size_t>(std::count_if(entries_.begin(), entries_.end(), [k](const LexEntry& e) { return e.kind == k; }));
+}
+
+core::Result<std::unique_ptr<Lexicon>> Lexicon::Load(const std::string& dir) {
+  auto lex = std::unique_ptr<Lexicon>(new Lexicon());
+  int version = 0;
+  for (const auto& [file, kind] : {std::pair{"indicators.tsv", LexKind::kIndicator},
+                                   std::pair{"commercial.tsv", LexKind::kCommercial},
+                                   std::pair{"attributes.tsv", LexKind::kAttribute}}) {
+    auto st = LoadFile(dir + "/lexicon/" + file, kind, lex->entries_, kind == LexKind::kIndicator ? &version : nullptr);
+    if (!st.ok()) return st;
+  }
+  lex->version_ = version;
+  static constexpr std::pair<uint32_t, const char*> kTriggers[] = {
+      {kTrigAge, R"(\b(age|aged|edad|tengo|i'?m|i\s+am|i\s+m)\b|(yrs?|years?|y/o|yo|y\.o|anos?)\b)"},
+      {kTrigMoney, R"(\$|£|€|(usd|dollars?|roses?|rs|bucks|eur|euros?|gbp|donations?|rates?|gift|hr|hrs|hour|hourly|hrly|hh|qv|half)\b)"},
+      {kTrigEmail, R"(@|\bat\b)"},
+      {kTrigUrl, R"(www\.|https?:|[a-z0-9]\.[a-z]{2,6}\b)"},
+      {kTrigHandle, R"(@|\b(twitter|tweet|insta|instagram|ig|snap|snapchat|sc|kik|telegram|tg|whats\s*app|wa|onlyfans|only\s*fans|of|fansly|skype|wechat|tw)\b)"},
+      {kTrigPayment, R"(\$|\bcash\s*app|\bvenmo)"},
+      {kTrigHeight, R"('|(ft|feet|foot|cm)\b)"},
+      {kTrigWeight, R"(#|(lbs?|pounds|kg)\b)"},
+  };
+  for (const auto& [bit, pattern] : kTriggers) {
+    LexEntry e;
+    e.kind = LexKind::kTrigger;
+    e.id = "trigger:" + std::to_string(bit);
+    e.pattern = pattern;
+    e.value = std::to_string(bit);
+    lex->entries_.push_back(std::move(e));
+  }
+  std::vector<const char*> patterns;
+  std::vector<unsigned int> flags, ids;
+  for (size_t i = 0; i < lex->entries_.size(); ++i) {
+    patterns.push_back(lex->entries_[i].pattern.c_str());
+    // One report per pattern per field is all the extractor keeps, and start-of-match
+    // tracking would double the scan cost: the start is found by the RE2 second pass.
+    flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH | HS_FLAG_DOTALL);
+    ids.push_back(static_cast<unsigned int>(i));
+  }
+  std::string fingerprint = hs_version();
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    fingerprint += '\x1f';
+    fingerprint += patterns[i];
+    fingerprint += '\x1e' + std::to_string(flags[i]);
+  }
+  const std::string cache_dir = CacheDir();
+  char name[64];
+  std::snprintf(name, sizeof name, "/lexicon-%016zx-%zu.hsdb", std::hash<std::string>{}(fingerprint), patterns.size());
+  const std::string cache_path = cache_dir.empty() ? "" : cache_dir + name;
+  if (!cache_path.empty()) lex->db_ = LoadCachedDb(cache_path);
+  if (lex->db_) return lex;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(patterns.data(), flags.data(), ids.data(), static_cast<unsigned int>(patterns.size()),
+                       HS_MODE_BLOCK, nullptr, &lex->db_, &err) != HS_SUCCESS) {
+    std::string msg = dir + "/lexicon: pattern ";
+    if (err && err->expression >= 0 && static_cast<size_t>(err->expression) < lex->entries_.size()) {
+      msg += lex->entries_[err->expression].id;
+    }
+    msg += " does not compile: ";
+    msg += err ? err->message : "unknown error";
+    if (err) hs_free_compile_error(err);
+    return core::Status::Error(core::StatusCode::kInvalidInput, msg + "; fix the lexicon entry");
+  }
+  if (!cache_path.empty()) StoreCachedDb(cache_dir, cache_path, lex->db_);
+  return lex;
+}
+
+hs_scratch_t* Lexicon::AllocScratch() const {
+  hs_scratch_t* scratch = nullptr;
+  if (hs_alloc_scratch(db_, &scratch) != HS_SUCCESS) return nullptr;
+  return scratch;
+}
+
+uint32_t Lexicon::Scan(std::string_view text, hs_scratch_t* scratch, std::vector<LexHit>& hits) const {
+  const size_t first = hits.size();
+  ScanContext ctx{&hits};
+  if (!scratch || text.empty()) return 0;
+  hs_scan(db_, text.data(), static_cast<unsigned int>(std::min<size_t>(text.size(), UINT32_MAX)), 0, scratch, OnMatch,
+          &ctx);
+  // Second pass (RE2): where each hit starts (leftmost start of a match ending at
+  // the reported end), then the entry's exclude pattern on a window around it.
+  size_t keep = first;
+  uint32_t triggers = 0;
+  for (size_t r = first; r < hits.size(); ++r) {
+    LexHit h = hits[r];
+    const LexEntry& e = entries_[h.entry];
+    if (e.kind == LexKind::kTrigger) {
+      triggers |= static_cast<uint32_t>(std::stoul(e.value));
+      continue;
+    }
+    const size_t window = h.to > 200 ? h.to - 200 : 0;
+    re2::StringPiece m;
+    // The text is cut at the hit's end so "\\z" anchors there; bytes before the window stay as context for \\b.
+    const re2::StringPiece upto(text.data(), h.to);
+    if (!e.tail->Match(upto, window, h.to, RE2::UNANCHORED, &m, 1)) continue;
+    h.from = static_cast<uint32_t>(m.data() - text.data());
+    if (e.exclude) {
+      const size_t b = h.from > 40 ? h.from - 40 : 0;
+      const size_t en = std::min<size_t>(text.size(), h.to + 40);
+      if (RE2::PartialMatch(re2::StringPiece(text.data() + b, en - b), *e.exclude)) continue;
+    }
+    hits[keep++] = h;
+  }
+  hits.resize(keep);
+  return triggers;
+}
+
+}  // namespace lodestar::extract

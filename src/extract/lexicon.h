@@ -1,0 +1,78 @@
+// Lexicons (data/lexicon/*.tsv) compiled into one Hyperscan database.
+//
+// Three files, one scan: indicators.tsv (trafficking indicators, with source
+// citations), commercial.tsv (services and venues: NOT indicators) and
+// attributes.tsv (hair, eyes, ethnicity, nationality). Every pattern of every
+// file is matched in a single Hyperscan pass over the normalised text; an
+// indicator's optional `exclude` RE2 pattern is the precise second pass over a
+// window around the hit.
+#pragma once
+
+#include <hs.h>
+#include <re2/re2.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace lodestar::extract {
+
+enum class LexKind : uint8_t { kIndicator, kCommercial, kAttribute, kTrigger };
+
+// Built-in trigger patterns scanned in the same Hyperscan pass: an extractor's
+// RE2 pass runs only on fields where its trigger fired.
+enum Trigger : uint32_t {
+  kTrigAge = 1u << 0,
+  kTrigMoney = 1u << 1,
+  kTrigEmail = 1u << 2,
+  kTrigUrl = 1u << 3,
+  kTrigHandle = 1u << 4,
+  kTrigPayment = 1u << 5,
+  kTrigHeight = 1u << 6,
+  kTrigWeight = 1u << 7,
+};
+
+struct LexEntry {
+  LexKind kind = LexKind::kIndicator;
+  std::string id;        // indicator id, or "<kind>:<value>" for the others
+  std::string category;  // indicator category, or attribute kind (venue, service, hair, ...)
+  std::string value;     // attribute value; empty for indicators
+  std::string pattern;
+  std::unique_ptr<RE2> exclude;  // may be null
+  std::unique_ptr<RE2> tail;     // the pattern anchored at the end: finds where a Hyperscan hit starts
+  std::string source;
+};
+
+struct LexHit {
+  uint32_t entry = 0;
+  uint32_t from = 0, to = 0;  // normalised byte range
+};
+
+class Lexicon {
+ public:
+  ~Lexicon();
+  // Loads and compiles the three files under `dir`. Errors name file and line.
+  static core::Result<std::unique_ptr<Lexicon>> Load(const std::string& dir);
+
+  const std::vector<LexEntry>& entries() const { return entries_; }
+  const hs_database_t* database() const { return db_; }
+  int version() const { return version_; }
+  size_t count(LexKind k) const;
+
+  // Scans `text` and appends merged hits (overlapping hits of one entry become
+  // one, the leftmost-longest) with excludes applied. `scratch` must come from
+  // AllocScratch() on this lexicon and belongs to one thread.
+  // Returns the mask of Trigger bits that fired.
+  uint32_t Scan(std::string_view text, hs_scratch_t* scratch, std::vector<LexHit>& hits) const;
+  hs_scratch_t* AllocScratch() const;
+
+ private:
+  std::vector<LexEntry> entries_;
+  hs_database_t* db_ = nullptr;
+  int version_ = 0;
+};
+
+}  // namespace lodestar::extract

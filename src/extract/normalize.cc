@@ -1,0 +1,471 @@
+#include "extract/normalize.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <array>
+#include <memory>
+#include <mutex>
+
+namespace lodestar::extract {
+namespace {
+
+// Decodes one code point at s[i]; invalid or truncated sequences read as U+FFFD
+// and consume one byte, so every byte is consumed exactly once.
+inline char32_t DecodeUtf8(std::string_view s, size_t i, size_t* len) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) {
+    *len = 1;
+    return b0;
+  }
+  auto cont = [&](size_t k) -> int {
+    if (i + k >= s.size()) return -1;
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    return (b & 0xC0) == 0x80 ? (b & 0x3F) : -1;
+  };
+  *len = 1;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    int c1 = cont(1);
+    if (c1 < 0) return 0xFFFD;
+    *len = 2;
+    return ((b0 & 0x1F) << 6) | c1;
+  }
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    int c1 = cont(1), c2 = cont(2);
+    if (c1 < 0 || c2 < 0) return 0xFFFD;
+    char32_t cp = ((b0 & 0x0F) << 12) | (c1 << 6) | c2;
+    if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
+    *len = 3;
+    return cp;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    int c1 = cont(1), c2 = cont(2), c3 = cont(3);
+    if (c1 < 0 || c2 < 0 || c3 < 0) return 0xFFFD;
+    char32_t cp = ((b0 & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3;
+    if (cp < 0x10000 || cp > 0x10FFFF) return 0xFFFD;
+    *len = 4;
+    return cp;
+  }
+  return 0xFFFD;
+}
+
+void AppendUtf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+// Cyrillic and Greek letters (already case-folded) that ads use in place of
+// Latin ones. Only letters whose usual glyph is indistinguishable or nearly so.
+char32_t Homoglyph(char32_t c) {
+  switch (c) {
+    // Cyrillic
+    case 0x0430: return 'a';
+    case 0x0432: return 'b';
+    case 0x0435: return 'e';
+    case 0x0451: return 'e';
+    case 0x043A: return 'k';
+    case 0x043C: return 'm';
+    case 0x043D: return 'h';
+    case 0x043E: return 'o';
+    case 0x0440: return 'p';
+    case 0x0441: return 'c';
+    case 0x0442: return 't';
+    case 0x0443: return 'y';
+    case 0x0445: return 'x';
+    case 0x0456: return 'i';
+    case 0x0457: return 'i';
+    case 0x0458: return 'j';
+    case 0x0455: return 's';
+    case 0x0501: return 'd';
+    case 0x04CF: return 'l';
+    case 0x0433: return 'r';  // г: lower-case glyph resembles r in many fonts
+    case 0x043F: return 'n';  // п
+    case 0x0437: return '3';  // з
+    case 0x0431: return '6';  // б
+    // Greek
+    case 0x03B1: return 'a';
+    case 0x03B2: return 'b';
+    case 0x03B5: return 'e';
+    case 0x03B7: return 'n';
+    case 0x03B9: return 'i';
+    case 0x03BA: return 'k';
+    case 0x03BD: return 'v';
+    case 0x03BF: return 'o';
+    case 0x03C1: return 'p';
+    case 0x03C4: return 't';
+    case 0x03C5: return 'u';
+    case 0x03C7: return 'x';
+    case 0x03C9: return 'w';
+    case 0x03B3: return 'y';
+    case 0x03BC: return 'u';
+    case 0x03C2: return 's';
+    case 0x03C3: return 'o';
+    // Latin look-alikes outside ASCII that NFKC keeps
+    case 0x0131: return 'i';  // dotless i
+    case 0x0261: return 'g';
+    case 0x0251: return 'a';
+    case 0x0269: return 'i';
+    case 0x1D00: return 'a';
+    case 0x0299: return 'b';
+    case 0x1D04: return 'c';
+    case 0x1D05: return 'd';
+    case 0x1D07: return 'e';
+    case 0x0262: return 'g';
+    case 0x029C: return 'h';
+    case 0x026A: return 'i';
+    case 0x1D0A: return 'j';
+    case 0x1D0B: return 'k';
+    case 0x029F: return 'l';
+    case 0x1D0D: return 'm';
+    case 0x0274: return 'n';
+    case 0x1D0F: return 'o';
+    case 0x1D18: return 'p';
+    case 0x0280: return 'r';
+    case 0xA731: return 's';
+    case 0x1D1B: return 't';
+    case 0x1D1C: return 'u';
+    case 0x1D20: return 'v';
+    case 0x1D21: return 'w';
+    case 0x028F: return 'y';
+    case 0x1D22: return 'z';
+    case 0x00F8: return 'o';  // ø
+    default: return c;
+  }
+}
+
+// Upper-case Greek and Cyrillic letters that look like Latin capitals; mapped
+// before case folding, which would turn them into lower-case forms that look
+// different (Greek N -> nu, which looks like v).
+char32_t UpperHomoglyph(char32_t c) {
+  switch (c) {
+    case 0x0391: return 'a'; case 0x0392: return 'b'; case 0x0395: return 'e'; case 0x0396: return 'z';
+    case 0x0397: return 'h'; case 0x0399: return 'i'; case 0x039A: return 'k'; case 0x039C: return 'm';
+    case 0x039D: return 'n'; case 0x039F: return 'o'; case 0x03A1: return 'p'; case 0x03A4: return 't';
+    case 0x03A5: return 'y'; case 0x03A7: return 'x';
+    case 0x0410: return 'a'; case 0x0412: return 'b'; case 0x0415: return 'e'; case 0x041A: return 'k';
+    case 0x041C: return 'm'; case 0x041D: return 'h'; case 0x041E: return 'o'; case 0x0420: return 'p';
+    case 0x0421: return 'c'; case 0x0422: return 't'; case 0x0425: return 'x'; case 0x0423: return 'y';
+    case 0x0406: return 'i'; case 0x0408: return 'j'; case 0x0405: return 's';
+    default: return 0;
+  }
+}
+
+// Code points whose fold is decided before ICU: enclosed digits NFKC leaves
+// alone, keycaps, quotes/primes and dashes.
+// Assigns by pushing bytes: GCC 12 reports a false -Wrestrict on short literal assignments here.
+void Set(std::string& out, std::string_view s) {
+  out.clear();
+  for (char c : s) out.push_back(c);
+}
+void Set(std::string& out, char c) {
+  out.clear();
+  out.push_back(c);
+}
+void SetNum(std::string& out, unsigned v) {
+  out.clear();
+  if (v >= 10) out.push_back(static_cast<char>('0' + v / 10));
+  out.push_back(static_cast<char>('0' + v % 10));
+}
+
+bool SpecialFold(char32_t c, std::string& out) {
+  if (c >= 0x2776 && c <= 0x277E) { Set(out, static_cast<char>('1' + (c - 0x2776))); return true; }
+  if (c >= 0x2780 && c <= 0x2788) { Set(out, static_cast<char>('1' + (c - 0x2780))); return true; }
+  if (c >= 0x278A && c <= 0x2792) { Set(out, static_cast<char>('1' + (c - 0x278A))); return true; }
+  if (c == 0x277F || c == 0x2789 || c == 0x2793 || c == 0x1F51F) { Set(out, "10"); return true; }
+  if (c >= 0x24EB && c <= 0x24F4) { SetNum(out, static_cast<unsigned>(11 + (c - 0x24EB))); return true; }
+  if (c >= 0x24F5 && c <= 0x24FD) { Set(out, static_cast<char>('1' + (c - 0x24F5))); return true; }
+  if (c == 0x24FE) { Set(out, "10"); return true; }
+  if (c == 0x24FF || c == 0x24EA || c == 0x1F10B || c == 0x1F10C || c == 0x1F100) { Set(out, "0"); return true; }
+  switch (c) {
+    case 0x20E3: case 0xFE0F: case 0xFE0E: case 0x200B: case 0x200C: case 0x200D: case 0x2060: case 0xFEFF:
+    case 0x00AD:
+      Set(out, "");
+      return true;
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x00B4: case 0x02BC: case 0x0060:
+      Set(out, "'");
+      return true;
+    case 0x201C: case 0x201D: case 0x201E: case 0x2033: case 0x02BA:
+      Set(out, "\"");
+      return true;
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212: case 0xFE58:
+    case 0xFE63: case 0xFF0D:
+      Set(out, "-");
+      return true;
+    case 0x00B0: case 0x2022: case 0x00B7: case 0x2219: case 0x22C5: case 0x2027:
+      Set(out, " ");
+      return true;
+    case 0x20AC: Set(out, "\xE2\x82\xAC"); return true;  // € kept (currency)
+    case 0x00A3: Set(out, "\xC2\xA3"); return true;      // £ kept
+    default:
+      return false;
+  }
+}
+
+class FoldTables {
+ public:
+  FoldTables() {
+    UErrorCode status = U_ZERO_ERROR;
+    nfkc_cf_ = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    status = U_ZERO_ERROR;
+    nfd_ = icu::Normalizer2::getNFDInstance(status);
+    bmp_.fill(0);
+    for (char32_t c = 0x80; c < 0x10000; ++c) bmp_[c] = Store(Fold(c));
+    for (char32_t c = 0x1D400; c < 0x1D800; ++c) math_[c - 0x1D400] = Store(Fold(c));
+    for (char32_t c = 0x1F100; c < 0x1F200; ++c) encl_[c - 0x1F100] = Store(Fold(c));
+  }
+
+  // Appends the fold of non-ASCII `c` to out.
+  std::string_view Lookup(char32_t c, std::string& tmp) const {
+    uint32_t e;
+    if (c < 0x10000) {
+      e = bmp_[c];
+    } else if (c >= 0x1D400 && c < 0x1D800) {
+      e = math_[c - 0x1D400];
+    } else if (c >= 0x1F100 && c < 0x1F200) {
+      e = encl_[c - 0x1F100];
+    } else {
+      // Rare planes: emoji and other symbols become a space; letters go through ICU.
+      const int8_t type = u_charType(static_cast<UChar32>(c));
+      if (c == 0x1F51F) return "10";
+      if (type == U_OTHER_SYMBOL || type == U_MATH_SYMBOL || type == U_MODIFIER_SYMBOL ||
+          type == U_UNASSIGNED || type == U_PRIVATE_USE_CHAR) {
+        return " ";
+      }
+      if (type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_FORMAT_CHAR) return "";
+      tmp = Fold(c);
+      return tmp;
+    }
+    return std::string_view(pool_.data() + (e >> 8), e & 0xFF);
+  }
+
+ private:
+  uint32_t Store(const std::string& s) {
+    const uint32_t off = static_cast<uint32_t>(pool_.size());
+    pool_ += s.substr(0, 255);
+    return (off << 8) | static_cast<uint32_t>(std::min<size_t>(s.size(), 255));
+  }
+
+  std::string Fold(char32_t c) const {
+    std::string out;
+    if (SpecialFold(c, out)) return out;
+    if (const char32_t up = UpperHomoglyph(c)) {
+      Set(out, static_cast<char>(up));
+      return out;
+    }
+    const int8_t type = u_charType(static_cast<UChar32>(c));
+    if (type == U_CONTROL_CHAR) return c == 0x85 ? "\n" : " ";
+    if (type == U_FORMAT_CHAR || type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK) return "";
+    if (type == U_SURROGATE || type == U_UNASSIGNED || type == U_PRIVATE_USE_CHAR) return " ";
+    if (type == U_SPACE_SEPARATOR || type == U_LINE_SEPARATOR || type == U_PARAGRAPH_SEPARATOR) return " ";
+    UErrorCode status = U_ZERO_ERROR;
+    icu::UnicodeString in(static_cast<UChar32>(c));
+    icu::UnicodeString folded = nfkc_cf_ ? nfkc_cf_->normalize(in, status) : in;
+    if (U_FAILURE(status)) folded = in;
+    status = U_ZERO_ERROR;
+    icu::UnicodeString decomposed = nfd_ ? nfd_->normalize(folded, status) : folded;
+    if (U_FAILURE(status)) decomposed = folded;
+    for (int32_t i = 0; i < decomposed.length();) {
+      UChar32 ch = decomposed.char32At(i);
+      i += U16_LENGTH(ch);
+      const int8_t t = u_charType(ch);
+      if (t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK || t == U_FORMAT_CHAR) continue;
+      std::string special;
+      if (SpecialFold(static_cast<char32_t>(ch), special)) {
+        out += special;
+        continue;
+      }
+      ch = static_cast<UChar32>(Homoglyph(static_cast<char32_t>(ch)));
+      if (ch < 0x80) {
+        out += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+      } else if (t == U_DECIMAL_DIGIT_NUMBER) {
+        out += static_cast<char>('0' + u_charDigitValue(ch));
+      } else if (u_isalpha(ch)) {
+        AppendUtf8(out, static_cast<char32_t>(ch));
+      } else if (t == U_CURRENCY_SYMBOL) {
+        AppendUtf8(out, static_cast<char32_t>(ch));
+      } else {
+        out += ' ';
+      }
+    }
+    return out;
+  }
+
+  const icu::Normalizer2* nfkc_cf_ = nullptr;
+  const icu::Normalizer2* nfd_ = nullptr;
+  std::string pool_;
+  std::array<uint32_t, 0x10000> bmp_;
+  std::array<uint32_t, 0x400> math_{};
+  std::array<uint32_t, 0x100> encl_{};
+};
+
+const FoldTables& Tables() {
+  static const auto* tables = new FoldTables();  // never destroyed: used until exit
+  return *tables;
+}
+
+inline bool IsAsciiLetter(char c) { return c >= 'a' && c <= 'z'; }
+inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsWordByte(char c) {
+  return IsAsciiLetter(c) || IsAsciiDigit(c) || (static_cast<unsigned char>(c) >= 0x80);
+}
+inline bool IsSpacingSep(char c) {
+  return c == ' ' || c == '.' || c == '-' || c == '*' || c == '_' || c == '~' || c == '|' || c == '+';
+}
+
+// Pass 2: collapse runs of spaces; shorten a letter repeated 3+ times to one
+// ("sooo" -> "so") unless next to a digit (it may be a zero look-alike) or 'w'.
+// Output helper: the passes below never grow the text, so `out` is sized once.
+struct Writer {
+  NormText& out;
+  size_t w = 0;
+  explicit Writer(NormText& o, size_t n) : out(o) {
+    out.text.resize(n);
+    out.src_begin.resize(n);
+    out.src_end.resize(n);
+  }
+  void Put(char c, uint32_t b, uint32_t e) {
+    out.text[w] = c;
+    out.src_begin[w] = b;
+    out.src_end[w] = e;
+    ++w;
+  }
+  void Finish() {
+    out.text.resize(w);
+    out.src_begin.resize(w);
+    out.src_end.resize(w);
+  }
+};
+
+// Pass 2: collapse runs of spaces; shorten a letter repeated 3+ times to one
+// ("sooo" -> "so") unless next to a digit (it may be a zero look-alike) or 'w'.
+void CollapsePass(const NormText& in, NormText& out) {
+  const std::string& t = in.text;
+  const size_t n = t.size();
+  Writer wr(out, n);
+  for (size_t i = 0; i < n;) {
+    const char c = t[i];
+    size_t j = i + 1;
+    if (c == ' ') {
+      while (j < n && t[j] == ' ') ++j;
+    } else if (IsAsciiLetter(c) && c != 'w') {
+      while (j < n && t[j] == c) ++j;
+      const bool digit_near = (i > 0 && IsAsciiDigit(t[i - 1])) || (j < n && IsAsciiDigit(t[j]));
+      if (j - i < 3 || digit_near) j = i + 1;
+    }
+    wr.Put(c, in.src_begin[i], in.src_end[j - 1]);
+    i = j;
+  }
+  wr.Finish();
+}
+
+// Pass 3: joins letter-spaced words: 3+ single letters separated by 1-3
+// spacing characters ("y o u n g", "h.o.t") become one word.
+void JoinSpacedPass(const NormText& in, NormText& out) {
+  const std::string& t = in.text;
+  const size_t n = t.size();
+  Writer wr(out, n);
+  auto single_letter_at = [&](size_t i) {
+    return i < n && IsAsciiLetter(t[i]) && (i == 0 || !IsWordByte(t[i - 1])) && (i + 1 >= n || !IsWordByte(t[i + 1]));
+  };
+  for (size_t i = 0; i < n;) {
+    if (single_letter_at(i)) {
+      size_t k = i, count = 1, last = i;
+      while (true) {
+        size_t s = k + 1, seps = 0;
+        while (s < n && IsSpacingSep(t[s]) && seps < 4) ++s, ++seps;
+        if (seps == 0 || seps > 3 || !single_letter_at(s)) break;
+        k = s;
+        last = s;
+        ++count;
+      }
+      if (count >= 3) {
+        for (size_t p = i; p <= last; ++p) {
+          if (IsAsciiLetter(t[p])) wr.Put(t[p], in.src_begin[p], in.src_end[p]);
+        }
+        i = last + 1;
+        continue;
+      }
+    }
+    wr.Put(t[i], in.src_begin[i], in.src_end[i]);
+    ++i;
+  }
+  wr.Finish();
+}
+
+thread_local NormText tl_scratch;
+
+}  // namespace
+
+void InitNormalizer() { (void)Tables(); }
+
+void Normalize(std::string_view in, NormText& out) {
+  const FoldTables& tables = Tables();
+  NormText& a = tl_scratch;
+  // Folded text is at most a few bytes per input byte for ASCII-heavy ads; grow on demand.
+  size_t cap = in.size() + 64;
+  a.text.resize(cap);
+  a.src_begin.resize(cap);
+  a.src_end.resize(cap);
+  size_t w = 0;
+  std::string tmp;
+  auto ensure = [&](size_t extra) {
+    if (w + extra > cap) {
+      cap = (w + extra) * 2;
+      a.text.resize(cap);
+      a.src_begin.resize(cap);
+      a.src_end.resize(cap);
+    }
+  };
+  for (size_t i = 0; i < in.size();) {
+    const auto b0 = static_cast<unsigned char>(in[i]);
+    if (b0 < 0x80) {
+      char ch = static_cast<char>(b0);
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+      else if (b0 < 0x20 && ch != '\n') ch = ' ';
+      else if (b0 == 0x7F) ch = ' ';
+      else if (ch == '`') ch = '\'';
+      ensure(1);
+      a.text[w] = ch;
+      a.src_begin[w] = static_cast<uint32_t>(i);
+      a.src_end[w] = static_cast<uint32_t>(i + 1);
+      ++w;
+      ++i;
+      continue;
+    }
+    size_t len;
+    const char32_t c = DecodeUtf8(in, i, &len);
+    const std::string_view f = tables.Lookup(c, tmp);
+    ensure(f.size());
+    for (char fc : f) {
+      a.text[w] = fc;
+      a.src_begin[w] = static_cast<uint32_t>(i);
+      a.src_end[w] = static_cast<uint32_t>(i + len);
+      ++w;
+    }
+    i += len;
+  }
+  a.text.resize(w);
+  a.src_begin.resize(w);
+  a.src_end.resize(w);
+  CollapsePass(a, out);
+  JoinSpacedPass(out, a);
+  std::swap(out.text, a.text);
+  std::swap(out.src_begin, a.src_begin);
+  std::swap(out.src_end, a.src_end);
+}
+
+}  // namespace lodestar::extract

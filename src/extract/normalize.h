@@ -1,0 +1,49 @@
+// The normaliser: a folded view of ad text plus a map back to the original bytes.
+//
+// Extractors match on the folded view and report spans in the original, so the
+// map is the contract: for every byte i of `text`, [src_begin[i], src_end[i])
+// is the original code point (or cluster) that produced it. Original offsets
+// are non-decreasing along `text`.
+//
+// Folding, per code point: NFKC + case folding (ICU; full-width, mathematical,
+// circled and superscript forms become ASCII), diacritics dropped, Cyrillic and
+// Greek look-alikes mapped to Latin, keycap/negative-circled/dingbat digits to
+// digits, typographic quotes and primes to ' and ", dashes to '-', every other
+// symbol or emoji to one space, control and zero-width characters removed.
+// Then, on the folded text: runs of spaces collapse to one, letter-spaced words
+// ("y o u n g", "h.o.t") are joined, and a letter repeated 3+ times becomes one.
+// Number words are NOT replaced here (that would corrupt ordinary words); the
+// phone extractor reads them from this view.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lodestar::extract {
+
+struct NormText {
+  std::string text;
+  std::vector<uint32_t> src_begin;
+  std::vector<uint32_t> src_end;
+
+  void clear() {
+    text.clear();
+    src_begin.clear();
+    src_end.clear();
+  }
+  // Original byte range covering normalised bytes [b, e). Requires b < e <= size.
+  uint32_t OrigBegin(size_t b) const { return src_begin[b]; }
+  uint32_t OrigEnd(size_t e) const { return src_end[e - 1]; }
+};
+
+// Normalises `in` (any bytes; invalid UTF-8 reads as U+FFFD) into `out`,
+// reusing out's capacity. Linear in the input size.
+void Normalize(std::string_view in, NormText& out);
+
+// Forces the one-time construction of the folding tables (about 10 ms); called
+// by LoadResources so the first ad is not slow. Thread-safe.
+void InitNormalizer();
+
+}  // namespace lodestar::extract

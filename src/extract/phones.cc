@@ -1,0 +1,335 @@
+#include "extract/phones.h"
+
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace lodestar::extract {
+namespace {
+
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
+
+constexpr int kMaxValidationsPerField = 4096;
+constexpr size_t kMaxLetterRun = 48;
+
+struct NumberWord {
+  const char* word;
+  const char* digits;
+};
+// English and Spanish number words, plus "o"/"oh" for zero.
+constexpr std::array<NumberWord, 24> kNumberWords = {{
+    {"zero", "0"}, {"oh", "0"},    {"o", "0"},      {"one", "1"},    {"two", "2"},   {"three", "3"},
+    {"four", "4"}, {"five", "5"},  {"six", "6"},    {"seven", "7"},  {"eight", "8"}, {"nine", "9"},
+    {"ten", "10"}, {"cero", "0"},  {"uno", "1"},    {"dos", "2"},    {"tres", "3"},  {"cuatro", "4"},
+    {"cinco", "5"}, {"seis", "6"}, {"siete", "7"},  {"ocho", "8"},   {"nueve", "9"}, {"diez", "10"},
+}};
+
+inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsLetter(char c) { return c >= 'a' && c <= 'z'; }
+inline bool IsSep(char c) {
+  switch (c) {
+    case ' ': case '.': case '-': case '_': case '(': case ')': case '/': case ',': case '*': case '|':
+    case '~': case '[': case ']': case '\'': case '"': case '=': case '#':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Splits letters s[0..n) into number words; writes (word end offset, digits)
+// pairs. DP over positions; returns false when no full split exists.
+bool DecomposeNumberWords(std::string_view s, std::vector<std::pair<uint32_t, const char*>>& parts) {
+  const size_t n = s.size();
+  if (n == 0 || n > kMaxLetterRun) return false;
+  // reach[i] = index into kNumberWords of the word ending at i on a valid path, -1 = unreachable.
+  std::array<int, kMaxLetterRun + 1> reach;
+  reach.fill(-1);
+  reach[0] = 100;
+  for (size_t i = 0; i < n; ++i) {
+    if (reach[i] < 0) continue;
+    for (size_t w = 0; w < kNumberWords.size(); ++w) {
+      if (kNumberWords[w].word[0] != s[i]) continue;
+      const size_t len = std::strlen(kNumberWords[w].word);
+      if (i + len <= n && reach[i + len] < 0 && s.compare(i, len, kNumberWords[w].word) == 0) {
+        reach[i + len] = static_cast<int>(w);
+      }
+    }
+  }
+  if (reach[n] < 0) return false;
+  // Walk back.
+  std::array<std::pair<uint32_t, const char*>, kMaxLetterRun> tmp;
+  size_t count = 0;
+  for (size_t i = n; i > 0;) {
+    const auto& w = kNumberWords[reach[i]];
+    tmp[count++] = {static_cast<uint32_t>(i), w.digits};
+    i -= std::strlen(w.word);
+  }
+  parts.clear();
+  for (size_t k = count; k > 0; --k) parts.push_back(tmp[k - 1]);
+  return true;
+}
+
+// Fast path for a letter run outside any digit context: only an exact number word counts.
+bool SingleNumberWord(std::string_view s, std::vector<std::pair<uint32_t, const char*>>& parts) {
+  if (s.size() > 6) return false;
+  for (const auto& w : kNumberWords) {
+    if (s == w.word) {
+      parts.clear();
+      parts.push_back({static_cast<uint32_t>(s.size()), w.digits});
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsNanpRegion(const std::string& region) { return region == "US" || region == "CA"; }
+
+}  // namespace
+
+PhoneFinder::PhoneFinder() = default;
+
+bool PhoneFinder::Validate(const std::string& digits, bool plus, const std::string& region, std::string* e164,
+                           bool* international, bool one_group) {
+  const size_t n = digits.size();
+  *international = false;
+  if (n < 7 || n > 15) return false;
+  const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+  auto try_parse = [&](const std::string& text, const std::string& reg) {
+    if (validations_left_ <= 0) return false;
+    --validations_left_;
+    PhoneNumber number;
+    if (util->Parse(text, reg, &number) != PhoneNumberUtil::NO_PARSING_ERROR) return false;
+    if (!util->IsValidNumber(number)) return false;
+    util->Format(number, PhoneNumberUtil::E164, e164);
+    return true;
+  };
+  if (plus) {
+    scratch_.assign("+");
+    scratch_ += digits;
+    *international = true;
+    return try_parse(scratch_, "ZZ");
+  }
+  if (IsNanpRegion(region)) {
+    // NANP shape check before the (costlier) library call: NXX-NXX-XXXX, optional leading 1.
+    // Validity of a NANP number depends on its area code and exchange only, so
+    // results are cached by those six digits.
+    const char* d = digits.data();
+    const char* national = nullptr;
+    if (n == 10 && d[0] >= '2' && d[3] >= '2') national = d;
+    if (n == 11 && d[0] == '1' && d[1] >= '2' && d[4] >= '2') national = d + 1;
+    if (national) {
+      const uint32_t key = static_cast<uint32_t>(std::atoi(std::string(national, 6).c_str()));
+      auto it = nanp_cache_.find(key);
+      if (it == nanp_cache_.end()) {
+        if (nanp_cache_.size() > 200000) nanp_cache_.clear();
+        const bool ok = try_parse(std::string(national, 10), "US");
+        it = nanp_cache_.emplace(key, ok).first;
+      }
+      if (!it->second) return false;
+      e164->assign("+1");
+      e164->append(national, 10);
+      return true;
+    }
+  } else if (n <= 13 && try_parse(digits, region)) {
+    return true;
+  }
+  // Digits that only parse with a country code written without '+' ("..._917756805125" in a URL slug). Only
+  // one unbroken digit string qualifies: joined groups are usually lists of prices or times.
+  if (one_group && n >= 11 && digits[0] != '0' && digits[0] != '1') {
+    scratch_.assign("+");
+    scratch_ += digits;
+    if (try_parse(scratch_, "ZZ")) {
+      *international = true;
+      return true;
+    }
+  }
+  return false;
+}
+
+void PhoneFinder::ProcessRun(const NormText& norm, std::string_view orig, const char* field,
+                             const std::string& region, std::vector<PhoneFact>& out) {
+  size_t total = 0;
+  for (const auto& g : groups_) total += g.digits.size();
+  if (total < 7) return;
+  std::string acc, e164, best;
+  for (size_t i = 0; i < groups_.size();) {
+    if (groups_[i].dollar || out.size() >= kMaxFactsPerKind) {
+      ++i;
+      continue;
+    }
+    acc.clear();
+    size_t best_j = SIZE_MAX;
+    bool best_intl = false;
+    for (size_t j = i; j < groups_.size(); ++j) {
+      if (j > i && (groups_[j].plus || groups_[j].dollar)) break;
+      acc += groups_[j].digits;
+      if (acc.size() > 15) break;
+      bool intl = false;
+      if (acc.size() >= 7 && Validate(acc, groups_[i].plus, region, &e164, &intl, j == i)) {
+        best_j = j;
+        best = e164;
+        best_intl = intl;
+      }
+    }
+    if (best_j == SIZE_MAX) {
+      ++i;
+      continue;
+    }
+    bool obfuscated = false;
+    for (size_t k = i; k <= best_j; ++k) obfuscated |= groups_[k].obfuscated;
+    uint32_t nb = groups_[i].nb;
+    const uint32_t ne = groups_[best_j].ne;
+    if (nb > 0 && (norm.text[nb - 1] == '(' || norm.text[nb - 1] == '+')) --nb;
+    PhoneFact fact;
+    fact.e164 = best;
+    fact.span.field = field;
+    fact.span.begin = norm.OrigBegin(nb);
+    fact.span.end = norm.OrigEnd(ne);
+    fact.raw.assign(orig.substr(fact.span.begin, fact.span.end - fact.span.begin));
+    fact.obfuscated = obfuscated;
+    fact.confidence = obfuscated ? 0.75f : 0.9f;
+    if (best_intl && !groups_[i].plus) fact.confidence = 0.6f;
+    const bool dup = std::any_of(out.begin(), out.end(), [&](const PhoneFact& p) { return p.e164 == fact.e164; });
+    if (!dup) out.push_back(std::move(fact));
+    i = best_j + 1;
+  }
+}
+
+void PhoneFinder::Find(const NormText& norm, std::string_view orig, const char* field, const std::string& region,
+                       std::vector<PhoneFact>& out) {
+  const std::string& t = norm.text;
+  const size_t n = t.size();
+  validations_left_ = kMaxValidationsPerField;
+  groups_.clear();
+  std::vector<std::pair<uint32_t, const char*>> parts;
+  size_t seps = 0;  // separator bytes since the last group
+  bool plus_pending = false, dollar_pending = false;
+  auto end_run = [&]() {
+    if (!groups_.empty()) ProcessRun(norm, orig, field, region, out);
+    groups_.clear();
+    seps = 0;
+  };
+  for (size_t i = 0; i < n;) {
+    const char c = t[i];
+    if (IsDigit(c)) {
+      size_t j = i;
+      while (j < n && IsDigit(t[j])) ++j;
+      if (seps > 4) end_run();
+      Group g;
+      g.digits.assign(t, i, std::min<size_t>(j - i, 32));
+      g.nb = static_cast<uint32_t>(i);
+      g.ne = static_cast<uint32_t>(j);
+      for (size_t k = i; k < j && !g.obfuscated; ++k) g.obfuscated = norm.src_end[k] - norm.src_begin[k] != 1;
+      g.plus = plus_pending;
+      g.dollar = dollar_pending;
+      if (!g.plus && groups_.empty() && g.digits.size() >= 3 && g.digits[0] == '0' && g.digits[1] == '0' &&
+          g.digits[2] != '0') {
+        // "0044 7700 900123": international prefix written as 00.
+        g.digits.erase(0, 2);
+        g.plus = true;
+      }
+      groups_.push_back(std::move(g));
+      plus_pending = dollar_pending = false;
+      seps = 0;
+      i = j;
+      continue;
+    }
+    if (IsLetter(c)) {
+      size_t j = i;
+      while (j < n && IsLetter(t[j])) ++j;
+      const std::string_view word(t.data() + i, j - i);
+      const bool prev_digit = i > 0 && IsDigit(t[i - 1]);
+      const bool next_digit = j < n && IsDigit(t[j]);
+      if ((word == "l" || word == "i") && prev_digit && next_digit) {
+        Group g;
+        g.digits = "1";
+        g.nb = static_cast<uint32_t>(i);
+        g.ne = static_cast<uint32_t>(j);
+        g.obfuscated = true;
+        groups_.push_back(std::move(g));
+        seps = 0;
+      } else if (DecomposeNumberWords(word, parts) &&
+                 (!groups_.empty() || prev_digit || next_digit || parts.size() >= 2 || SingleNumberWord(word, parts))) {
+        if (seps > 4) end_run();
+        uint32_t start = static_cast<uint32_t>(i);
+        for (const auto& [end_off, digits] : parts) {
+          Group g;
+          g.digits = digits;
+          g.nb = start;
+          g.ne = static_cast<uint32_t>(i + end_off);
+          g.obfuscated = true;
+          g.plus = plus_pending;
+          plus_pending = false;
+          start = g.ne;
+          groups_.push_back(std::move(g));
+        }
+        seps = 0;
+      } else {
+        end_run();
+        plus_pending = dollar_pending = false;
+      }
+      i = j;
+      continue;
+    }
+    if (c == '+') {
+      if (seps > 3 || !groups_.empty()) end_run();
+      plus_pending = true;
+      dollar_pending = false;
+      ++i;
+      continue;
+    }
+    // ':' separates digit groups ("760:796:2950") except in clock times ("10:30 pm").
+    const bool time_colon = c == ':' && i + 2 < n && IsDigit(t[i + 1]) && IsDigit(t[i + 2]) &&
+                            (i + 3 >= n || !IsDigit(t[i + 3]));
+    if (IsSep(c) || (c == ':' && !time_colon)) {
+      ++seps;
+      ++i;
+      continue;
+    }
+    // Anything else (newline, '$', '@', non-ASCII letters, ...) ends the run.
+    end_run();
+    plus_pending = false;
+    dollar_pending = c == '$' || static_cast<unsigned char>(c) >= 0x80;
+    ++i;
+  }
+  end_run();
+}
+
+std::string RegionFromLocation(std::string_view location) {
+  std::string loc;
+  loc.reserve(location.size() + 2);
+  loc += ' ';
+  for (char c : location) loc += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : (IsLetter(c) ? c : ' ');
+  loc += ' ';
+  struct Hint {
+    const char* word;
+    const char* region;
+  };
+  static constexpr Hint kHints[] = {
+      {" uk ", "GB"},        {" united kingdom ", "GB"}, {" england ", "GB"},   {" london ", "GB"},
+      {" scotland ", "GB"},  {" manchester ", "GB"},     {" glasgow ", "GB"},   {" canada ", "CA"},
+      {" toronto ", "CA"},   {" vancouver ", "CA"},      {" montreal ", "CA"},  {" ontario ", "CA"},
+      {" mexico ", "MX"},    {" cdmx ", "MX"},           {" guadalajara ", "MX"}, {" tijuana ", "MX"},
+      {" cancun ", "MX"},    {" india ", "IN"},          {" mumbai ", "IN"},    {" delhi ", "IN"},
+      {" bangalore ", "IN"}, {" australia ", "AU"},      {" sydney ", "AU"},    {" melbourne ", "AU"},
+      {" germany ", "DE"},   {" berlin ", "DE"},         {" france ", "FR"},    {" paris ", "FR"},
+      {" spain ", "ES"},     {" madrid ", "ES"},         {" barcelona ", "ES"}, {" philippines ", "PH"},
+      {" manila ", "PH"},    {" thailand ", "TH"},       {" bangkok ", "TH"},   {" dubai ", "AE"},
+      {" ireland ", "IE"},   {" dublin ", "IE"},         {" netherlands ", "NL"}, {" amsterdam ", "NL"},
+  };
+  // US context wins over a foreign city name ("Paris, TX", "London, KY").
+  static constexpr const char* kUsMarks[] = {" usa ", " united states ", " tx ", " ky ", " texas ", " kentucky "};
+  for (const char* m : kUsMarks) {
+    if (loc.find(m) != std::string::npos) return "US";
+  }
+  for (const auto& h : kHints) {
+    if (loc.find(h.word) != std::string::npos) return h.region;
+  }
+  return "US";
+}
+
+}  // namespace lodestar::extract

@@ -1,0 +1,2 @@
+lodestar_add_test(NAME extract_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/extract_test.cc
+  LIBS lodestar_extract nlohmann_json::nlohmann_json LABELS unit)
