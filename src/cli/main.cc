@@ -11,13 +11,25 @@ int main(int argc, char** argv) {
   lodestar::cli::RegisterIngest(app, exit_code);
   lodestar::cli::RegisterStats(app, exit_code);
   lodestar::cli::RegisterShow(app, exit_code);
-#ifdef LODESTAR_WITH_SYNTH_CMD
   lodestar::cli::RegisterSynth(app, exit_code);
+  lodestar::cli::RegisterExtract(app, exit_code);
+  lodestar::cli::RegisterLink(app, exit_code);
+#ifdef LODESTAR_HAS_SEARCH
+  lodestar::cli::RegisterSearch(app, exit_code);
 #endif
-#ifdef LODESTAR_WITH_MEASURE_CMD
+#ifdef LODESTAR_HAS_ANALYTICS
+  lodestar::cli::RegisterAnalytics(app, exit_code);
+#endif
+#ifdef LODESTAR_HAS_STATS
   lodestar::cli::RegisterAudit(app, exit_code);
   lodestar::cli::RegisterMse(app, exit_code);
   lodestar::cli::RegisterCountries(app, exit_code);
+#endif
+#ifdef LODESTAR_HAS_CASES
+  lodestar::cli::RegisterUsers(app, exit_code);
+  lodestar::cli::RegisterTips(app, exit_code);
+  lodestar::cli::RegisterCases(app, exit_code);
+  lodestar::cli::RegisterServe(app, exit_code);
 #endif
   try {
     app.parse(argc, argv);

@@ -58,7 +58,7 @@ void RegisterStats(CLI::App& app, int& exit_code) {
   cmd->add_option("--db", flags->db, "Store directory");
   cmd->add_flag("--json", flags->json, "JSON output (top-level 'ads' and 'quarantined' counts)");
   cmd->add_option("--top", flags->top, "Rows per table in text output (default 10)");
-#ifdef LODESTAR_WITH_MEASURE_CMD
+#ifdef LODESTAR_HAS_STATS
   RegisterMeasurementStats(*cmd, exit_code);
 #endif
   cmd->callback([cmd, flags, &exit_code]() {
