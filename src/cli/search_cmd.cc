@@ -1,0 +1,189 @@
+// lodestar index / search / tip (issue 5)
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+
+#include "cli/commands.h"
+#include "core/time.h"
+#include "search/index.h"
+#include "search/tip.h"
+
+namespace lodestar::cli {
+using nlohmann::json;
+
+namespace {
+
+std::string Dump(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
+
+json HitJson(const search::Hit& h) {
+  json ev = json::array();
+  for (const auto& e : h.evidence) {
+    json x = {{"kind", e.kind}, {"value", e.value}};
+    if (!e.span.empty()) x["span"] = e.span;
+    ev.push_back(std::move(x));
+  }
+  return {{"id", h.id},
+          {"score", h.score},
+          {"posted", h.posted ? json(core::FormatDate(h.posted)) : json(nullptr)},
+          {"site", h.site},
+          {"city", h.city},
+          {"state", h.state},
+          {"network", h.network.empty() ? json(nullptr) : json(h.network)},
+          {"template", h.cluster.empty() ? json(nullptr) : json(h.cluster)},
+          {"evidence", ev}};
+}
+
+std::string EvidenceLine(const search::Hit& h) {
+  std::string s;
+  for (const auto& e : h.evidence) {
+    if (!s.empty()) s += "; ";
+    s += e.kind == "text" ? e.value : fmt::format("{}={}{}", e.kind, e.value, e.span.empty() ? "" : " @" + e.span);
+  }
+  return s;
+}
+
+std::unique_ptr<search::Index> OpenIndex(const std::string& db, int& exit_code) {
+  auto idx = search::Index::Open(db, /*update=*/true, /*progress=*/false);
+  if (!idx.ok()) {
+    fmt::print(stderr, "error: {}\n", idx.status().message());
+    exit_code = 1;
+    return nullptr;
+  }
+  return std::move(idx.value());
+}
+
+}  // namespace
+
+void RegisterSearch(CLI::App& app, int& exit_code) {
+  {
+    auto* cmd = app.add_subcommand("index", "Build or update the search index (incremental; search does it lazily too)");
+    auto db = std::make_shared<std::string>();
+    cmd->add_option("--db", *db, "Store directory")->required();
+    cmd->callback([db, &exit_code]() {
+      auto idx = search::Index::Open(*db, /*update=*/false);
+      if (!idx.ok()) {
+        fmt::print(stderr, "error: {}\n", idx.status().message());
+        exit_code = 1;
+        return;
+      }
+      auto r = (*idx)->Update(/*progress=*/true);
+      if (!r.ok()) {
+        fmt::print(stderr, "error: {}\n", r.status().message());
+        exit_code = 1;
+        return;
+      }
+      fmt::print("indexed {} new ads in {:.2f}s; {} ads searchable in {}\n", r->indexed, r->seconds, r->total,
+                 search::SearchDir(*db));
+    });
+  }
+  {
+    auto* cmd = app.add_subcommand("search", "Search ads: words, \"phrases\", prefix*, filters (docs/search.md)");
+    struct Flags {
+      std::string query, db;
+      size_t limit = 20;
+      bool json = false, time = false;
+    };
+    auto f = std::make_shared<Flags>();
+    cmd->add_flag("--time", f->time, "Print the query time (excluding start-up and index update) to stderr");
+    cmd->add_option("query", f->query, "Query, e.g. '\"new in town\" phone:503-555-0123 city:portland age:<21'")
+        ->required();
+    cmd->add_option("--db", f->db, "Store directory")->required();
+    cmd->add_option("--limit", f->limit, "Maximum results (default 20)");
+    cmd->add_flag("--json", f->json, "JSON output");
+    cmd->callback([f, &exit_code]() {
+      auto q = search::ParseQuery(f->query);
+      if (!q.ok()) {
+        fmt::print(stderr, "error: {}\n", q.status().message());
+        exit_code = 2;
+        return;
+      }
+      auto idx = OpenIndex(f->db, exit_code);
+      if (!idx) return;
+      auto t0 = std::chrono::steady_clock::now();
+      auto r = idx->Search(*q, f->limit);
+      if (f->time) {
+        fmt::print(stderr, "query time: {:.3f} ms\n",
+                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      }
+      if (!r.ok()) {
+        fmt::print(stderr, "error: {}\n", r.status().message());
+        exit_code = 1;
+        return;
+      }
+      if (f->json) {
+        json hits = json::array();
+        for (const auto& h : r->hits) hits.push_back(HitJson(h));
+        fmt::print("{}\n", Dump({{"query", f->query}, {"total", r->total}, {"hits", hits}}));
+        return;
+      }
+      fmt::print("{} matching ads{}\n", r->total, r->total > r->hits.size() ? fmt::format(" (showing {})", r->hits.size()) : "");
+      for (const auto& h : r->hits) {
+        fmt::print("{:<24} {:8.3f} {} {} {} {}\n    {}\n", h.id, h.score, h.posted ? core::FormatDate(h.posted) : "-",
+                   h.city.empty() ? "-" : h.city, h.network.empty() ? "-" : h.network, h.site, EvidenceLine(h));
+      }
+    });
+  }
+  {
+    auto* cmd = app.add_subcommand("tip", "Find the ads and networks a tip's identifiers (phones, e-mails, handles) touch");
+    struct Flags {
+      std::string text, db;
+      size_t limit = 50;
+      bool json = false;
+    };
+    auto f = std::make_shared<Flags>();
+    cmd->add_option("text", f->text, "Free text of the tip")->required();
+    cmd->add_option("--db", f->db, "Store directory")->required();
+    cmd->add_option("--limit", f->limit, "Maximum ads listed (default 50)");
+    cmd->add_flag("--json", f->json, "JSON output");
+    cmd->callback([f, &exit_code]() {
+      auto idx = OpenIndex(f->db, exit_code);
+      if (!idx) return;
+      auto r = search::SearchTip(*idx, f->text, f->limit);
+      if (!r.ok()) {
+        fmt::print(stderr, "error: {}\n", r.status().message());
+        exit_code = 1;
+        return;
+      }
+      if (f->json) {
+        json ids = json::array(), nets = json::array(), ads = json::array();
+        for (const auto& i : r->identifiers) {
+          ids.push_back({{"kind", i.kind}, {"value", i.value}, {"raw", i.raw}, {"ads", i.ads}});
+        }
+        for (const auto& n : r->networks) {
+          nets.push_back({{"network", n.id.empty() ? json(nullptr) : json(n.id)},
+                          {"matched_ads", n.matched_ads},
+                          {"score", n.score},
+                          {"identifiers", n.identifiers},
+                          {"cities", n.cities}});
+        }
+        for (const auto& a : r->ads) {
+          json j = HitJson(a.hit);
+          j["identifiers"] = a.identifiers;
+          ads.push_back(std::move(j));
+        }
+        fmt::print("{}\n", Dump({{"identifiers", ids}, {"networks", nets}, {"total_ads", r->total_ads}, {"ads", ads}}));
+        return;
+      }
+      if (r->identifiers.empty()) {
+        fmt::print("no phone, e-mail, handle or payment id found in the tip; try `lodestar search` with its words\n");
+        return;
+      }
+      fmt::print("identifiers in the tip:\n");
+      for (const auto& i : r->identifiers) fmt::print("  {:<8} {:<28} {} ads\n", i.kind, i.value, i.ads);
+      fmt::print("networks ({}):\n", r->networks.size());
+      for (const auto& n : r->networks) {
+        fmt::print("  {:<10} {} matched ads via {}; cities: {}\n", n.id.empty() ? "(unlinked)" : n.id, n.matched_ads,
+                   fmt::join(n.identifiers, ", "), fmt::join(n.cities, ", "));
+      }
+      fmt::print("ads ({} total):\n", r->total_ads);
+      for (const auto& a : r->ads) {
+        fmt::print("  {:<24} {:5.2f} {} {}  {}\n", a.hit.id, a.hit.score, a.hit.network.empty() ? "-" : a.hit.network,
+                   a.hit.city, EvidenceLine(a.hit));
+      }
+    });
+  }
+}
+
+}  // namespace lodestar::cli

@@ -1,0 +1,298 @@
+// Search, tip and analytics on a synthetic corpus with known truth, plus unit
+// tests of the statistics against reference values.
+//
+// Reference values were computed offline with /usr/bin/python3 (standard
+// library only; scipy is not installed): binomial tails as exact sums of
+// math.comb terms, Clopper-Pearson bounds by bisection on those exact sums,
+// Mann-Whitney U by average ranks with tie and continuity corrections and
+// math.erfc, the log-odds z by the closed formula of Monroe et al. (2008).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "analytics/analytics.h"
+#include "analytics/stats.h"
+#include "search/query.h"
+#include "test_util.h"
+
+namespace lodestar {
+namespace {
+
+using nlohmann::json;
+using test::Lodestar;
+
+TEST(SearchStats, BinomialUpperTail) {
+  EXPECT_NEAR(analytics::BinomialUpperTail(8, 10, 0.5), 0.0546875, 1e-12);
+  EXPECT_NEAR(analytics::BinomialUpperTail(30, 200, 1.0 / 14), 9.718870249673716e-05, 1e-12);
+  EXPECT_NEAR(analytics::BinomialUpperTail(3, 98, 7.0 / 98), 0.9742885994545151, 1e-10);
+  EXPECT_EQ(analytics::BinomialUpperTail(0, 5, 0.3), 1.0);
+  EXPECT_EQ(analytics::BinomialUpperTail(6, 5, 0.3), 0.0);
+}
+
+TEST(SearchStats, ClopperPearson) {
+  auto a = analytics::ClopperPearson(5, 10);
+  EXPECT_NEAR(a.lo, 0.18708602844739852, 1e-9);
+  EXPECT_NEAR(a.hi, 0.8129139715526015, 1e-9);
+  auto b = analytics::ClopperPearson(0, 20);
+  EXPECT_EQ(b.lo, 0.0);
+  EXPECT_NEAR(b.hi, 0.1684334709830853, 1e-9);
+  auto c = analytics::ClopperPearson(30, 50);
+  EXPECT_NEAR(c.lo, 0.4517940284791804, 1e-9);
+  EXPECT_NEAR(c.hi, 0.7359216049054631, 1e-9);
+}
+
+TEST(SearchStats, BenjaminiHochberg) {
+  // By hand: sorted 0.005,0.01,0.03,0.04 -> 0.02,0.02,0.04,0.04.
+  auto q = analytics::BenjaminiHochberg({0.01, 0.04, 0.03, 0.005});
+  EXPECT_NEAR(q[0], 0.02, 1e-12);
+  EXPECT_NEAR(q[1], 0.04, 1e-12);
+  EXPECT_NEAR(q[2], 0.04, 1e-12);
+  EXPECT_NEAR(q[3], 0.02, 1e-12);
+}
+
+TEST(SearchStats, MannWhitney) {
+  auto r = analytics::MannWhitneyU({19, 22, 16, 29, 24}, {20, 11, 17, 12});
+  EXPECT_NEAR(r.u, 17.0, 1e-12);
+  EXPECT_NEAR(r.z, 1.5921683328090657, 1e-9);
+  EXPECT_NEAR(r.p, 0.11134688653314048, 1e-9);
+  auto t = analytics::MannWhitneyU({18, 19, 19, 20, 21, 22, 22, 23, 25, 30}, {21, 22, 23, 24, 24, 25, 26, 27, 28, 30, 31, 19});
+  EXPECT_NEAR(t.u, 29.0, 1e-12);
+  EXPECT_NEAR(t.z, -2.01853259421347, 1e-9);
+  EXPECT_NEAR(t.p, 0.0435358231157872, 1e-9);
+}
+
+TEST(SearchStats, LogOddsDirichlet) {
+  double aw = 500.0 * 40 / 3000;
+  auto r = analytics::LogOddsDirichlet(30, 1000, 10, 2000, aw, 500);
+  EXPECT_NEAR(r.delta, 1.3173421656686584, 1e-12);
+  EXPECT_NEAR(r.variance, 0.08727272727272728, 1e-12);
+  EXPECT_NEAR(r.z, 4.459224310807703, 1e-9);
+}
+
+TEST(SearchQuery, ParsesAndReportsPositions) {
+  auto q = search::ParseQuery("\"new in town\" sweet* phone:(503)555-0123 age:18-20 price:<100 city:\"new york\"");
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  ASSERT_EQ(q->terms.size(), 2u);
+  EXPECT_EQ(q->terms[0], "\"new in town\"");
+  EXPECT_EQ(q->terms[1], "\"sweet\"*");
+  ASSERT_EQ(q->filters.size(), 4u);
+  EXPECT_EQ(q->filters[0].value, "+15035550123");
+  EXPECT_EQ(q->filters[1].op, search::Filter::Op::kRange);
+  EXPECT_EQ(q->filters[3].value, "new york");
+  auto bad = search::ParseQuery("hello \"unclosed");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("position 6"), std::string::npos);
+  auto unknown = search::ParseQuery("colour:red");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("unknown filter"), std::string::npos);
+  EXPECT_FALSE(search::ParseQuery(std::string(10000, 'a')).ok());
+  EXPECT_TRUE(search::ParseQuery("\xff\xfe caf\xc3\xa9 \"\" ***").ok());
+  EXPECT_EQ(search::NormalizePhone("1-503-555-0123"), "+15035550123");
+  EXPECT_EQ(search::NormalizePhone("503.555.0123"), "+15035550123");
+}
+
+// One corpus for all integration tests: synth -> ingest -> link.
+class SearchCorpus : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new test::TempDir();
+    db_ = *dir_ / "db";
+    auto s = Lodestar(fmt("synth --ads 6000 --seed 11 --out {} --truth {}", *dir_ / "a.jsonl", *dir_ / "a.truth"));
+    ASSERT_EQ(s.exit_code, 0) << s.out;
+    auto i = Lodestar("ingest " + *dir_ / "a.jsonl" + " --db " + db_);
+    ASSERT_EQ(i.exit_code, 0) << i.out;
+    auto l = Lodestar("link --quiet --db " + db_);
+    ASSERT_EQ(l.exit_code, 0) << l.out;
+    std::ifstream in(*dir_ / "a.truth");
+    std::string line;
+    while (std::getline(in, line)) truth_->push_back(json::parse(line));
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    truth_->clear();
+  }
+  static std::string fmt(std::string f, const std::string& a, const std::string& b) {
+    f.replace(f.find("{}"), 2, a);
+    f.replace(f.find("{}"), 2, b);
+    return f;
+  }
+  static json Json(const std::string& args) {
+    auto r = Lodestar(args);
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    auto j = json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << r.out.substr(0, 500);
+    return j;
+  }
+  static std::set<std::string> Ids(const json& hits) {
+    std::set<std::string> s;
+    for (const auto& h : hits) s.insert(h["id"].get<std::string>());
+    return s;
+  }
+  // A truth phone on at least `min_ads` ads, with the ids of those ads.
+  static std::string PhoneWithAds(size_t min_ads, std::set<std::string>& ids) {
+    std::map<std::string, std::set<std::string>> by_phone;
+    for (const auto& t : *truth_) {
+      for (const auto& p : t["phones"]) by_phone[p.get<std::string>()].insert(t["id"].get<std::string>());
+    }
+    for (const auto& [p, s] : by_phone) {
+      if (s.size() >= min_ads && s.size() <= 40 && p.starts_with("+1")) {
+        ids = s;
+        return p;
+      }
+    }
+    return "";
+  }
+  static test::TempDir* dir_;
+  static std::string db_;
+  static std::vector<json>* truth_;
+};
+test::TempDir* SearchCorpus::dir_ = nullptr;
+std::string SearchCorpus::db_;
+std::vector<json>* SearchCorpus::truth_ = new std::vector<json>();
+
+TEST_F(SearchCorpus, PhoneFilterInAnyFormatFindsTheTruthAds) {
+  std::set<std::string> expected;
+  std::string phone = PhoneWithAds(3, expected);
+  ASSERT_FALSE(phone.empty());
+  std::string d = phone.substr(2);  // ten digits
+  std::string area = d.substr(0, 3), mid = d.substr(3, 3), last = d.substr(6);
+  for (const std::string& form : {phone, "(" + area + ") " + mid + "-" + last, area + "." + mid + "." + last,
+                                  "1-" + area + "-" + mid + "-" + last}) {
+    auto j = Json("search 'phone:\"" + form + "\"' --json --limit 100000 --db " + db_);
+    auto got = Ids(j["hits"]);
+    // Every hit must carry the phone in the truth; recall is bounded by the extractor
+    // (obfuscated numbers it cannot read), so at least 90% of truth ads must be found.
+    size_t found = 0;
+    for (const auto& id : got) {
+      EXPECT_TRUE(expected.count(id)) << form << " returned an ad without that phone";
+    }
+    for (const auto& id : expected) found += got.count(id);
+    EXPECT_GE(found * 10, expected.size() * 9) << form << ": " << found << "/" << expected.size();
+    for (const auto& h : j["hits"]) EXPECT_EQ(h["evidence"][0]["value"], phone);
+  }
+}
+
+TEST_F(SearchCorpus, PhraseQueryMatchesThePhrase) {
+  auto all = Json("search 'age:>=18' --json --limit 1 --db " + db_);
+  ASSERT_FALSE(all["hits"].empty());
+  auto shown = Json("show " + all["hits"][0]["id"].get<std::string>() + " --json --db " + db_);
+  std::vector<std::string> words;
+  analytics::Tokenize(shown["body"].get<std::string>(), words);
+  ASSERT_GE(words.size(), 5u);
+  std::string phrase = words[1] + " " + words[2] + " " + words[3];
+  auto j = Json("search '\"" + phrase + "\"' --json --limit 200 --db " + db_);
+  ASSERT_GT(j["total"].get<uint64_t>(), 0u);
+  EXPECT_TRUE(Ids(j["hits"]).count(all["hits"][0]["id"].get<std::string>()) || j["total"].get<uint64_t>() > 200);
+  for (const auto& h : j["hits"]) {
+    ASSERT_EQ(h["evidence"][0]["kind"], "text");
+    EXPECT_NE(h["evidence"][0]["value"].get<std::string>().find('['), std::string::npos);
+  }
+  // Scores are ranked best first.
+  for (size_t i = 1; i < j["hits"].size(); ++i) EXPECT_GE(j["hits"][i - 1]["score"], j["hits"][i]["score"]);
+}
+
+TEST_F(SearchCorpus, TipFindsTheNetworkOfATruthPhone) {
+  std::set<std::string> ids;
+  std::string phone = PhoneWithAds(3, ids);
+  ASSERT_FALSE(phone.empty());
+  std::string d = phone.substr(2);
+  auto net_of = Json("search 'phone:" + phone + "' --json --limit 1 --db " + db_);
+  ASSERT_FALSE(net_of["hits"].empty());
+  std::string network = net_of["hits"][0]["network"];
+  auto j = Json("tip 'A caller said she was moved around, number was (" + d.substr(0, 3) + ") " + d.substr(3, 3) + " " +
+                d.substr(6) + ", goes by Jade' --json --db " + db_);
+  ASSERT_FALSE(j["identifiers"].empty());
+  EXPECT_EQ(j["identifiers"][0]["value"], phone);
+  ASSERT_FALSE(j["networks"].empty());
+  EXPECT_EQ(j["networks"][0]["network"], network);
+  ASSERT_FALSE(j["ads"].empty());
+  EXPECT_TRUE(ids.count(j["ads"][0]["id"].get<std::string>()));
+}
+
+TEST_F(SearchCorpus, SpikesFindsThePlantedCity) {
+  std::string city;
+  for (const auto& t : *truth_) {
+    if (t["spike"].get<bool>()) city = t["city"];
+  }
+  ASSERT_FALSE(city.empty());
+  for (auto& c : city) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto j = Json("spikes --json --db " + db_);
+  bool found = false;
+  std::set<std::string> others;
+  for (const auto& s : j["spikes"]) {
+    std::string region = s["region"];
+    if (region.rfind(city, 0) == 0) {
+      found = true;
+      EXPECT_LT(s["q"].get<double>(), 0.05);
+      EXPECT_FALSE(s["networks"].empty());
+      EXPECT_GT(s["rate_ratio_ci95"][0].get<double>(), 1.0);
+    } else {
+      others.insert(region);
+    }
+  }
+  EXPECT_TRUE(found) << "spike city " << city << " not flagged: " << j.dump().substr(0, 2000);
+  EXPECT_LE(others.size(), 3u) << j.dump().substr(0, 2000);
+}
+
+TEST_F(SearchCorpus, TermsAgesMovementRisk) {
+  auto terms = Json("terms --a 'indicator:movement' --b '' --json --db " + db_);
+  ASSERT_FALSE(terms["terms_a"].empty());
+  EXPECT_TRUE(terms["terms_a"][0]["z"].is_number());
+  EXPECT_GT(terms["terms_a"][0]["z"].get<double>(), 1.96);
+  auto ages = Json("ages --a 'indicator:youth' --b '' --json --db " + db_);
+  ASSERT_TRUE(ages["test"].is_object()) << ages.dump();
+  double p = ages["test"]["mann_whitney"]["p"];
+  EXPECT_GE(p, 0.0);
+  EXPECT_LE(p, 1.0);
+  auto mv = Json("movement --min-cities 2 --window 30 --json --db " + db_);
+  EXPECT_TRUE(mv["networks"].is_array());
+  auto hit = Json("search 'indicator:third_party' --json --limit 1 --db " + db_);
+  ASSERT_FALSE(hit["hits"].empty());
+  auto risk = Json("risk " + hit["hits"][0]["id"].get<std::string>() + " --json --db " + db_);
+  EXPECT_FALSE(risk["calibrated"].get<bool>());
+  EXPECT_FALSE(risk["caveats"].empty());
+  ASSERT_FALSE(risk["reasons"].empty());
+  EXPECT_GT(risk["score"].get<double>(), 0.0);
+  EXPECT_LE(risk["interval"][0].get<double>(), risk["score"].get<double>());
+  EXPECT_GE(risk["interval"][1].get<double>(), risk["score"].get<double>());
+  EXPECT_FALSE(risk["commercial_sex_signals"]["scored"].get<bool>());
+}
+
+TEST_F(SearchCorpus, BadQueriesGiveAClearError) {
+  auto r = Lodestar("search 'phone:12' --db " + db_);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("position"), std::string::npos);
+  auto u = Lodestar("search 'zzz:1' --db " + db_);
+  EXPECT_NE(u.out.find("unknown filter"), std::string::npos);
+}
+
+// Runs last (gtest runs tests in declaration order): adds a second ingest.
+TEST_F(SearchCorpus, ZIncrementalIndexingAfterASecondIngest) {
+  auto before = Json("search 'age:>=0' --json --limit 1 --db " + db_);
+  auto s = Lodestar(fmt("synth --ads 500 --seed 99 --out {} --truth {}", *dir_ / "b.jsonl", *dir_ / "b.truth"));
+  ASSERT_EQ(s.exit_code, 0) << s.out;
+  ASSERT_EQ(Lodestar("ingest " + *dir_ / "b.jsonl" + " --db " + db_).exit_code, 0);
+  auto idx = Lodestar("index --db " + db_);
+  ASSERT_EQ(idx.exit_code, 0) << idx.out;
+  EXPECT_NE(idx.out.find("indexed 500 new ads"), std::string::npos) << idx.out;
+  auto after = Json("search 'age:>=0' --json --limit 1 --db " + db_);
+  EXPECT_GT(after["total"].get<uint64_t>(), before["total"].get<uint64_t>());
+  // A phone only in the second corpus is now searchable.
+  std::ifstream in(*dir_ / "b.truth");
+  std::string line, phone, id;
+  while (std::getline(in, line) && phone.empty()) {
+    auto t = json::parse(line);
+    if (!t["phones"].empty()) phone = t["phones"][0], id = t["id"];
+  }
+  ASSERT_FALSE(phone.empty());
+  auto j = Json("search 'phone:" + phone + "' --json --limit 1000 --db " + db_);
+  EXPECT_TRUE(Ids(j["hits"]).count(id) || j["total"].get<uint64_t>() > 0);
+  auto again = Lodestar("index --db " + db_);
+  EXPECT_NE(again.out.find("indexed 0 new ads"), std::string::npos) << again.out;
+}
+
+}  // namespace
+}  // namespace lodestar
