@@ -29,6 +29,7 @@ time_cmd() {
   echo "$label $(cat "$work/time.out")" >> "$work/times"
 }
 
+unit_sep=$'\x1f'  # a column separator that never occurs in JSON text, so each line is one value
 : > "$work/times"
 sync
 for i in $(seq "$repeat"); do
@@ -45,7 +46,7 @@ for i in $(seq "$repeat"); do
   time_cmd sqlite3 sqlite3 "$work/sqlite.db" \
     "PRAGMA journal_mode=OFF;" "PRAGMA synchronous=OFF;" \
     "CREATE TABLE raw(doc TEXT);" \
-    ".mode ascii" ".separator \"\x1f\" \"\n\"" ".import $corpus raw" \
+    ".mode ascii" ".separator $unit_sep \\n" ".import $corpus raw" \
     "CREATE TABLE ads AS SELECT json_extract(doc,'\$.id') AS id, json_extract(doc,'\$.source') AS source, json_extract(doc,'\$.url') AS url, json_extract(doc,'\$.title') AS title, json_extract(doc,'\$.body') AS body, json_extract(doc,'\$.location') AS location, json_extract(doc,'\$.posted') AS posted FROM raw;"
 done
 
