@@ -37,9 +37,28 @@ if has extract; then
   head -3 "$out/ads.jsonl" | "$bin" extract - | cut -c1-400
 fi
 
+echo
+echo "== 7. Link ads into template clusters and networks (lodestar link)"
+"$bin" link --db "$out/store" --quiet
+"$bin" networks --db "$out/store" --limit 5
+"$bin" networks --db "$out/store" --hubs | cut -c1-160
+net=$("$bin" networks --db "$out/store" --json --min-size 3 | python3 -c 'import json,sys; n=json.load(sys.stdin)[0]; print(n["id"], n["ads"][0], n["ads"][-1])')
+set -- $net
+echo
+echo "== 8. One network, and why two of its ads are linked (lodestar network / explain)"
+"$bin" network "$1" --db "$out/store" | head -12
+"$bin" explain "$2" "$3" --db "$out/store"
+
+if has search; then
+  echo
+  echo "== 9. Search and spikes"
+  "$bin" search '"new in town" age:<25' --db "$out/store" --limit 5 || true
+  "$bin" spikes --db "$out/store" | head -8 || true
+fi
+
 if has mse; then
   echo
-  echo "== 7. Measurement with provenance"
+  echo "== 10. Measurement with provenance"
   scripts/demo-measure.sh "$bin" "$out" || echo "(measurement demo failed; see above)"
 fi
 
