@@ -139,7 +139,8 @@ void RegisterLink(CLI::App& app, int& exit_code) {
                    g["first_seen"].dump(), g["last_seen"].dump());
         fmt::print("identifiers: {}\ntemplates: {}\nsites: {}\nages: {}\nprice per hour: {}\n", g["identifiers"].dump(),
                    g["templates"].dump(), g["sites"].dump(), g["ages"].dump(), g["price_per_hour"].dump());
-        fmt::print("movement ({} cities, {} km, {} inter-state moves):\n", g["movement"]["cities"].get<uint64_t>(),
+        fmt::print("movement ({} visits to {} cities, {} km, {} inter-state moves):\n", g["movement"]["visits"].size(),
+                   g["movement"]["cities"].get<uint64_t>(),
                    g["movement"]["total_km"].get<double>(), g["movement"]["interstate_moves"].get<int>());
         for (const auto& v : g["movement"]["visits"])
           fmt::print("  {} .. {}  {}, {} {}  ({} ads){}\n", v["first"].get<std::string>(), v["last"].get<std::string>(),

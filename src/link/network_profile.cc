@@ -99,8 +99,10 @@ json BuildNetworkProfile(const std::string& id, const std::vector<uint32_t>& mem
     visits.push_back(v);
     prev = &a;
   }
+  std::set<std::string> distinct_cities;
+  for (const auto& v : visits) distinct_cities.insert(v["city"].get<std::string>() + "|" + v["admin1"].get<std::string>());
   p["movement"] = {{"visits", visits}, {"total_km", std::round(total_km)}, {"interstate_moves", interstate},
-                   {"cities", visits.size()}};
+                   {"cities", distinct_cities.size()}};
   return p;
 }
 
