@@ -9,22 +9,12 @@
 
 #include "cli/commands.h"
 #include "core/time.h"
+#include "core/url.h"
 #include "store/store.h"
 
 namespace lodestar::cli {
 
 namespace {
-
-// Host of a URL ("http://a.b.com/x" -> "a.b.com"), lowercased.
-std::string UrlHost(const std::string& url) {
-  auto start = url.find("://");
-  if (start == std::string::npos) return "";
-  start += 3;
-  auto end = url.find_first_of("/?#:", start);
-  std::string host = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return host;
-}
 
 // The stated city: the first comma-separated part of the location, trimmed.
 std::string City(const std::string& location) {
@@ -79,7 +69,7 @@ void RegisterStats(CLI::App& app, int& exit_code) {
     auto st = (*db)->ForEachAd([&](const store::StoredAd& s) {
       ++ads;
       ++by_source[s.ad.source];
-      ++by_site[UrlHost(s.ad.url)];
+      ++by_site[core::UrlHost(s.ad.url)];
       ++by_city[City(s.ad.location)];
       ++by_day[s.ad.posted ? core::FormatDate(s.ad.posted) : "unknown"];
       return true;

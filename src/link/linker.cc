@@ -18,6 +18,7 @@
 
 #include "core/progress.h"
 #include "core/time.h"
+#include "core/url.h"
 #include "extract/extractor.h"
 #include "link/ad_features.h"
 #include "link/minhash.h"
@@ -35,16 +36,6 @@ std::string LinkDir(const std::string& db_dir) { return db_dir + "/derived/link"
 
 namespace {
 
-std::string UrlHost(const std::string& url) {
-  auto start = url.find("://");
-  if (start == std::string::npos) return "";
-  start += 3;
-  auto end = url.find_first_of("/?#:", start);
-  std::string host = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-  for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return host;
-}
-
 AdFeatures FeaturesOf(const store::StoredAd& s, const extract::Facts& facts) {
   AdFeatures f;
   const auto& ad = s.ad;
@@ -53,7 +44,7 @@ AdFeatures FeaturesOf(const store::StoredAd& s, const extract::Facts& facts) {
   ShingleHashes(ad.title + "\n" + ad.body, shingles);
   f.signature = MinHash(shingles);
   f.posted = ad.posted;
-  f.site = UrlHost(ad.url);
+  f.site = core::UrlHost(ad.url);
   if (f.site.empty()) f.site = ad.source;
   for (const auto& loc : facts.locations) {
     if (loc.lat == 0 && loc.lon == 0) continue;
