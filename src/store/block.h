@@ -57,8 +57,11 @@ struct BlockInfo {
 };
 
 // Validates the block starting at `data` (which holds at least the whole block
-// when this returns true). Returns false on a bad magic, bad sizes or checksum.
-bool ParseBlock(std::string_view data, BlockInfo& info, std::vector<IndexEntry>* index);
+// when this returns true). Returns false on a bad magic, bad sizes or, when
+// `verify_checksum`, a checksum mismatch. Sealed segments skip the checksum:
+// they were verified when they were sealed.
+bool ParseBlock(std::string_view data, BlockInfo& info, std::vector<IndexEntry>* index,
+                bool verify_checksum = true);
 
 // Decompresses a verified block's payload and calls `fn` for each ad.
 core::Status DecodeBlockAds(std::string_view block, const BlockInfo& info,

@@ -207,13 +207,7 @@ struct Store::Impl {
     while (pos < limit) {
       BlockInfo info;
       std::string_view rest = data.substr(pos, limit - pos);
-      bool ok;
-      if (seg.sealed) {
-        ok = ParseBlockHeaderOnly(rest, info, hashes_out ? &index : nullptr);
-      } else {
-        ok = ParseBlock(rest, info, hashes_out ? &index : nullptr);
-      }
-      if (!ok) break;
+      if (!ParseBlock(rest, info, hashes_out ? &index : nullptr, /*verify_checksum=*/!seg.sealed)) break;
       info.file_offset = pos;
       seg.blocks.push_back(info);
       seg.ad_count += info.ad_count;
@@ -228,30 +222,6 @@ struct Store::Impl {
     }
     seg.valid_bytes = seg.sealed ? data.size() : pos;
     return Status::Ok();
-  }
-
-  static bool ParseBlockHeaderOnly(std::string_view data, BlockInfo& info, std::vector<IndexEntry>* index) {
-    // Same as ParseBlock but without the payload checksum: sealed segments were
-    // verified when they were sealed.
-    if (data.size() < kBlockHeaderSize) return false;
-    uint32_t magic;
-    std::memcpy(&magic, data.data(), 4);
-    if (magic != kBlockMagic) return false;
-    std::memcpy(&info.ad_count, data.data() + 4, 4);
-    std::memcpy(&info.payload_bytes, data.data() + 8, 4);
-    std::memcpy(&info.raw_bytes, data.data() + 12, 4);
-    if (info.ad_count > kMaxBlockAds || data.size() < info.total_bytes()) return false;
-    if (index) {
-      index->resize(info.ad_count);
-      const char* q = data.data() + kBlockHeaderSize;
-      for (auto& e : *index) {
-        std::memcpy(&e.content_hash.low, q, 8);
-        std::memcpy(&e.content_hash.high, q + 8, 8);
-        std::memcpy(&e.id_hash, q + 16, 8);
-        q += kIndexEntrySize;
-      }
-    }
-    return true;
   }
 
   Status OpenNewSegment() {
