@@ -20,13 +20,14 @@ if [ ${#TARGETS[@]} -eq 0 ]; then
   TARGETS=(jsonl csv warc html)
   # Targets of modules that may be absent from this checkout.
   [ -f "$ROOT/fuzz/fuzz_tip_json.cc" ] && TARGETS+=(tip_json)
+  [ -f "$ROOT/fuzz/fuzz_search.cc" ] && TARGETS+=(search)
 fi
 
 command -v "$CXX" >/dev/null || { echo "run.sh: $CXX not found; apt-get install clang-14" >&2; exit 2; }
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CXXFLAGS="-std=c++20 -O1 -g $SAN -I$ROOT/src -I$ROOT -Wall -Wno-unused-parameter"
-LIBS="-lsimdjson -lgumbo -lz -lzstd -lxxhash -lfmt -lpthread"
+LIBS="-lsimdjson -lgumbo -lz -lzstd -lxxhash -lfmt -licuuc -lpthread"
 
 mkdir -p "$OUT/obj"
 SOURCES=("$ROOT"/src/core/*.cc "$ROOT"/src/io/*.cc "$ROOT"/src/ingest/*.cc)
@@ -51,6 +52,8 @@ seed csv a '\xef\xbb\xbfid,title,body\r\n1,"a ""q"" b","multi\r\nline"\r\n2,x,y\
 seed csv b 'id\ttitle\tbody\n1\tt\tb\n'
 seed warc a 'WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: <http://h.example/a>\r\nWARC-Date: 2021-01-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: 108\r\n\r\nHTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n1c\r\n<title>t</title><p>body</p>\r\n0\r\n\r\n\r\n\r\nWARC/1.0\r\nWARC-Type: resource\r\nContent-Type: text/html\r\nContent-Length: 9\r\n\r\n<p>hi</p>\r\n\r\n'
 seed html a '<!doctype html><html><head><title>T &amp; t</title><link rel=canonical href="http://h/x"><style>a{}</style></head><body><div><p>one<br>two</p><script>x</script><table><tr><td>a<td>b</table></div></body></html>'
+seed search a '"new in town" sweet* incall OR outcall -agency NOT "call 911" phone:(503)555-0147 age:18-20 city:"new york" after:2017-01-01'
+seed search b 'caf\xc3\xa9 \xef\xbc\x95\xef\xbc\x90 \xe2\x91\xa4 "unclosed'
 seed tip_json a '{"channel":"sms","text":"She is 15, call 503-555-0147","language":"es-MX","phones":["+1 503 555 0147"],"people":[{"role":"potential_victim","age":15,"citizenship":"MX"}],"location":{"text":"x","country":"US","lat":45.5}}'
 seed tip_json b '{"person_id":3,"stage":"reasonable_grounds","outcome":"positive","reasons":"r","decided_at":"2024-01-02","acts":["recruitment"],"means":["fraud"],"purposes":["forced_labour"],"consent_given":true}'
 

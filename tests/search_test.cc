@@ -9,13 +9,17 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 
 #include "analytics/analytics.h"
 #include "analytics/stats.h"
+#include "search/index.h"
 #include "search/query.h"
+#include "search/segment.h"
+#include "search/tokenizer.h"
 #include "test_util.h"
 
 namespace lodestar {
@@ -75,9 +79,11 @@ TEST(SearchStats, LogOddsDirichlet) {
 TEST(SearchQuery, ParsesAndReportsPositions) {
   auto q = search::ParseQuery("\"new in town\" sweet* phone:(503)555-0123 age:18-20 price:<100 city:\"new york\"");
   ASSERT_TRUE(q.ok()) << q.status().message();
-  ASSERT_EQ(q->terms.size(), 2u);
-  EXPECT_EQ(q->terms[0], "\"new in town\"");
-  EXPECT_EQ(q->terms[1], "\"sweet\"*");
+  ASSERT_EQ(q->clauses.size(), 2u);
+  EXPECT_EQ(q->clauses[0].any[0].tokens, (std::vector<std::string>{"new", "in", "town"}));
+  EXPECT_FALSE(q->clauses[0].any[0].prefix);
+  EXPECT_EQ(q->clauses[1].any[0].tokens, std::vector<std::string>{"sweet"});
+  EXPECT_TRUE(q->clauses[1].any[0].prefix);
   ASSERT_EQ(q->filters.size(), 4u);
   EXPECT_EQ(q->filters[0].value, "+15035550123");
   EXPECT_EQ(q->filters[1].op, search::Filter::Op::kRange);
@@ -92,6 +98,110 @@ TEST(SearchQuery, ParsesAndReportsPositions) {
   EXPECT_TRUE(search::ParseQuery("\xff\xfe caf\xc3\xa9 \"\" ***").ok());
   EXPECT_EQ(search::NormalizePhone("1-503-555-0123"), "+15035550123");
   EXPECT_EQ(search::NormalizePhone("503.555.0123"), "+15035550123");
+}
+
+TEST(SearchQuery, OrNotAndMinus) {
+  auto q = search::ParseQuery("incall OR outcall -agency NOT \"call me\" five-0");
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  ASSERT_EQ(q->clauses.size(), 4u);
+  ASSERT_EQ(q->clauses[0].any.size(), 2u);
+  EXPECT_EQ(q->clauses[0].any[1].tokens, std::vector<std::string>{"outcall"});
+  EXPECT_FALSE(q->clauses[0].negated);
+  EXPECT_TRUE(q->clauses[1].negated);
+  EXPECT_TRUE(q->clauses[2].negated);
+  EXPECT_EQ(q->clauses[2].any[0].tokens, (std::vector<std::string>{"call", "me"}));
+  // A word the tokenizer splits is a phrase.
+  EXPECT_EQ(q->clauses[3].any[0].tokens, (std::vector<std::string>{"five", "0"}));
+  EXPECT_TRUE(q->has_text());
+  auto only_not = search::ParseQuery("-agency city:portland");
+  ASSERT_TRUE(only_not.ok());
+  EXPECT_FALSE(only_not->has_text());
+  for (const char* bad : {"OR incall", "incall OR", "NOT", "incall OR city:portland", "a OR -b"}) {
+    auto r = search::ParseQuery(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("position"), std::string::npos) << r.status().message();
+  }
+  // Lower-case "or" is a word, and a lone '-' is punctuation.
+  auto words = search::ParseQuery("this or that - x");
+  ASSERT_TRUE(words.ok());
+  EXPECT_EQ(words->clauses.size(), 4u);
+}
+
+TEST(SearchTokenizer, FoldsCaseInAnyScriptAndSplitsOnSymbols) {
+  search::Tokens t;
+  search::Tokenize("\xc3\x89" "COLE Stra\xc3\x9f" "e \xd0\x9f\xd0\xa0\xd0\x98 \xf0\x9f\x8c\xb8New-in-TOWN\xe2\x80\xa2x \xff\xfe", t);
+  std::vector<std::string> got;
+  for (size_t i = 0; i < t.size(); ++i) got.emplace_back(t[i]);
+  EXPECT_EQ(got, (std::vector<std::string>{"\xc3\xa9" "cole", "stra\xc3\x9f" "e", "\xd0\xbf\xd1\x80\xd0\xb8", "new", "in",
+                                           "town", "x"}));
+  // Source offsets point at the original bytes.
+  EXPECT_EQ(t.begins[3], 26u);
+  t.clear();
+  search::Tokenize(std::string(1000, 'a'), t);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].size(), search::kMaxTokenBytes);
+}
+
+TEST(SearchSegment, WritesAndReadsBackAndRejectsDamage) {
+  test::TempDir dir;
+  const std::string path = dir / "seg.lsi";
+  search::SegmentWriter w(1000);
+  for (int i = 0; i < 40; ++i) {
+    search::SegmentDoc d;
+    d.id = "ad-" + std::to_string(i);
+    d.site = "site-a";
+    d.city = i % 2 ? "portland" : "salem";
+    d.posted = 1500000000 + i;
+    d.title = i % 4 == 0 ? "New in town" : "Quiet evening";
+    d.body = "Call me, new friends welcome. Number " + std::to_string(i);
+    d.facts.push_back({"phone", i < 5 ? "+15035550100" : "+15035550199", "body:30-40"});
+    d.facts.push_back({"age", std::to_string(18 + i % 10), "body:1-3"});
+    search::SegmentWriter::Prepared p;
+    search::SegmentWriter::Prepare(std::move(d), p);
+    w.Add(p);
+  }
+  ASSERT_TRUE(w.Write(path).ok());
+  auto s = search::Segment::Open(path);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  const auto& seg = **s;
+  EXPECT_EQ(seg.first_ordinal(), 1000u);
+  EXPECT_EQ(seg.doc_count(), 40u);
+  uint32_t town = seg.Find("town");
+  ASSERT_NE(town, UINT32_MAX);
+  EXPECT_EQ(seg.doc_freq(town), 10u);
+  std::vector<search::Posting> postings;
+  std::vector<uint32_t> positions;
+  seg.Decode(town, postings, &positions);
+  ASSERT_EQ(postings.size(), 10u);
+  EXPECT_EQ(postings[1].doc, 4u);
+  EXPECT_EQ(postings[1].wtf, search::kTitleWeight);  // once in the title
+  EXPECT_EQ(positions[postings[1].pos_begin], 2u);
+  uint32_t phone = seg.Find(search::FactTerm("phone", "+15035550100"));
+  ASSERT_NE(phone, UINT32_MAX);
+  std::vector<uint32_t> docs;
+  seg.Docs(phone, docs);
+  EXPECT_EQ(docs, (std::vector<uint32_t>{0, 1, 2, 3, 4}));
+  auto [b, e] = seg.PrefixRange(search::FactTerm("age", ""));
+  EXPECT_EQ(e - b, 10u);
+  std::string title, body;
+  ASSERT_TRUE(seg.Text(37, title, body).ok());
+  EXPECT_EQ(title, "Quiet evening");
+  EXPECT_EQ(body, "Call me, new friends welcome. Number 37");
+  EXPECT_EQ(seg.id(37), "ad-37");
+  EXPECT_EQ(seg.city(37), "portland");
+  int facts = 0;
+  seg.ForEachFact(3, [&](uint32_t t, std::string_view span) {
+    ++facts;
+    if (t == phone) {
+      EXPECT_EQ(span, "body:30-40");
+    }
+  });
+  EXPECT_EQ(facts, 2);
+  // A cut file is refused with what to do, never read out of bounds.
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
+  auto cut = search::Segment::Open(path);
+  ASSERT_FALSE(cut.ok());
+  EXPECT_NE(cut.status().message().find("lodestar index"), std::string::npos) << cut.status().message();
 }
 
 // One corpus for all integration tests: synth -> ingest -> link.
@@ -192,6 +302,52 @@ TEST_F(SearchCorpus, PhraseQueryMatchesThePhrase) {
   }
   // Scores are ranked best first.
   for (size_t i = 1; i < j["hits"].size(); ++i) EXPECT_GE(j["hits"][i - 1]["score"], j["hits"][i]["score"]);
+}
+
+TEST_F(SearchCorpus, OrIsTheUnionAndMinusExcludes) {
+  auto total = [&](const std::string& q) { return Json("search '" + q + "' --json --limit 1 --db " + db_)["total"].get<uint64_t>(); };
+  const uint64_t a = total("incall"), b = total("outcall"), both = total("incall outcall");
+  ASSERT_GT(a, 0u);
+  ASSERT_GT(b, 0u);
+  EXPECT_EQ(total("incall OR outcall"), a + b - both);
+  EXPECT_EQ(total("incall -outcall"), a - both);
+  EXPECT_EQ(total("incall NOT outcall"), a - both);
+}
+
+TEST_F(SearchCorpus, FacetsCountEveryMatchAndAgreeWithFilters) {
+  auto idx = search::Index::Open(db_, /*update=*/true);
+  ASSERT_TRUE(idx.ok()) << idx.status().message();
+  auto q = search::ParseQuery("age:<25");
+  ASSERT_TRUE(q.ok());
+  search::SearchOptions o;
+  o.limit = 5;
+  o.facets = true;
+  auto r = (*idx)->Search(*q, o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->hits.size(), 5u);
+  bool saw_city = false, saw_network = false;
+  for (const auto& f : r->facets) {
+    if (f.values.empty()) continue;
+    for (size_t i = 1; i < f.values.size(); ++i) EXPECT_GE(f.values[i - 1].count, f.values[i].count);
+    if (f.kind == "city" || f.kind == "phone") {
+      saw_city |= f.kind == "city";
+      const auto& top = f.values[0];
+      auto narrowed = (*idx)->Search("age:<25 " + f.kind + ":\"" + top.value + "\"", 1);
+      ASSERT_TRUE(narrowed.ok()) << narrowed.status().message();
+      EXPECT_EQ(narrowed->total, top.count) << f.kind << "=" << top.value;
+    }
+    saw_network |= f.kind == "network";
+  }
+  EXPECT_TRUE(saw_city);
+  EXPECT_TRUE(saw_network);  // the corpus is linked
+  // Paging: offset skips exactly the first hits.
+  o.facets = false;
+  o.offset = 2;
+  o.limit = 3;
+  auto page = (*idx)->Search(*q, o);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->hits.size(), 3u);
+  EXPECT_EQ(page->hits[0].id, r->hits[2].id);
 }
 
 TEST_F(SearchCorpus, TipFindsTheNetworkOfATruthPhone) {

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "core/time.h"
 #include "search/index.h"
+#include "search/results_json.h"
 #include "search/tip.h"
 
 namespace lodestar::cli {
@@ -16,24 +17,6 @@ using nlohmann::json;
 namespace {
 
 std::string Dump(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
-
-json HitJson(const search::Hit& h) {
-  json ev = json::array();
-  for (const auto& e : h.evidence) {
-    json x = {{"kind", e.kind}, {"value", e.value}};
-    if (!e.span.empty()) x["span"] = e.span;
-    ev.push_back(std::move(x));
-  }
-  return {{"id", h.id},
-          {"score", h.score},
-          {"posted", h.posted ? json(core::FormatDate(h.posted)) : json(nullptr)},
-          {"site", h.site},
-          {"city", h.city},
-          {"state", h.state},
-          {"network", h.network.empty() ? json(nullptr) : json(h.network)},
-          {"template", h.cluster.empty() ? json(nullptr) : json(h.cluster)},
-          {"evidence", ev}};
-}
 
 std::string EvidenceLine(const search::Hit& h) {
   std::string s;
@@ -113,9 +96,7 @@ void RegisterSearch(CLI::App& app, int& exit_code) {
         return;
       }
       if (f->json) {
-        json hits = json::array();
-        for (const auto& h : r->hits) hits.push_back(HitJson(h));
-        fmt::print("{}\n", Dump({{"query", f->query}, {"total", r->total}, {"hits", hits}}));
+        fmt::print("{}\n", Dump(search::SearchResultsJson(*r, f->query)));
         return;
       }
       fmt::print("{} matching ads{}\n", r->total, r->total > r->hits.size() ? fmt::format(" (showing {})", r->hits.size()) : "");
@@ -147,23 +128,7 @@ void RegisterSearch(CLI::App& app, int& exit_code) {
         return;
       }
       if (f->json) {
-        json ids = json::array(), nets = json::array(), ads = json::array();
-        for (const auto& i : r->identifiers) {
-          ids.push_back({{"kind", i.kind}, {"value", i.value}, {"raw", i.raw}, {"ads", i.ads}});
-        }
-        for (const auto& n : r->networks) {
-          nets.push_back({{"network", n.id.empty() ? json(nullptr) : json(n.id)},
-                          {"matched_ads", n.matched_ads},
-                          {"score", n.score},
-                          {"identifiers", n.identifiers},
-                          {"cities", n.cities}});
-        }
-        for (const auto& a : r->ads) {
-          json j = HitJson(a.hit);
-          j["identifiers"] = a.identifiers;
-          ads.push_back(std::move(j));
-        }
-        fmt::print("{}\n", Dump({{"identifiers", ids}, {"networks", nets}, {"total_ads", r->total_ads}, {"ads", ads}}));
+        fmt::print("{}\n", Dump(search::TipResultJson(*r)));
         return;
       }
       if (r->identifiers.empty()) {

@@ -1,8 +1,9 @@
 // Facts <-> JSON. The writer is hand-rolled (it runs once per ingested ad);
-// the reader uses nlohmann::json (it runs when a user asks to see an ad).
+// the reader uses simdjson (index builds and linking read every stored ad's facts).
+#include <simdjson.h>
+
 #include <cmath>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 
 #include "extract/extractor.h"
 
@@ -101,15 +102,42 @@ void Array(std::string& out, const char* name, const std::vector<T>& items, Fn&&
   out += ']';
 }
 
-Span ReadSpan(const nlohmann::json& j) {
-  Span s;
-  s.field = j.value("field", "");
-  if (j.contains("span") && j["span"].is_array() && j["span"].size() == 2) {
-    s.begin = j["span"][0].get<uint32_t>();
-    s.end = j["span"][1].get<uint32_t>();
+// Readers of one fact object: a missing or mistyped field reads as its default,
+// as facts written by an older extractor may lack newer fields.
+class FactObject {
+ public:
+  explicit FactObject(simdjson::dom::object o) : o_(o) {}
+  std::string Str(const char* key) const {
+    std::string_view v;
+    return o_[key].get(v) == simdjson::SUCCESS ? std::string(v) : std::string();
   }
-  return s;
-}
+  double Num(const char* key) const {
+    double d;
+    if (o_[key].get(d) == simdjson::SUCCESS) return d;
+    int64_t i;
+    return o_[key].get(i) == simdjson::SUCCESS ? static_cast<double>(i) : 0.0;
+  }
+  bool Bool(const char* key) const {
+    bool b;
+    return o_[key].get(b) == simdjson::SUCCESS && b;
+  }
+  Span ReadSpan() const {
+    Span s;
+    s.field = Str("field");
+    simdjson::dom::array a;
+    if (o_["span"].get(a) == simdjson::SUCCESS && a.size() == 2) {
+      uint64_t b, e;
+      if (a.at(0).get(b) == simdjson::SUCCESS && a.at(1).get(e) == simdjson::SUCCESS) {
+        s.begin = static_cast<uint32_t>(b);
+        s.end = static_cast<uint32_t>(e);
+      }
+    }
+    return s;
+  }
+
+ private:
+  simdjson::dom::object o_;
+};
 
 }  // namespace
 
@@ -234,100 +262,108 @@ std::string FactsToJson(const Facts& f) {
 }
 
 core::Result<Facts> FactsFromJson(std::string_view json) {
+  // One parser per thread: index builds and linking parse millions of these in parallel.
+  thread_local simdjson::dom::parser parser;
   Facts f;
-  try {
-    const auto j = nlohmann::json::parse(json.begin(), json.end());
-    if (!j.is_object()) {
-      return core::Status::Error(core::StatusCode::kInvalidInput, "facts JSON: expected an object");
-    }
-    auto each = [&](const char* name, auto&& fn) {
-      if (!j.contains(name)) return;
-      for (const auto& x : j[name]) fn(x);
-    };
-    each("phones", [&](const nlohmann::json& x) {
-      PhoneFact p;
-      p.e164 = x.value("e164", "");
-      p.raw = x.value("raw", "");
-      p.span = ReadSpan(x);
-      p.obfuscated = x.value("obfuscated", false);
-      p.confidence = x.value("confidence", 0.0f);
-      f.phones.push_back(std::move(p));
-    });
-    each("emails", [&](const nlohmann::json& x) {
-      EmailFact e;
-      e.value = x.value("value", "");
-      e.span = ReadSpan(x);
-      e.obfuscated = x.value("obfuscated", false);
-      f.emails.push_back(std::move(e));
-    });
-    each("urls", [&](const nlohmann::json& x) {
-      UrlFact u;
-      u.value = x.value("value", "");
-      u.domain = x.value("domain", "");
-      u.span = ReadSpan(x);
-      f.urls.push_back(std::move(u));
-    });
-    each("domains", [&](const nlohmann::json& x) { f.domains.push_back(x.get<std::string>()); });
-    each("handles", [&](const nlohmann::json& x) {
-      HandleFact h;
-      h.platform = x.value("platform", "");
-      h.handle = x.value("handle", "");
-      h.span = ReadSpan(x);
-      f.handles.push_back(std::move(h));
-    });
-    each("payments", [&](const nlohmann::json& x) {
-      PaymentFact p;
-      p.kind = x.value("kind", "");
-      p.value = x.value("value", "");
-      p.span = ReadSpan(x);
-      f.payments.push_back(std::move(p));
-    });
-    each("ages", [&](const nlohmann::json& x) {
-      AgeFact a;
-      a.value = x.value("value", 0);
-      a.span = ReadSpan(x);
-      a.confidence = x.value("confidence", 0.0f);
-      f.ages.push_back(std::move(a));
-    });
-    each("prices", [&](const nlohmann::json& x) {
-      PriceFact p;
-      p.value = x.value("value", 0.0);
-      p.currency = x.value("currency", "");
-      p.minutes = x.value("minutes", 0);
-      p.per_hour = x.value("per_hour", 0.0);
-      p.span = ReadSpan(x);
-      f.prices.push_back(std::move(p));
-    });
-    each("locations", [&](const nlohmann::json& x) {
-      LocationFact l;
-      l.name = x.value("name", "");
-      l.admin1 = x.value("admin1", "");
-      l.country = x.value("country", "");
-      l.lat = x.value("lat", 0.0);
-      l.lon = x.value("lon", 0.0);
-      l.span = ReadSpan(x);
-      l.confidence = x.value("confidence", 0.0f);
-      f.locations.push_back(std::move(l));
-    });
-    each("attributes", [&](const nlohmann::json& x) {
-      AttributeFact a;
-      a.kind = x.value("kind", "");
-      a.value = x.value("value", "");
-      a.span = ReadSpan(x);
-      f.attributes.push_back(std::move(a));
-    });
-    each("indicators", [&](const nlohmann::json& x) {
-      IndicatorFact i;
-      i.id = x.value("id", "");
-      i.category = x.value("category", "");
-      i.span = ReadSpan(x);
-      i.text = x.value("text", "");
-      f.indicators.push_back(std::move(i));
-    });
-  } catch (const std::exception& e) {
+  simdjson::dom::object root;
+  if (auto err = parser.parse(json.data(), json.size()).get(root); err) {
     return core::Status::Error(core::StatusCode::kInvalidInput,
-                               std::string("facts JSON: ") + e.what() + "; re-run extraction for this ad");
+                               std::string("facts JSON: ") + simdjson::error_message(err) + "; re-run extraction for this ad");
   }
+  auto each = [&](const char* name, auto&& fn) {
+    simdjson::dom::array a;
+    if (root[name].get(a) != simdjson::SUCCESS) return;
+    for (simdjson::dom::element x : a) fn(x);
+  };
+  auto each_object = [&](const char* name, auto&& fn) {
+    each(name, [&](simdjson::dom::element x) {
+      simdjson::dom::object o;
+      if (x.get(o) == simdjson::SUCCESS) fn(FactObject(o));
+    });
+  };
+  each_object("phones", [&](const FactObject& x) {
+    PhoneFact p;
+    p.e164 = x.Str("e164");
+    p.raw = x.Str("raw");
+    p.span = x.ReadSpan();
+    p.obfuscated = x.Bool("obfuscated");
+    p.confidence = static_cast<float>(x.Num("confidence"));
+    f.phones.push_back(std::move(p));
+  });
+  each_object("emails", [&](const FactObject& x) {
+    EmailFact e;
+    e.value = x.Str("value");
+    e.span = x.ReadSpan();
+    e.obfuscated = x.Bool("obfuscated");
+    f.emails.push_back(std::move(e));
+  });
+  each_object("urls", [&](const FactObject& x) {
+    UrlFact u;
+    u.value = x.Str("value");
+    u.domain = x.Str("domain");
+    u.span = x.ReadSpan();
+    f.urls.push_back(std::move(u));
+  });
+  each("domains", [&](simdjson::dom::element x) {
+    std::string_view v;
+    if (x.get(v) == simdjson::SUCCESS) f.domains.emplace_back(v);
+  });
+  each_object("handles", [&](const FactObject& x) {
+    HandleFact h;
+    h.platform = x.Str("platform");
+    h.handle = x.Str("handle");
+    h.span = x.ReadSpan();
+    f.handles.push_back(std::move(h));
+  });
+  each_object("payments", [&](const FactObject& x) {
+    PaymentFact p;
+    p.kind = x.Str("kind");
+    p.value = x.Str("value");
+    p.span = x.ReadSpan();
+    f.payments.push_back(std::move(p));
+  });
+  each_object("ages", [&](const FactObject& x) {
+    AgeFact a;
+    a.value = static_cast<int>(x.Num("value"));
+    a.span = x.ReadSpan();
+    a.confidence = static_cast<float>(x.Num("confidence"));
+    f.ages.push_back(std::move(a));
+  });
+  each_object("prices", [&](const FactObject& x) {
+    PriceFact p;
+    p.value = x.Num("value");
+    p.currency = x.Str("currency");
+    p.minutes = static_cast<int>(x.Num("minutes"));
+    p.per_hour = x.Num("per_hour");
+    p.span = x.ReadSpan();
+    f.prices.push_back(std::move(p));
+  });
+  each_object("locations", [&](const FactObject& x) {
+    LocationFact l;
+    l.name = x.Str("name");
+    l.admin1 = x.Str("admin1");
+    l.country = x.Str("country");
+    l.lat = x.Num("lat");
+    l.lon = x.Num("lon");
+    l.span = x.ReadSpan();
+    l.confidence = static_cast<float>(x.Num("confidence"));
+    f.locations.push_back(std::move(l));
+  });
+  each_object("attributes", [&](const FactObject& x) {
+    AttributeFact a;
+    a.kind = x.Str("kind");
+    a.value = x.Str("value");
+    a.span = x.ReadSpan();
+    f.attributes.push_back(std::move(a));
+  });
+  each_object("indicators", [&](const FactObject& x) {
+    IndicatorFact i;
+    i.id = x.Str("id");
+    i.category = x.Str("category");
+    i.span = x.ReadSpan();
+    i.text = x.Str("text");
+    f.indicators.push_back(std::move(i));
+  });
   return f;
 }
 

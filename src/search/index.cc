@@ -1,13 +1,25 @@
 #include "search/index.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <fmt/format.h>
-#include <sqlite3.h>
+#include <tbb/concurrent_queue.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_pipeline.h>
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <charconv>
 #include <chrono>
 #include <climits>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <unordered_map>
 
 #include "core/time.h"
 #include "extract/extractor.h"
@@ -20,44 +32,9 @@ namespace {
 using core::Status;
 using core::StatusCode;
 
-constexpr int kSchemaVersion = 1;
-
-Status SqlError(sqlite3* db, const std::string& what, const std::string& path) {
-  return Status::Error(StatusCode::kIoError,
-                       fmt::format("{}: search index {}: {}; delete {} to rebuild it", path, what,
-                                   db ? sqlite3_errmsg(db) : "cannot open", path));
-}
-
-// A prepared statement, finalised on scope exit.
-class Stmt {
- public:
-  Stmt(sqlite3* db, const std::string& sql) { rc_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &s_, nullptr); }
-  ~Stmt() { sqlite3_finalize(s_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  bool ok() const { return rc_ == SQLITE_OK; }
-  sqlite3_stmt* get() const { return s_; }
-  void Bind(int i, const std::string& v) { sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
-  void Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
-  void Bind(int i, double v) { sqlite3_bind_double(s_, i, v); }
-  int Step() { return sqlite3_step(s_); }
-  void Reset() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  std::string Text(int c) const {
-    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
-    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, c))) : std::string();
-  }
-  int64_t Int(int c) const { return sqlite3_column_int64(s_, c); }
-  double Real(int c) const { return sqlite3_column_double(s_, c); }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-  int rc_ = SQLITE_ERROR;
-};
-
-bool Exec(sqlite3* db, const char* sql) { return sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK; }
+constexpr const char* kManifestHeader = "lodestar-search-index 2";
+constexpr size_t kMaxSegments = 8;  // beyond this, Update() rebuilds one segment
+constexpr size_t kBatchAds = 4096;
 
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -102,9 +79,320 @@ void PrimaryPlace(const core::Ad& ad, const extract::Facts& f, std::string& city
 
 }  // namespace
 
+namespace {
+
+// What the index keeps of one stored ad.
+SegmentDoc ToSegmentDoc(const store::StoredAd& s, const extract::Facts& facts) {
+  SegmentDoc d;
+  d.id = s.ad.display_id();
+  d.site = Lower(s.ad.source);
+  d.posted = s.ad.posted;
+  d.title = s.ad.title;
+  d.body = s.ad.body;
+  PrimaryPlace(s.ad, facts, d.city, d.state);
+  auto fact = [&](const char* kind, std::string value, std::string span) {
+    d.facts.push_back({kind, std::move(value), std::move(span)});
+  };
+  for (const auto& p : facts.phones) fact("phone", p.e164, SpanText(p.span));
+  for (const auto& e : facts.emails) fact("email", e.value, SpanText(e.span));
+  for (const auto& h : facts.handles) fact("handle", h.handle, SpanText(h.span));
+  for (const auto& p : facts.payments) fact("payment", Lower(p.value), SpanText(p.span));
+  for (const auto& a : facts.ages) fact("age", std::to_string(a.value), SpanText(a.span));
+  for (const auto& p : facts.prices) {
+    if (p.currency == "USD" || p.currency == "rose") fact("price", fmt::format("{:g}", p.value), SpanText(p.span));
+  }
+  for (const auto& l : facts.locations) {
+    fact("city", Lower(l.name), SpanText(l.span));
+    if (!l.admin1.empty()) fact("state", Lower(l.admin1), SpanText(l.span));
+  }
+  if (facts.locations.empty() && !d.city.empty()) {
+    fact("city", d.city, "location");
+    if (!d.state.empty()) fact("state", d.state, "location");
+  }
+  if (!d.site.empty()) fact("site", d.site, "source");
+  // Commercial-sex vocabulary is kept apart from indicators: risk reports it but never scores it.
+  for (const auto& a : facts.attributes) {
+    if (a.kind == "service" || a.kind == "venue") fact("commercial", a.kind + ":" + a.value, SpanText(a.span));
+  }
+  for (const auto& i : facts.indicators) {
+    fact("indicator", i.id, SpanText(i.span));
+    fact("category", i.category, SpanText(i.span));
+  }
+  return d;
+}
+
+struct ManifestEntry {
+  std::string file;
+  uint64_t first = 0, count = 0;
+};
+
+std::string ManifestPath(const std::string& db_dir) { return SearchDir(db_dir) + "/manifest"; }
+
+core::Result<std::vector<ManifestEntry>> ReadManifest(const std::string& db_dir) {
+  std::vector<ManifestEntry> out;
+  const std::string path = ManifestPath(db_dir);
+  std::ifstream in(path);
+  if (!in) return out;  // no index yet
+  auto bad = [&](const std::string& why) {
+    return Status::Error(StatusCode::kCorrupt, fmt::format("{}: {}; delete {} and run `lodestar index --db {}`", path, why,
+                                                           SearchDir(db_dir), db_dir));
+  };
+  std::string line;
+  if (!std::getline(in, line) || line != kManifestHeader) {
+    return Status::Error(StatusCode::kIncompatible,
+                         fmt::format("{}: search index written by another version; delete {} and run "
+                                     "`lodestar index --db {}`",
+                                     path, SearchDir(db_dir), db_dir));
+  }
+  uint64_t next = 0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    std::istringstream fields(line);
+    ManifestEntry e;
+    if (!(fields >> e.file >> e.first >> e.count) || e.first != next || e.file.find('/') != std::string::npos) {
+      return bad("unreadable line '" + line.substr(0, 80) + "'");
+    }
+    next = e.first + e.count;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Status WriteManifest(const std::string& db_dir, const std::vector<ManifestEntry>& entries) {
+  const std::string path = ManifestPath(db_dir), tmp = path + ".tmp";
+  std::string text = std::string(kManifestHeader) + "\n";
+  for (const auto& e : entries) text += fmt::format("{} {} {}\n", e.file, e.first, e.count);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  bool ok = fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status::Error(StatusCode::kIoError, fmt::format("{}: cannot write the index manifest: {}", path, std::strerror(errno)));
+  }
+  int dir = ::open(SearchDir(db_dir).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return Status::Ok();
+}
+
+// Holds the index's writer lock for its lifetime (other processes wait).
+class WriterLock {
+ public:
+  explicit WriterLock(const std::string& path) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ >= 0 && ::flock(fd_, LOCK_EX) != 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+  ~WriterLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool ok() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+bool IsTokenOf(std::string_view token, const std::vector<std::pair<std::string, bool>>& marks) {
+  for (const auto& [m, prefix] : marks) {
+    if (prefix ? token.starts_with(m) : token == m) return true;
+  }
+  return false;
+}
+
+// "...words [match] words..." around the first matching token of the body (else the title).
+std::string Snippet(const std::string& title, const std::string& body,
+                    const std::vector<std::pair<std::string, bool>>& marks) {
+  constexpr size_t kWindow = 12;
+  for (const std::string* text : {&body, &title}) {
+    Tokens tokens;
+    Tokenize(*text, tokens);
+    size_t first = tokens.size();
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (IsTokenOf(tokens[i], marks)) {
+        first = i;
+        break;
+      }
+    }
+    if (first == tokens.size()) continue;
+    size_t from = first > 3 ? first - 3 : 0;
+    size_t to = std::min(tokens.size(), from + kWindow);
+    std::string out = from > 0 ? "..." : "";
+    for (size_t i = from; i < to; ++i) {
+      if (i > from) {
+        // Keep punctuation between words but fold line breaks and runs of spaces into one space.
+        std::string_view gap(text->data() + tokens.source_ends[i - 1], tokens.begins[i] - tokens.source_ends[i - 1]);
+        bool space = false;
+        for (char c : gap) {
+          if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+            space = true;
+          } else {
+            if (space) out += ' ';
+            space = false;
+            out += c;
+          }
+        }
+        if (space) out += ' ';
+      }
+      std::string_view word(text->data() + tokens.begins[i], tokens.source_ends[i] - tokens.begins[i]);
+      if (IsTokenOf(tokens[i], marks)) out += "[" + std::string(word) + "]";
+      else out += word;
+    }
+    if (to < tokens.size()) out += "...";
+    return out;
+  }
+  return "";
+}
+
+// "\x01kind:value" -> (kind, value); false for a text term.
+bool SplitFactTerm(std::string_view term, std::string_view& kind, std::string_view& value) {
+  if (term.empty() || term[0] != kFactTermMark) return false;
+  size_t colon = term.find(':');
+  if (colon == std::string_view::npos) return false;
+  kind = term.substr(1, colon - 1);
+  value = term.substr(colon + 1);
+  return true;
+}
+
+double NumberOf(std::string_view v) {
+  double x = 0;
+  std::from_chars(v.data(), v.data() + v.size(), x);
+  return x;
+}
+
+bool FilterMatches(const Filter& flt, const std::string& kind, std::string_view value) {
+  if (kind == "age" || kind == "price") {
+    double num = NumberOf(value);
+    switch (flt.op) {
+      case Filter::Op::kLt: return num < flt.lo;
+      case Filter::Op::kLe: return num <= flt.lo;
+      case Filter::Op::kGt: return num > flt.lo;
+      case Filter::Op::kGe: return num >= flt.lo;
+      case Filter::Op::kRange: return num >= flt.lo && num <= flt.hi;
+      default: return num == flt.lo;
+    }
+  }
+  return value == flt.value;
+}
+
+
+struct Batch {
+  std::vector<store::StoredAd> ads;
+  std::vector<SegmentWriter::Prepared> prepared;
+};
+
+// Reads ads [first, end) of the store into `writer`. Three stages overlap: a
+// reader thread decodes store blocks into batches, worker threads tokenise
+// (and parse or extract facts), and this thread appends batches in order.
+Status BuildSegment(const store::Store& store, uint64_t first, uint64_t end, bool progress, SegmentWriter& writer) {
+  tbb::concurrent_bounded_queue<Batch*> ready;
+  ready.set_capacity(4);
+  std::atomic<bool> cancel{false};
+  Status scan;
+  std::thread reader([&] {
+    auto batch = std::make_unique<Batch>();
+    scan = store.ForEachAd([&](const store::StoredAd& s) {
+      if (cancel.load(std::memory_order_relaxed)) return false;
+      if (s.ordinal < first) return true;
+      if (s.ordinal >= end) return false;  // appended after we looked: the next update takes them
+      batch->ads.push_back(s);
+      if (batch->ads.size() == kBatchAds) {
+        ready.push(batch.release());
+        batch = std::make_unique<Batch>();
+      }
+      return true;
+    });
+    if (!batch->ads.empty()) ready.push(batch.release());
+    ready.push(nullptr);  // end of input
+  });
+
+  std::shared_ptr<const extract::ExtractorResources> resources;
+  std::mutex resources_mutex;
+  Status failure;
+  std::mutex failure_mutex;
+  tbb::enumerable_thread_specific<std::unique_ptr<extract::FactExtractor>> extractors;
+  uint64_t done = 0;
+  const uint64_t total = end - first;
+  bool finished = false;
+  tbb::parallel_pipeline(
+      4,
+      tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order,
+                                     [&](tbb::flow_control& fc) -> Batch* {
+                                       Batch* b = nullptr;
+                                       if (!finished) ready.pop(b);
+                                       if (!b) {
+                                         finished = true;
+                                         fc.stop();
+                                       }
+                                       return b;
+                                     }) &
+          tbb::make_filter<Batch*, Batch*>(
+              tbb::filter_mode::parallel,
+              [&](Batch* b) {
+                b->prepared.resize(b->ads.size());
+                for (size_t i = 0; i < b->ads.size(); ++i) {
+                  const auto& s = b->ads[i];
+                  extract::Facts facts;
+                  bool have = false;
+                  if (!s.facts_json.empty()) {
+                    auto f = extract::FactsFromJson(s.facts_json);
+                    if (f.ok()) {
+                      facts = std::move(f.value());
+                      have = true;
+                    }
+                  }
+                  if (!have) {
+                    // Ingested with --no-extract: extract now so filters work anyway.
+                    auto& ex = extractors.local();
+                    if (!ex) {
+                      std::lock_guard<std::mutex> lock(resources_mutex);
+                      if (!resources) {
+                        auto res = extract::LoadResources();
+                        if (!res.ok()) {
+                          std::lock_guard<std::mutex> f(failure_mutex);
+                          failure = res.status();
+                          cancel = true;
+                          return b;
+                        }
+                        resources = *res;
+                      }
+                      ex = std::make_unique<extract::FactExtractor>(resources);
+                    }
+                    ex->Extract(s.ad, facts);
+                  }
+                  SegmentWriter::Prepare(ToSegmentDoc(s, facts), b->prepared[i]);
+                }
+                return b;
+              }) &
+          tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, [&](Batch* b) {
+            std::unique_ptr<Batch> owned(b);
+            if (cancel) return;
+            for (auto& p : b->prepared) writer.Add(p);
+            done += b->ads.size();
+            if (progress && (done % 65536 < kBatchAds || done == total)) {
+              fmt::print(stderr, "\rindexing: {}/{} ads", done, total);
+            }
+          }));
+  // The reader may still be blocked on a full queue if the pipeline stopped early.
+  Batch* rest = nullptr;
+  while (!finished && ready.try_pop(rest)) {
+    delete rest;
+    if (!rest) break;
+  }
+  reader.join();
+  while (ready.try_pop(rest)) delete rest;
+  if (progress) fmt::print(stderr, "\n");
+  if (!scan.ok()) return scan;
+  return failure;
+}
+
+}  // namespace
+
 std::string SearchDir(const std::string& db_dir) { return db_dir + "/derived/search"; }
 
-Index::~Index() { sqlite3_close(db_); }
+Index::~Index() = default;
 
 core::Result<std::unique_ptr<Index>> Index::Open(const std::string& db_dir, bool update, bool progress) {
   // The store must exist; its errors name the directory.
@@ -116,35 +404,11 @@ core::Result<std::unique_ptr<Index>> Index::Open(const std::string& db_dir, bool
   idx->db_dir_ = db_dir;
   std::error_code ec;
   std::filesystem::create_directories(SearchDir(db_dir), ec);
-  const std::string path = SearchDir(db_dir) + "/index.sqlite";
-  if (sqlite3_open_v2(path.c_str(), &idx->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
-    return SqlError(idx->db_, "cannot open", path);
+  // The first index format (SQLite FTS5) is replaced, not read.
+  for (const char* old : {"/index.sqlite", "/index.sqlite-wal", "/index.sqlite-shm"}) {
+    std::filesystem::remove(SearchDir(db_dir) + old, ec);
   }
-  sqlite3_busy_timeout(idx->db_, 10000);
-  Exec(idx->db_, "PRAGMA journal_mode=WAL");
-  Exec(idx->db_, "PRAGMA synchronous=NORMAL");
-  const char* schema =
-      "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER);"
-      "CREATE TABLE IF NOT EXISTS ads(ordinal INTEGER PRIMARY KEY, id TEXT, site TEXT, city TEXT, state TEXT,"
-      " posted INTEGER, day INTEGER);"
-      "CREATE TABLE IF NOT EXISTS facts(ordinal INTEGER, kind TEXT, value TEXT, num REAL, span TEXT);"
-      "CREATE INDEX IF NOT EXISTS facts_kv ON facts(kind, value);"
-      "CREATE INDEX IF NOT EXISTS facts_kn ON facts(kind, num);"
-      "CREATE INDEX IF NOT EXISTS facts_o ON facts(ordinal);"
-      "CREATE INDEX IF NOT EXISTS ads_id ON ads(id);"
-      "CREATE INDEX IF NOT EXISTS ads_posted ON ads(posted);"
-      "CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, body, tokenize='unicode61 remove_diacritics 2');";
-  if (!Exec(idx->db_, schema)) return SqlError(idx->db_, "cannot create tables", path);
-  {
-    Stmt s(idx->db_, "SELECT value FROM meta WHERE key='schema'");
-    if (s.ok() && s.Step() == SQLITE_ROW && s.Int(0) != kSchemaVersion) {
-      return Status::Error(StatusCode::kIncompatible,
-                           fmt::format("{}: search index written by another version; delete {} and run "
-                                       "`lodestar index --db {}`",
-                                       path, SearchDir(db_dir), db_dir));
-    }
-  }
-  Exec(idx->db_, fmt::format("INSERT OR IGNORE INTO meta VALUES('schema', {})", kSchemaVersion).c_str());
+  if (auto s = idx->LoadSegments(); !s.ok()) return s;
   if (update) {
     auto r = idx->Update(progress);
     if (!r.ok()) return r.status();
@@ -154,127 +418,69 @@ core::Result<std::unique_ptr<Index>> Index::Open(const std::string& db_dir, bool
   return idx;
 }
 
+core::Status Index::LoadSegments() {
+  auto manifest = ReadManifest(db_dir_);
+  if (!manifest.ok()) return manifest.status();
+  std::vector<std::unique_ptr<Segment>> segs;
+  for (const auto& e : *manifest) {
+    auto s = Segment::Open(SearchDir(db_dir_) + "/" + e.file);
+    if (!s.ok()) return s.status();
+    if ((*s)->first_ordinal() != e.first || (*s)->doc_count() != e.count) {
+      return Status::Error(StatusCode::kCorrupt, fmt::format("{}/{}: segment does not match the manifest; delete {} and "
+                                                             "run `lodestar index --db {}`",
+                                                             SearchDir(db_dir_), e.file, SearchDir(db_dir_), db_dir_));
+    }
+    segs.push_back(std::move(s.value()));
+  }
+  segments_ = std::move(segs);
+  return Status::Ok();
+}
+
 uint64_t Index::size() const {
-  Stmt s(db_, "SELECT COALESCE(MAX(value),0) FROM meta WHERE key='next'");
-  return s.ok() && s.Step() == SQLITE_ROW ? static_cast<uint64_t>(s.Int(0)) : 0;
+  return segments_.empty() ? 0 : segments_.back()->first_ordinal() + segments_.back()->doc_count();
 }
 
 core::Result<IndexSummary> Index::Update(bool progress) {
   auto start = std::chrono::steady_clock::now();
-  const std::string path = SearchDir(db_dir_) + "/index.sqlite";
+  WriterLock lock(SearchDir(db_dir_) + "/lock");
+  if (!lock.ok()) {
+    return Status::Error(StatusCode::kIoError, fmt::format("{}/lock: cannot lock the search index: {}", SearchDir(db_dir_),
+                                                           std::strerror(errno)));
+  }
+  // Another process may have indexed while we waited for the lock.
+  if (auto s = LoadSegments(); !s.ok()) return s;
   auto st = store::Store::Open(db_dir_, store::Store::Mode::kRead);
   if (!st.ok()) return st.status();
   IndexSummary sum;
-  uint64_t next = size();
-  if ((*st)->ad_count() <= next) {
-    sum.total = next;
+  const uint64_t ads = (*st)->ad_count();
+  uint64_t indexed_before = size();
+  if (ads <= indexed_before) {
+    sum.total = indexed_before;
     return sum;
   }
-  if (!Exec(db_, "BEGIN IMMEDIATE")) return SqlError(db_, "cannot start a write (another indexer running?)", path);
-  // Re-read under the write lock: another process may have indexed meanwhile.
-  next = size();
-  Stmt ins_ad(db_, "INSERT OR REPLACE INTO ads VALUES(?,?,?,?,?,?,?)");
-  Stmt ins_fts(db_, "INSERT INTO fts(rowid, title, body) VALUES(?,?,?)");
-  Stmt ins_fact(db_, "INSERT INTO facts VALUES(?,?,?,?,?)");
-  if (!ins_ad.ok() || !ins_fts.ok() || !ins_fact.ok()) {
-    Exec(db_, "ROLLBACK");
-    return SqlError(db_, "cannot prepare statements", path);
+  // Many small segments slow every query down; fold them into one.
+  const bool rebuild = segments_.size() + 1 > kMaxSegments;
+  const uint64_t first = rebuild ? 0 : indexed_before;
+
+  SegmentWriter writer(first);
+  if (auto s = BuildSegment(**st, first, ads, progress, writer); !s.ok()) return s;
+
+  const std::string file = fmt::format("seg-{:010d}-{:010d}.lsi", first, writer.doc_count());
+  if (auto s = writer.Write(SearchDir(db_dir_) + "/" + file); !s.ok()) return s;
+  auto manifest = ReadManifest(db_dir_);
+  if (!manifest.ok()) return manifest.status();
+  std::vector<ManifestEntry> entries = rebuild ? std::vector<ManifestEntry>{} : *manifest;
+  entries.push_back({file, first, writer.doc_count()});
+  if (auto s = WriteManifest(db_dir_, entries); !s.ok()) return s;
+  if (rebuild) {
+    std::error_code ec;
+    for (const auto& e : *manifest) {
+      if (e.file != file) std::filesystem::remove(SearchDir(db_dir_) + "/" + e.file, ec);
+    }
   }
-  std::shared_ptr<const extract::ExtractorResources> resources;
-  std::unique_ptr<extract::FactExtractor> extractor;
-  Status failure;
-  uint64_t done = 0, total_new = (*st)->ad_count() - next;
-  extract::Facts facts;
-  auto fact = [&](uint64_t o, const char* kind, const std::string& value, double num, const std::string& span) {
-    ins_fact.Bind(1, static_cast<int64_t>(o));
-    ins_fact.Bind(2, std::string(kind));
-    ins_fact.Bind(3, value);
-    ins_fact.Bind(4, num);
-    ins_fact.Bind(5, span);
-    ins_fact.Step();
-    ins_fact.Reset();
-  };
-  Status scan = (*st)->ForEachAd([&](const store::StoredAd& s) {
-    if (s.ordinal < next) return true;
-    facts.clear();
-    if (!s.facts_json.empty()) {
-      auto f = extract::FactsFromJson(s.facts_json);
-      if (f.ok()) facts = std::move(f.value());
-    } else {
-      // Ingested without extraction: extract now so filters work anyway.
-      if (!extractor) {
-        auto res = extract::LoadResources();
-        if (!res.ok()) {
-          failure = res.status();
-          return false;
-        }
-        resources = *res;
-        extractor = std::make_unique<extract::FactExtractor>(resources);
-      }
-      extractor->Extract(s.ad, facts);
-    }
-    const auto o = static_cast<int64_t>(s.ordinal);
-    std::string city, state;
-    PrimaryPlace(s.ad, facts, city, state);
-    ins_ad.Bind(1, o);
-    ins_ad.Bind(2, s.ad.display_id());
-    ins_ad.Bind(3, Lower(s.ad.source));
-    ins_ad.Bind(4, city);
-    ins_ad.Bind(5, state);
-    ins_ad.Bind(6, s.ad.posted);
-    ins_ad.Bind(7, s.ad.posted ? core::DaysFromCivil(1970, 1, 1) + s.ad.posted / 86400 : int64_t{0});
-    ins_ad.Step();
-    ins_ad.Reset();
-    ins_fts.Bind(1, o);
-    ins_fts.Bind(2, s.ad.title);
-    ins_fts.Bind(3, s.ad.body);
-    if (ins_fts.Step() != SQLITE_DONE) {
-      failure = SqlError(db_, "cannot insert text", path);
-      return false;
-    }
-    ins_fts.Reset();
-    for (const auto& p : facts.phones) fact(s.ordinal, "phone", p.e164, 0, SpanText(p.span));
-    for (const auto& e : facts.emails) fact(s.ordinal, "email", e.value, 0, SpanText(e.span));
-    for (const auto& h : facts.handles) fact(s.ordinal, "handle", h.handle, 0, SpanText(h.span));
-    for (const auto& p : facts.payments) fact(s.ordinal, "payment", Lower(p.value), 0, SpanText(p.span));
-    for (const auto& a : facts.ages) fact(s.ordinal, "age", std::to_string(a.value), a.value, SpanText(a.span));
-    for (const auto& p : facts.prices) {
-      if (p.currency == "USD" || p.currency == "rose") fact(s.ordinal, "price", fmt::format("{:g}", p.value), p.value, SpanText(p.span));
-    }
-    for (const auto& l : facts.locations) {
-      fact(s.ordinal, "city", Lower(l.name), 0, SpanText(l.span));
-      if (!l.admin1.empty()) fact(s.ordinal, "state", Lower(l.admin1), 0, SpanText(l.span));
-    }
-    if (facts.locations.empty() && !city.empty()) {
-      fact(s.ordinal, "city", city, 0, "location");
-      if (!state.empty()) fact(s.ordinal, "state", state, 0, "location");
-    }
-    // Commercial-sex vocabulary is kept apart from indicators: risk reports it but never scores it.
-    for (const auto& a : facts.attributes) {
-      if (a.kind == "service" || a.kind == "venue") fact(s.ordinal, "commercial", a.kind + ":" + a.value, 0, SpanText(a.span));
-    }
-    for (const auto& i : facts.indicators) {
-      fact(s.ordinal, "indicator", i.id, 0, SpanText(i.span));
-      fact(s.ordinal, "category", i.category, 0, SpanText(i.span));
-    }
-    ++done;
-    if (progress && done % 50000 == 0) fmt::print(stderr, "\rindexing: {}/{} ads", done, total_new);
-    return true;
-  });
-  if (progress && done >= 50000) fmt::print(stderr, "\n");
-  if (scan.ok() && !failure.ok()) scan = failure;
-  if (!scan.ok()) {
-    Exec(db_, "ROLLBACK");
-    return scan;
-  }
-  uint64_t new_next = next + done;
-  Exec(db_, fmt::format("INSERT OR REPLACE INTO meta VALUES('next', {})", new_next).c_str());
-  if (!Exec(db_, "COMMIT")) {
-    Exec(db_, "ROLLBACK");
-    return SqlError(db_, "cannot commit", path);
-  }
-  sum.indexed = done;
-  sum.total = new_next;
+  if (auto s = LoadSegments(); !s.ok()) return s;
+  sum.indexed = first + writer.doc_count() - indexed_before;
+  sum.total = size();
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return sum;
 }
@@ -282,88 +488,31 @@ core::Result<IndexSummary> Index::Update(bool progress) {
 uint32_t Index::NetworkOf(uint64_t o) const { return o < networks_.size() ? networks_[o] : UINT32_MAX; }
 uint32_t Index::ClusterOf(uint64_t o) const { return o < clusters_.size() ? clusters_[o] : UINT32_MAX; }
 
+const Segment* Index::Locate(uint64_t ordinal, uint32_t& local) const {
+  auto it = std::upper_bound(segments_.begin(), segments_.end(), ordinal,
+                             [](uint64_t o, const std::unique_ptr<Segment>& s) { return o < s->first_ordinal(); });
+  if (it == segments_.begin()) return nullptr;
+  const Segment* s = std::prev(it)->get();
+  if (ordinal - s->first_ordinal() >= s->doc_count()) return nullptr;
+  local = static_cast<uint32_t>(ordinal - s->first_ordinal());
+  return s;
+}
+
 namespace {
 
-// SQL restricting `col` (an ordinal column) to the filters; values are bound in order.
-struct Where {
-  std::string sql;
-  struct Arg {
-    bool is_text;
-    std::string text;
-    double num;
-  };
-  std::vector<Arg> args;
-};
-
-const char* OpSql(Filter::Op op) {
-  switch (op) {
-    case Filter::Op::kLt: return "<";
-    case Filter::Op::kLe: return "<=";
-    case Filter::Op::kGt: return ">";
-    case Filter::Op::kGe: return ">=";
-    default: return "=";
-  }
-}
-
-// Builds " AND col IN (...)" clauses. For FTS queries col is "+rowid": a bare
-// rowid constraint would make FTS5 evaluate MATCH once per candidate (100x slower). Network/template filters become ordinal lists.
-core::Status BuildWhere(const Query& q, const std::string& col, const Index& idx, Where& w) {
+core::Result<std::vector<Match>> Run(const Index& idx, const std::vector<const Segment*>& segs, const Query& q) {
   for (const auto& f : q.filters) {
-    if (f.key == "network" || f.key == "template") {
-      if (!idx.linked()) {
-        return Status::Error(StatusCode::kNotFound,
-                             fmt::format("{}: filter '{}:' needs linked ads; run `lodestar link --db {}` first",
-                                         idx.db_dir(), f.key, idx.db_dir()));
-      }
-      // The group id is its smallest member's ordinal; members are scanned in memory.
-      auto target = static_cast<uint32_t>(f.lo);
-      std::string list;
-      for (uint64_t o = target, n = idx.size(); o < n; ++o) {
-        uint32_t g = f.key == "network" ? idx.NetworkOf(o) : idx.ClusterOf(o);
-        if (g == target) list += (list.empty() ? "" : ",") + std::to_string(o);
-      }
-      w.sql += fmt::format(" AND {} IN ({})", col, list.empty() ? "-1" : list);
-    } else if (f.key == "site") {
-      w.sql += fmt::format(" AND {} IN (SELECT ordinal FROM ads WHERE site = ?)", col);
-      w.args.push_back({true, f.value, 0});
-    } else if (f.key == "after" || f.key == "before") {
-      w.sql += fmt::format(" AND {} IN (SELECT ordinal FROM ads WHERE posted {} ? AND posted != 0)", col, OpSql(f.op));
-      w.args.push_back({false, "", f.lo});
-    } else if (f.key == "age" || f.key == "price") {
-      if (f.op == Filter::Op::kRange) {
-        w.sql += fmt::format(" AND {} IN (SELECT ordinal FROM facts WHERE kind = '{}' AND num BETWEEN ? AND ?)", col, f.key);
-        w.args.push_back({false, "", f.lo});
-        w.args.push_back({false, "", f.hi});
-      } else {
-        w.sql += fmt::format(" AND {} IN (SELECT ordinal FROM facts WHERE kind = '{}' AND num {} ?)", col, f.key, OpSql(f.op));
-        w.args.push_back({false, "", f.lo});
-      }
-    } else {
-      std::string kind = f.key;
-      if (kind == "indicator" && f.value.find('-') == std::string::npos) kind = "category";
-      w.sql += fmt::format(" AND {} IN (SELECT ordinal FROM facts WHERE kind = '{}' AND value = ?)", col, kind);
-      w.args.push_back({true, f.value, 0});
+    if ((f.key == "network" || f.key == "template") && !idx.linked()) {
+      return Status::Error(StatusCode::kNotFound,
+                           fmt::format("{}: filter '{}:' needs linked ads; run `lodestar link --db {}` first",
+                                       idx.db_dir(), f.key, idx.db_dir()));
     }
   }
-  return Status::Ok();
-}
-
-void BindArgs(Stmt& s, const Where& w, int first) {
-  int i = first;
-  for (const auto& a : w.args) {
-    if (a.is_text) s.Bind(i++, a.text);
-    else s.Bind(i++, a.num);
-  }
-}
-
-std::string MatchExpr(const Query& q) {
-  std::string m;
-  for (const auto& t : q.terms) m += (m.empty() ? "" : " AND ") + t;
-  return m;
-}
-
-Status QueryError(sqlite3* db, const std::string& where) {
-  return Status::Error(StatusCode::kInvalidInput, fmt::format("{}: query failed: {}", where, sqlite3_errmsg(db)));
+  MatchContext ctx;
+  ctx.segments = segs;
+  ctx.network_of = [&idx](uint64_t o) { return idx.NetworkOf(o); };
+  ctx.cluster_of = [&idx](uint64_t o) { return idx.ClusterOf(o); };
+  return Evaluate(ctx, q);
 }
 
 }  // namespace
@@ -375,62 +524,108 @@ core::Result<SearchResults> Index::Search(const std::string& text, size_t limit)
 }
 
 core::Result<SearchResults> Index::Search(const Query& q, size_t limit) const {
+  SearchOptions o;
+  o.limit = limit;
+  return Search(q, o);
+}
+
+core::Result<SearchResults> Index::Search(const Query& q, const SearchOptions& options) const {
+  std::vector<const Segment*> segs;
+  for (const auto& s : segments_) segs.push_back(s.get());
+  auto matches = Run(*this, segs, q);
+  if (!matches.ok()) return matches.status();
   SearchResults out;
-  Where w;
-  if (auto s = BuildWhere(q, q.terms.empty() ? "ordinal" : "+rowid", *this, w); !s.ok()) return s;
-  std::string count_sql, sql;
-  if (!q.terms.empty()) {
-    count_sql = "SELECT COUNT(*) FROM fts WHERE fts MATCH ?" + w.sql;
-    // Title matches weigh more than body matches; bm25() is lower-is-better, so negate.
-    sql = "SELECT rowid, -bm25(fts, 3.0, 1.0), snippet(fts, -1, '[', ']', '...', 12) FROM fts WHERE fts MATCH ?" +
-          w.sql + " ORDER BY bm25(fts, 3.0, 1.0) LIMIT ?";
-  } else {
-    count_sql = "SELECT COUNT(*) FROM ads WHERE 1" + w.sql;
-    sql = "SELECT ordinal, 0.0, '' FROM ads WHERE 1" + w.sql + " ORDER BY posted DESC, ordinal LIMIT ?";
-  }
-  int first = q.terms.empty() ? 1 : 2;
-  {
-    Stmt c(db_, count_sql);
-    if (!c.ok()) return QueryError(db_, db_dir_);
-    if (!q.terms.empty()) c.Bind(1, MatchExpr(q));
-    BindArgs(c, w, first);
-    if (c.Step() == SQLITE_ROW) out.total = static_cast<uint64_t>(c.Int(0));
-    else return QueryError(db_, db_dir_);
-  }
-  Stmt s(db_, sql);
-  if (!s.ok()) return QueryError(db_, db_dir_);
-  if (!q.terms.empty()) s.Bind(1, MatchExpr(q));
-  BindArgs(s, w, first);
-  s.Bind(first + static_cast<int>(w.args.size()), static_cast<int64_t>(limit));
-  int rc;
-  while ((rc = s.Step()) == SQLITE_ROW) {
+  auto& m = *matches;
+  out.total = m.size();
+  const size_t want = std::min(m.size(), options.offset + options.limit);
+  auto posted = [&](uint64_t o) {
+    uint32_t local;
+    const Segment* s = Locate(o, local);
+    return s ? s->posted(local) : 0;
+  };
+  auto better = [&](const Match& a, const Match& b) {
+    if (q.has_text()) {
+      if (a.score != b.score) return a.score > b.score;
+      return a.ordinal < b.ordinal;
+    }
+    int64_t pa = posted(a.ordinal), pb = posted(b.ordinal);
+    if (pa != pb) return pa > pb;
+    return a.ordinal < b.ordinal;
+  };
+  std::partial_sort(m.begin(), m.begin() + static_cast<std::ptrdiff_t>(want), m.end(), better);
+  for (size_t i = options.offset; i < want; ++i) {
     Hit h;
-    h.ordinal = static_cast<uint64_t>(s.Int(0));
-    h.score = s.Real(1);
-    std::string snip = s.Text(2);
-    if (!snip.empty()) h.evidence.push_back({"text", snip, ""});
+    h.ordinal = m[i].ordinal;
+    h.score = m[i].score;
+    if (auto st = Fill(h, q); !st.ok()) return st;
     out.hits.push_back(std::move(h));
   }
-  if (rc != SQLITE_DONE) return QueryError(db_, db_dir_);
-  for (auto& h : out.hits) {
-    if (auto st = Fill(h, q); !st.ok()) return st;
+  if (options.facets) out.facets = Facets(m, options.facet_values);
+  return out;
+}
+
+std::vector<Facet> Index::Facets(const std::vector<Match>& matches, size_t top) const {
+  static const char* kKinds[] = {"city", "state", "site", "phone", "indicator"};
+  // value -> (ads, last ordinal counted): an ad counts once per value.
+  std::vector<std::unordered_map<std::string_view, std::pair<uint64_t, uint64_t>>> counts(std::size(kKinds) + 1);
+  std::vector<std::string> network_names;
+  std::unordered_map<uint32_t, uint64_t> networks;
+  for (const auto& m : matches) {
+    uint32_t local;
+    const Segment* s = Locate(m.ordinal, local);
+    if (!s) continue;
+    s->ForEachFact(local, [&](uint32_t term, std::string_view) {
+      std::string_view kind, value;
+      if (!SplitFactTerm(s->term(term), kind, value)) return;
+      for (size_t k = 0; k < std::size(kKinds); ++k) {
+        if (kind != kKinds[k]) continue;
+        auto& c = counts[k][value];
+        if (c.first == 0 || c.second != m.ordinal) {
+          c.first++;
+          c.second = m.ordinal;
+        }
+      }
+    });
+    if (uint32_t n = NetworkOf(m.ordinal); n != UINT32_MAX) networks[n]++;
+  }
+  std::vector<Facet> out;
+  auto top_values = [top](std::vector<FacetValue> v) {
+    std::sort(v.begin(), v.end(), [](const FacetValue& a, const FacetValue& b) {
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    });
+    if (v.size() > top) v.resize(top);
+    return v;
+  };
+  for (size_t k = 0; k < std::size(kKinds); ++k) {
+    std::vector<FacetValue> v;
+    for (const auto& [value, c] : counts[k]) v.push_back({std::string(value), c.first});
+    out.push_back({kKinds[k], top_values(std::move(v))});
+  }
+  if (linked()) {
+    std::vector<FacetValue> v;
+    for (const auto& [n, c] : networks) v.push_back({link::NetworkId(n), c});
+    out.push_back({"network", top_values(std::move(v))});
   }
   return out;
 }
 
 core::Status Index::Fill(Hit& h, const Query& q) const {
-  Stmt a(db_, "SELECT id, site, city, state, posted FROM ads WHERE ordinal = ?");
-  a.Bind(1, static_cast<int64_t>(h.ordinal));
-  if (a.Step() == SQLITE_ROW) {
-    h.id = a.Text(0);
-    h.site = a.Text(1);
-    h.city = a.Text(2);
-    h.state = a.Text(3);
-    h.posted = a.Int(4);
-  }
+  uint32_t local;
+  const Segment* s = Locate(h.ordinal, local);
+  if (!s) return Status::Error(StatusCode::kNotFound, fmt::format("{}: ad {} is not indexed", db_dir_, h.ordinal));
+  h.id = std::string(s->id(local));
+  h.site = std::string(s->site(local));
+  h.city = std::string(s->city(local));
+  h.state = std::string(s->state(local));
+  h.posted = s->posted(local);
   if (uint32_t n = NetworkOf(h.ordinal); n != UINT32_MAX) h.network = link::NetworkId(n);
   if (uint32_t c = ClusterOf(h.ordinal); c != UINT32_MAX) h.cluster = link::ClusterId(c);
-  Stmt f(db_, "SELECT value, num, span FROM facts WHERE ordinal = ? AND kind = ?");
+  if (q.has_text()) {
+    std::string title, body;
+    if (auto st = s->Text(local, title, body); !st.ok()) return st;
+    std::string snip = Snippet(title, body, HighlightTokens(q));
+    if (!snip.empty()) h.evidence.push_back({"text", std::move(snip), ""});
+  }
   for (const auto& flt : q.filters) {
     if (flt.key == "network") {
       h.evidence.push_back({"network", h.network, ""});
@@ -450,78 +645,73 @@ core::Status Index::Fill(Hit& h, const Query& q) const {
     }
     std::string kind = flt.key;
     if (kind == "indicator" && flt.value.find('-') == std::string::npos) kind = "category";
-    f.Bind(1, static_cast<int64_t>(h.ordinal));
-    f.Bind(2, kind);
-    while (f.Step() == SQLITE_ROW) {
-      std::string v = f.Text(0);
-      double num = f.Real(1);
-      bool match;
-      switch (flt.op) {
-        case Filter::Op::kLt: match = num < flt.lo; break;
-        case Filter::Op::kLe: match = num <= flt.lo; break;
-        case Filter::Op::kGt: match = num > flt.lo; break;
-        case Filter::Op::kGe: match = num >= flt.lo; break;
-        case Filter::Op::kRange: match = (kind == "age" || kind == "price") ? (num >= flt.lo && num <= flt.hi) : v == flt.value; break;
-        default: match = v == flt.value;
+    s->ForEachFact(local, [&](uint32_t term, std::string_view span) {
+      std::string_view k, v;
+      if (SplitFactTerm(s->term(term), k, v) && k == kind && FilterMatches(flt, kind, v)) {
+        h.evidence.push_back({kind, std::string(v), std::string(span)});
       }
-      if (match) h.evidence.push_back({kind, v, f.Text(2)});
-    }
-    f.Reset();
+    });
   }
   return Status::Ok();
 }
 
 core::Result<std::vector<uint64_t>> Index::Select(const Query& q) const {
+  std::vector<const Segment*> segs;
+  for (const auto& s : segments_) segs.push_back(s.get());
+  auto matches = Run(*this, segs, q);
+  if (!matches.ok()) return matches.status();
   std::vector<uint64_t> out;
-  Where w;
-  if (auto s = BuildWhere(q, q.terms.empty() ? "ordinal" : "+rowid", *this, w); !s.ok()) return s;
-  std::string sql = q.terms.empty() ? "SELECT ordinal FROM ads WHERE 1" + w.sql + " ORDER BY ordinal"
-                                    : "SELECT rowid FROM fts WHERE fts MATCH ?" + w.sql + " ORDER BY rowid";
-  Stmt s(db_, sql);
-  if (!s.ok()) return QueryError(db_, db_dir_);
-  if (!q.terms.empty()) s.Bind(1, MatchExpr(q));
-  BindArgs(s, w, q.terms.empty() ? 1 : 2);
-  int rc;
-  while ((rc = s.Step()) == SQLITE_ROW) out.push_back(static_cast<uint64_t>(s.Int(0)));
-  if (rc != SQLITE_DONE) return QueryError(db_, db_dir_);
+  out.reserve(matches->size());
+  for (const auto& m : *matches) out.push_back(m.ordinal);
   return out;
 }
 
 core::Result<std::vector<AdRow>> Index::Ads() const {
   std::vector<AdRow> out;
-  Stmt s(db_, "SELECT ordinal, id, site, city, state, posted, day FROM ads ORDER BY ordinal");
-  if (!s.ok()) return QueryError(db_, db_dir_);
-  while (s.Step() == SQLITE_ROW) {
-    AdRow r;
-    r.ordinal = static_cast<uint64_t>(s.Int(0));
-    r.id = s.Text(1);
-    r.site = s.Text(2);
-    r.city = s.Text(3);
-    r.state = s.Text(4);
-    r.posted = s.Int(5);
-    r.day = s.Int(6);
-    out.push_back(std::move(r));
+  out.reserve(size());
+  for (const auto& s : segments_) {
+    for (uint32_t d = 0; d < s->doc_count(); ++d) {
+      AdRow r;
+      r.ordinal = s->first_ordinal() + d;
+      r.id = std::string(s->id(d));
+      r.site = std::string(s->site(d));
+      r.city = std::string(s->city(d));
+      r.state = std::string(s->state(d));
+      r.posted = s->posted(d);
+      r.day = r.posted ? core::DaysFromCivil(1970, 1, 1) + r.posted / 86400 : 0;
+      out.push_back(std::move(r));
+    }
   }
   return out;
 }
 
 core::Status Index::ForEachFact(
     const std::string& kind, const std::function<void(uint64_t, const std::string&, double, const std::string&)>& fn) const {
-  Stmt s(db_, "SELECT ordinal, value, num, span FROM facts WHERE kind = ? ORDER BY ordinal");
-  if (!s.ok()) return QueryError(db_, db_dir_);
-  s.Bind(1, kind);
-  while (s.Step() == SQLITE_ROW) fn(static_cast<uint64_t>(s.Int(0)), s.Text(1), s.Real(2), s.Text(3));
+  const bool numeric = kind == "age" || kind == "price";
+  std::string value, span;
+  for (const auto& s : segments_) {
+    for (uint32_t d = 0; d < s->doc_count(); ++d) {
+      s->ForEachFact(d, [&](uint32_t term, std::string_view sp) {
+        std::string_view k, v;
+        if (!SplitFactTerm(s->term(term), k, v) || k != kind) return;
+        value.assign(v);
+        span.assign(sp);
+        fn(s->first_ordinal() + d, value, numeric ? NumberOf(v) : 0.0, span);
+      });
+    }
+  }
   return Status::Ok();
 }
 
 core::Status Index::ForEachText(const std::vector<uint64_t>& ordinals,
                                 const std::function<void(uint64_t, const std::string&, const std::string&)>& fn) const {
-  Stmt s(db_, "SELECT title, body FROM fts WHERE rowid = ?");
-  if (!s.ok()) return QueryError(db_, db_dir_);
+  std::string title, body;
   for (uint64_t o : ordinals) {
-    s.Bind(1, static_cast<int64_t>(o));
-    if (s.Step() == SQLITE_ROW) fn(o, s.Text(0), s.Text(1));
-    s.Reset();
+    uint32_t local;
+    const Segment* s = Locate(o, local);
+    if (!s) continue;
+    if (auto st = s->Text(local, title, body); !st.ok()) return st;
+    fn(o, title, body);
   }
   return Status::Ok();
 }

@@ -1,12 +1,15 @@
-// The search index of a store, kept in DIR/derived/search/index.sqlite:
-//   fts    FTS5 over title and body (rowid = store ordinal), BM25-ranked
-//   ads    one row per ad: ordinal, display id, site, primary city/state, posted, day
-//   facts  (ordinal, kind, value, num, span): phone (E.164), email, handle, payment,
-//          city, state, age, price, indicator (id), category (indicator category)
-//   meta   next ordinal to index (incremental: Update() indexes only ads beyond it)
-// Network and template filters read DIR/derived/link/{networks,clusters}.u32 at
-// open time, so they always reflect the latest `lodestar link` run.
-// Thread-safety: one Index per thread; any number of readers may share a file.
+// The search index of a store, kept in DIR/derived/search/ (docs/search.md):
+//   manifest           the segments, in ordinal order ("lodestar-search-index 2", then
+//                      "FILE FIRST_ORDINAL COUNT" per line), replaced atomically
+//   seg-*.lsi          immutable segments (search/segment.h): dictionary, postings with
+//                      positions, fact terms for filters, per-ad data, compressed texts
+// Update() indexes the ads added to the store since the last update as one new
+// segment (a full rebuild into one segment once there are many). Network and
+// template filters read DIR/derived/link/{networks,clusters}.u32 at open time,
+// so they reflect the latest `lodestar link` run.
+// Thread-safety: after Open, the const methods may be called from any number of
+// threads at once; Update() must not run concurrently with them on the same
+// object. Separate processes coordinate through a lock file.
 #pragma once
 
 #include <cstdint>
@@ -16,9 +19,9 @@
 #include <vector>
 
 #include "core/status.h"
+#include "search/matcher.h"
 #include "search/query.h"
-
-struct sqlite3;
+#include "search/segment.h"
 
 namespace lodestar::search {
 
@@ -45,9 +48,27 @@ struct Hit {
   std::vector<Evidence> evidence;
 };
 
+// Counts of ads per value of one fact kind among ALL matching ads (not just the page shown).
+struct FacetValue {
+  std::string value;
+  uint64_t count = 0;
+};
+struct Facet {
+  std::string kind;  // city, state, site, phone, indicator, network
+  std::vector<FacetValue> values;  // most frequent first, at most `facet_values`
+};
+
 struct SearchResults {
   uint64_t total = 0;  // all matching ads (limit applies only to `hits`)
   std::vector<Hit> hits;
+  std::vector<Facet> facets;  // filled when asked for
+};
+
+struct SearchOptions {
+  size_t limit = 20;
+  size_t offset = 0;  // hits skipped (paging)
+  bool facets = false;
+  size_t facet_values = 10;
 };
 
 // One ad as the analytics see it.
@@ -71,6 +92,9 @@ class Index {
   core::Result<IndexSummary> Update(bool progress);
   uint64_t size() const;
 
+  // Text queries rank by BM25 (best first, ties by ordinal); filter-only
+  // queries list the newest ads first.
+  core::Result<SearchResults> Search(const Query& q, const SearchOptions& options) const;
   core::Result<SearchResults> Search(const Query& q, size_t limit) const;
   core::Result<SearchResults> Search(const std::string& text, size_t limit) const;
   // All ordinals matching `q`, ascending (for analytics slices). An empty query matches every ad.
@@ -90,13 +114,16 @@ class Index {
   uint32_t ClusterOf(uint64_t ordinal) const;
   bool linked() const { return !networks_.empty(); }
   const std::string& db_dir() const { return db_dir_; }
-  sqlite3* handle() const { return db_; }
 
  private:
   Index() = default;
+  core::Status LoadSegments();
   core::Status Fill(Hit& h, const Query& q) const;
-  sqlite3* db_ = nullptr;
+  // The segment holding `ordinal` and the ad's number in it; nullptr if not indexed.
+  const Segment* Locate(uint64_t ordinal, uint32_t& local) const;
+  std::vector<Facet> Facets(const std::vector<Match>& matches, size_t top) const;
   std::string db_dir_;
+  std::vector<std::unique_ptr<Segment>> segments_;
   std::vector<uint32_t> networks_, clusters_;
 };
 

@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "core/time.h"
+#include "search/tokenizer.h"
 
 namespace lodestar::search {
 namespace {
@@ -29,20 +30,14 @@ std::string Lower(std::string_view s) {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-// A word as an FTS5 string: double quotes doubled, so any Unicode or punctuation is literal.
-std::string FtsString(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += "\"\"";
-    else out += c;
-  }
-  out += '"';
-  return out;
-}
-
-// True if the string has at least one letter or digit (FTS5 would see no token otherwise).
-bool HasToken(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80); });
+// The index tokens of a word or phrase; empty if it has none ("***", "-").
+TextTerm MakeTerm(std::string_view text, bool prefix) {
+  Tokens tokens;
+  Tokenize(text, tokens);
+  TextTerm t;
+  for (size_t i = 0; i < tokens.size(); ++i) t.tokens.emplace_back(tokens[i]);
+  t.prefix = prefix && !t.tokens.empty();
+  return t;
 }
 
 bool ParseNumber(std::string_view s, double& out) {
@@ -145,7 +140,12 @@ core::Result<Query> ParseQuery(std::string_view text) {
     return Error(kMaxQueryBytes, fmt::format("query too long ({} bytes, at most {})", text.size(), kMaxQueryBytes));
   }
   Query q;
+  size_t parts = 0;
   size_t i = 0, n = text.size();
+  bool negate_next = false;  // after NOT or a leading '-'
+  bool or_next = false;      // after OR: the next term joins the previous clause
+  size_t operator_pos = 0;
+  bool last_was_term = false;  // the previous part was a text term (OR may follow)
   auto read_quoted = [&](size_t& j, std::string& out) -> Status {
     size_t open = j++;
     size_t close = text.find('"', j);
@@ -154,24 +154,64 @@ core::Result<Query> ParseQuery(std::string_view text) {
     j = close + 1;
     return Status::Ok();
   };
+  auto add_term = [&](TextTerm term, size_t pos) -> Status {
+    if (term.tokens.empty()) {
+      if (or_next || negate_next) return Error(pos, "OR/NOT/- must be followed by a word or phrase");
+      return Status::Ok();  // punctuation alone matches nothing; ignore it
+    }
+    if (or_next) {
+      if (negate_next) return Error(operator_pos, "write `-a -b` to exclude both; `OR -b` is not supported");
+      q.clauses.back().any.push_back(std::move(term));
+    } else {
+      Clause c;
+      c.negated = negate_next;
+      c.any.push_back(std::move(term));
+      q.clauses.push_back(std::move(c));
+    }
+    or_next = negate_next = false;
+    last_was_term = true;
+    return Status::Ok();
+  };
   while (i < n) {
     if (IsSpace(text[i])) {
       ++i;
       continue;
     }
-    if (q.terms.size() + q.filters.size() >= kMaxQueryParts) {
+    if (++parts > kMaxQueryParts) {
       return Error(i, fmt::format("too many words and filters (at most {})", kMaxQueryParts));
     }
     size_t start = i;
+    if (text[i] == '-' && i + 1 < n && (text[i + 1] == '"' || !IsSpace(text[i + 1]))) {
+      if (or_next) return Error(i, "write `-a -b` to exclude both; `OR -b` is not supported");
+      negate_next = true;
+      operator_pos = i;
+      ++i;
+      start = i;
+    }
     if (text[i] == '"') {
       std::string phrase;
       if (auto s = read_quoted(i, phrase); !s.ok()) return s;
-      if (HasToken(phrase)) q.terms.push_back(FtsString(phrase));
+      if (auto s = add_term(MakeTerm(phrase, false), start); !s.ok()) return s;
       continue;
     }
     size_t end = i;
     while (end < n && !IsSpace(text[end]) && text[end] != '"' && text[end] != ':') ++end;
+    std::string_view bare = text.substr(start, end - start);
+    if ((bare == "OR" || bare == "NOT") && (end == n || IsSpace(text[end]))) {
+      if (negate_next || or_next) return Error(start, fmt::format("'{}' cannot follow another operator", bare));
+      if (bare == "OR") {
+        if (!last_was_term) return Error(start, "OR needs a word or phrase before it, e.g. incall OR outcall");
+        or_next = true;
+      } else {
+        negate_next = true;
+      }
+      operator_pos = start;
+      last_was_term = false;
+      i = end;
+      continue;
+    }
     if (end < n && text[end] == ':' && end > start) {
+      if (or_next || negate_next) return Error(operator_pos, "OR, NOT and - apply to words and phrases, not to filters");
       std::string key(text.substr(start, end - start));
       size_t j = end + 1;
       std::string value;
@@ -186,21 +226,21 @@ core::Result<Query> ParseQuery(std::string_view text) {
       Filter f;
       if (auto s = MakeFilter(key, value, start, f); !s.ok()) return s;
       q.filters.push_back(std::move(f));
+      last_was_term = false;
       i = j;
       continue;
     }
     while (end < n && !IsSpace(text[end]) && text[end] != '"') ++end;  // a ':' inside a word is literal
     std::string_view word = text.substr(start, end - start);
     i = end;
-    if (!HasToken(word)) continue;  // punctuation alone ("***", "-") matches nothing; ignore it
     bool prefix = word.size() > 1 && word.back() == '*';
     if (prefix) word.remove_suffix(1);
-    if (word.find('*') != std::string_view::npos) {
+    if (word.find('*') != std::string_view::npos && MakeTerm(word, false).tokens.size() > 0) {
       return Error(start + word.find('*'), "'*' is only allowed at the end of a word (prefix search)");
     }
-    if (!HasToken(word)) continue;
-    q.terms.push_back(FtsString(word) + (prefix ? "*" : ""));
+    if (auto s = add_term(MakeTerm(word, prefix), start); !s.ok()) return s;
   }
+  if (or_next || negate_next) return Error(operator_pos, "the query ends with an operator; add a word or phrase after it");
   return q;
 }
 

@@ -2,10 +2,14 @@
 //   free words              new town         all words must occur (title or body), ranked by BM25
 //   "quoted phrase"         "new in town"    the words in this order
 //   prefix*                 sweet*           any word starting with "sweet"
+//   either of               incall OR outcall    an ad matches if it has any of the alternatives
+//   exclusion               -agency  -"call 911"  NOT agency
 //   key:value filters       phone:, email:, handle:, city:, state:, site:, indicator:, network:, template:
 //   numeric filters         age:<21 age:18-20 age:>=30 price:<100
 //   date filters            after:2017-01-01 (inclusive) before:2017-02-01 (exclusive)
-// Everything is ANDed. Values with spaces are quoted: city:"new york".
+// Everything else is ANDed. Values with spaces are quoted: city:"new york".
+// Words are matched as the index tokenises them (search/tokenizer.h): "five-0"
+// is the phrase "five 0", case and script are folded the same way as the ads.
 #pragma once
 
 #include <cstdint>
@@ -29,10 +33,31 @@ struct Filter {
   size_t pos = 0;     // byte offset in the query, for messages
 };
 
+// One word, phrase or prefix, as index tokens.
+struct TextTerm {
+  std::vector<std::string> tokens;  // one token = a word; several = a phrase (in this order)
+  bool prefix = false;              // the last token is a prefix ("sweet*")
+  friend bool operator==(const TextTerm&, const TextTerm&) = default;
+};
+
+// An ad satisfies a clause if it has any of the alternatives; a negated clause
+// if it has none of them.
+struct Clause {
+  std::vector<TextTerm> any;
+  bool negated = false;
+};
+
 struct Query {
-  std::vector<std::string> terms;  // FTS5 syntax, one per word/phrase/prefix ("w", "a b", "pre"*)
+  std::vector<Clause> clauses;
   std::vector<Filter> filters;
-  bool empty() const { return terms.empty() && filters.empty(); }
+  bool empty() const { return clauses.empty() && filters.empty(); }
+  // True if some clause must match text (and so ranks the results by BM25).
+  bool has_text() const {
+    for (const auto& c : clauses) {
+      if (!c.negated) return true;
+    }
+    return false;
+  }
 };
 
 // Parses `text`. Errors (kInvalidInput) give the byte position and the fix:

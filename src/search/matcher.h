@@ -1,0 +1,40 @@
+// Evaluates a parsed query over the segments of the index.
+//
+// Text clauses are matched on postings (phrases on positions) and scored with
+// BM25 (k1 1.2, b 0.75; a title occurrence weighs three body ones; document
+// frequencies and average length over all segments, so the score of an ad does
+// not depend on how the index was split). Filters on facts are postings of fact
+// terms; dates, networks and templates are checked per ad.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+#include "search/query.h"
+#include "search/segment.h"
+
+namespace lodestar::search {
+
+struct Match {
+  uint64_t ordinal = 0;
+  double score = 0;  // BM25; 0 when the query has no text clause
+};
+
+struct MatchContext {
+  std::vector<const Segment*> segments;  // ascending, disjoint ordinal ranges
+  // Link group of an ordinal (UINT32_MAX = none), for network:/template: filters.
+  std::function<uint32_t(uint64_t)> network_of, cluster_of;
+};
+
+// Every ad matching `q`, in ordinal order. An empty query matches every ad.
+core::Result<std::vector<Match>> Evaluate(const MatchContext& ctx, const Query& q);
+
+// The tokens of a query worth marking in a snippet (negated clauses excluded);
+// `second` is true for a prefix (marks every token starting with it).
+std::vector<std::pair<std::string, bool>> HighlightTokens(const Query& q);
+
+}  // namespace lodestar::search

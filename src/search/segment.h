@@ -1,0 +1,159 @@
+// One immutable segment of the search index: the ads of one ordinal range,
+// written once by SegmentWriter and read through a memory map by Segment.
+//
+// What a segment holds (layout in docs/search.md, "Index files"):
+//   - a sorted term dictionary; text terms are index tokens (search/tokenizer.h),
+//     fact terms are "\x01kind:value" (phone, email, handle, payment, city, state,
+//     site, age, price, indicator, category, commercial), so filters are posting
+//     lookups like words;
+//   - per term, postings in ad order: delta-coded local ad numbers and, for text
+//     terms, the weighted term frequency (3 x title + body) and the token
+//     positions (title first, then body after a gap, so no phrase spans both);
+//   - per ad: token count, title token count, posted time, display id, primary
+//     site/city/state, its facts (term + evidence span) for evidence and facets;
+//   - the title and body, zstd-compressed in small blocks, for snippets and
+//     term statistics without reopening the store.
+// Integers are little-endian; variable-length integers are LEB128.
+// Thread-safety: a Segment is immutable after Open; any number of threads may read it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "search/tokenizer.h"
+
+namespace lodestar::search {
+
+inline constexpr char kFactTermMark = '\x01';
+inline constexpr uint32_t kTitleWeight = 3;  // a title occurrence counts as three body ones (as FTS5 bm25(3,1) did)
+
+// "\x01phone:+15035550123"
+std::string FactTerm(std::string_view kind, std::string_view value);
+
+// What the writer needs of one ad.
+struct SegmentDoc {
+  std::string id, site, city, state;  // display id; primary place and site, lower case
+  int64_t posted = 0;
+  std::string title, body;
+  struct Fact {
+    std::string kind, value, span;  // span: "body:120-134", or "location" for the stated location
+  };
+  std::vector<Fact> facts;
+};
+
+// Builds a segment in memory. Add() is not thread-safe; Prepare() is and does
+// the expensive part (tokenising), so callers run it in parallel.
+class SegmentWriter {
+ public:
+  // One ad ready to add: its distinct terms in order, each with its encoded
+  // posting tail (weighted frequency, positions), so Add() only appends.
+  struct Prepared {
+    SegmentDoc doc;
+    uint32_t title_tokens = 0, body_tokens = 0;
+    std::string terms;  // distinct text terms, back to back
+    std::vector<uint32_t> term_ends;
+    std::string encoded;  // per term: varint wtf, varint count, delta positions
+    std::vector<uint32_t> encoded_ends;
+    Tokens title, body;  // scratch
+  };
+  static void Prepare(SegmentDoc doc, Prepared& out);
+
+  explicit SegmentWriter(uint64_t first_ordinal);
+  ~SegmentWriter();
+  void Add(Prepared& prepared);
+  uint32_t doc_count() const;
+  // Writes the segment to `path` (via a temporary file, fsynced, renamed).
+  core::Status Write(const std::string& path);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A posting: local ad number, weighted term frequency, and where its positions are.
+struct Posting {
+  uint32_t doc = 0;
+  uint32_t wtf = 0;
+  uint32_t pos_begin = 0, pos_count = 0;  // into the positions vector of the decode call
+};
+
+class Segment {
+ public:
+  static core::Result<std::unique_ptr<Segment>> Open(const std::string& path);
+  ~Segment();
+  Segment(const Segment&) = delete;
+  Segment& operator=(const Segment&) = delete;
+
+  uint64_t first_ordinal() const { return first_; }
+  uint32_t doc_count() const { return docs_; }
+  uint64_t total_tokens() const { return total_tokens_; }
+  uint32_t term_count() const { return terms_; }
+  std::string_view term(uint32_t t) const;
+  // Term id, or UINT32_MAX.
+  uint32_t Find(std::string_view term) const;
+  // Term ids [begin, end) of all terms starting with `prefix`.
+  std::pair<uint32_t, uint32_t> PrefixRange(std::string_view prefix) const;
+  uint32_t doc_freq(uint32_t t) const;
+
+  // Appends the postings of term `t` to `out`; with `positions`, also their
+  // positions (Posting::pos_begin indexes `*positions`).
+  void Decode(uint32_t t, std::vector<Posting>& out, std::vector<uint32_t>* positions) const;
+  // Every occurrence of term `t` as (ad << 32 | position), ascending; only in
+  // the ads listed in `only` (ascending) when given.
+  void Occurrences(uint32_t t, const std::vector<uint32_t>* only, std::vector<uint64_t>& out) const;
+  // Local ads having term `t` (ascending), without frequencies.
+  void Docs(uint32_t t, std::vector<uint32_t>& out) const;
+
+  uint32_t doc_tokens(uint32_t d) const;
+  uint32_t title_tokens(uint32_t d) const;
+  int64_t posted(uint32_t d) const;
+  std::string_view id(uint32_t d) const;
+  std::string_view site(uint32_t d) const;
+  std::string_view city(uint32_t d) const;
+  std::string_view state(uint32_t d) const;
+  // The facts of ad `d`: fn(term id, span).
+  template <class Fn>
+  void ForEachFact(uint32_t d, Fn&& fn) const {
+    for (uint32_t i = fwd_off_[d]; i < fwd_off_[d + 1]; ++i) fn(fwd_[2 * i], Blob(span_off_, span_blob_, fwd_[2 * i + 1]));
+  }
+  // Title and body of ad `d` (decompresses its text block).
+  core::Status Text(uint32_t d, std::string& title, std::string& body) const;
+
+ private:
+  Segment() = default;
+  static std::string_view Blob(const uint32_t* offsets, const char* blob, uint32_t i) {
+    return std::string_view(blob + offsets[i], offsets[i + 1] - offsets[i]);
+  }
+  std::string path_;
+  const char* map_ = nullptr;
+  size_t size_ = 0;
+  uint64_t first_ = 0, total_tokens_ = 0;
+  uint32_t docs_ = 0, terms_ = 0, strings_ = 0, text_blocks_ = 0;
+  const uint32_t* term_off_ = nullptr;
+  const char* term_blob_ = nullptr;
+  const uint64_t* post_off_ = nullptr;  // terms_ + 1
+  const uint32_t* df_ = nullptr;
+  const char* post_ = nullptr;
+  const uint32_t* doc_tokens_ = nullptr;
+  const uint32_t* title_tokens_ = nullptr;
+  const int64_t* posted_ = nullptr;
+  const uint32_t* id_off_ = nullptr;
+  const char* id_blob_ = nullptr;
+  const uint32_t* place_ = nullptr;  // 3 per ad: site, city, state string numbers
+  const uint32_t* str_off_ = nullptr;
+  const char* str_blob_ = nullptr;
+  const uint32_t* fwd_off_ = nullptr;  // docs_ + 1, in facts
+  const uint32_t* fwd_ = nullptr;      // 2 per fact: term id, span number
+  const uint32_t* span_off_ = nullptr;
+  const char* span_blob_ = nullptr;
+  const uint64_t* text_off_ = nullptr;  // text_blocks_ + 1
+  const char* text_ = nullptr;
+};
+
+inline constexpr uint32_t kDocsPerTextBlock = 16;
+
+}  // namespace lodestar::search
