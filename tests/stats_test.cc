@@ -10,6 +10,7 @@
 #include <string>
 
 #include "stats/countries.h"
+#include "stats/country_names.h"
 #include "stats/csv.h"
 #include "stats/disparity.h"
 #include "stats/hotline.h"
@@ -545,6 +546,30 @@ TEST(Maps, UsChoroplethFromAtlas) {
   auto w = RenderWorldSvg({"world", "x", {{"Germany", 15}, {"France", 14}}, {}, {}});
   ASSERT_TRUE(w.ok());
   EXPECT_EQ(w->matched, 2u);
+  // Other spellings of a country find its shape; unknown names are reported as written.
+  auto v = RenderWorldSvg({"world", "x", {{"UK", 12}, {"CzechRep", 11}, {"Cote D'Ivoire", 6}, {"CostaRica", 9},
+                                           {"Atlantis", 1}}, {}, {}});
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->matched, 4u);
+  ASSERT_EQ(v->unmatched.size(), 1u);
+  EXPECT_EQ(v->unmatched[0], "Atlantis");
+  EXPECT_NE(v->svg.find("United Kingdom: 12"), std::string::npos);
+}
+
+TEST(Countries, AliasesJoinSpellingsOfOneCountry) {
+  EXPECT_EQ(CountryKey("UK"), CountryKey("United Kingdom"));
+  EXPECT_EQ(CountryKey("Czech Republic"), CountryKey("CzechRep"));
+  EXPECT_EQ(CountryKey("Swaziland"), CountryKey("eSwatini"));
+  EXPECT_EQ(CountryKey("Costa Rica"), CountryKey("COSTA-RICA"));  // folding alone
+  EXPECT_NE(CountryKey("Niger"), CountryKey("Nigeria"));
+  EXPECT_NE(CountryKey("Congo"), CountryKey("Dem. Rep. Congo"));
+  EXPECT_EQ(CountryKey("Congo, DemRep (Zaire)"), CountryKey("Democratic Republic of the Congo"));
+  // The real 3P file spells the UK "UK": a user's "United Kingdom" finds it.
+  auto data = LoadPolicyCsv(LODESTAR_SHARED_DATA "/countries/3p-index-and-tip-tiers.csv");
+  if (!data.ok()) GTEST_SKIP() << data.status().message();
+  auto uk = ResolveCountry(*data, "United Kingdom");
+  ASSERT_TRUE(uk.ok()) << uk.status().message();
+  EXPECT_EQ(*uk, "UK");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "stats/csv.h"
+#include "stats/country_names.h"
 
 namespace lodestar::stats {
 namespace {
@@ -179,6 +180,10 @@ core::Result<std::string> ResolveCountry(const PolicyData& data, const std::stri
   std::string want = Lower(name);
   for (auto& c : all)
     if (Lower(c) == want) return c;
+  // Another spelling of the same country ("United Kingdom" for the file's "UK").
+  const std::string key = CountryKey(name);
+  for (auto& c : all)
+    if (!key.empty() && CountryKey(c) == key) return c;
   std::vector<std::string> hits;
   for (auto& c : all)
     if (Lower(c).find(want) != std::string::npos) hits.push_back(c);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "stats/csv.h"
+#include "stats/country_names.h"
 
 #ifndef LODESTAR_WEB_DIR
 #define LODESTAR_WEB_DIR "web"
@@ -298,19 +299,30 @@ core::Result<MapResult> RenderWorldSvg(const ChoroplethSpec& spec) {
   auto topo = LoadTopology("world-atlas/countries-110m.json", "countries");
   if (!topo.ok()) return topo.status();
   MapResult result;
+  // Data files spell countries their own way: match shapes and values by CountryKey
+  // (data/countries/aliases.tsv), and report unmatched values by their own spelling.
+  ChoroplethSpec by_key = spec;
+  by_key.values.clear();
+  by_key.suppressed.clear();
+  std::map<std::string, std::string> spelled;  // key -> the data's spelling
+  auto key_of = [&](const std::string& k) {
+    bool numeric = !k.empty() && std::all_of(k.begin(), k.end(), [](char c) { return c >= '0' && c <= '9'; });
+    std::string key = numeric ? k : CountryKey(k);
+    spelled.emplace(key, k);
+    return key;
+  };
+  for (const auto& [k, v] : spec.values) by_key.values[key_of(k)] = v;
+  for (const auto& k : spec.suppressed) by_key.suppressed.insert(key_of(k));
   auto keys_of = [&](const nlohmann::json& g) {
     std::vector<std::string> keys;
     if (g.contains("id") && g["id"].is_string()) keys.push_back(g["id"].get<std::string>());
-    if (g.contains("properties")) {
-      std::string name = g["properties"].value("name", "");
-      keys.push_back(name);
-      keys.push_back(Lower(name));
-    }
+    if (g.contains("properties")) keys.push_back(CountryKey(g["properties"].value("name", "")));
     return keys;
   };
   const double w = 960, h = 480;  // equirectangular: 2:1
   auto project = [&](Point p) { return Point{(p.x + 180) / 360 * w, (90 - p.y) / 180 * h}; };
-  result.svg = Render(spec, topo.value(), w, h, project, keys_of, result, true);
+  result.svg = Render(by_key, topo.value(), w, h, project, keys_of, result, true);
+  for (auto& u : result.unmatched) u = spelled[u];
   return result;
 }
 
