@@ -49,11 +49,14 @@ std::vector<Scored> MatchTerm(const Segment& s, const TextTerm& term) {
   std::vector<Scored> out;
   const size_t n = term.tokens.size();
   if (n == 1) {
-    std::vector<Posting> postings;
-    for (uint32_t t : Expand(s, term.tokens[0], term.prefix)) s.Decode(t, postings, nullptr);
-    out.reserve(postings.size());
-    for (const auto& p : postings) out.push_back({p.doc, p.wtf});
-    if (term.prefix) SortMerge(out);
+    const auto ids = Expand(s, term.tokens[0], term.prefix);
+    size_t total = 0;
+    for (uint32_t t : ids) total += s.doc_freq(t);
+    out.reserve(total);
+    for (uint32_t t : ids) {
+      s.ForEachPosting(t, [&](uint32_t doc, uint32_t wtf) { out.push_back({doc, wtf}); });
+    }
+    if (ids.size() > 1) SortMerge(out);
     return out;
   }
   // Phrase: ads having every token first, then positions only in those ads.
@@ -223,32 +226,45 @@ core::Result<std::vector<Match>> Evaluate(const MatchContext& ctx, const Query& 
     std::vector<Positive> positives;
     std::vector<uint32_t> excluded;
     for (size_t c = 0; c < q.clauses.size(); ++c) {
-      const auto& alts = lists[si][c];
+      auto& alts = lists[si][c];
       if (q.clauses[c].negated) {
         for (const auto& l : alts) {
           for (const auto& x : l) excluded.push_back(x.doc);
         }
         continue;
       }
-      std::vector<std::pair<uint32_t, double>> merged;
-      for (size_t a = 0; a < alts.size(); ++a) {
-        const double idf = Idf(static_cast<double>(n_docs), df[c][a]);
-        for (const auto& x : alts[a]) {
-          const double tf = x.wtf;
-          const double norm = kK1 * (1 - kB + kB * seg.doc_tokens(x.doc) / avgdl);
-          merged.emplace_back(x.doc, idf * tf * (kK1 + 1) / (tf + norm));
-        }
-      }
-      if (alts.size() > 1) std::sort(merged.begin(), merged.end());
       Positive p;
-      for (const auto& [doc, sc] : merged) {
-        if (!p.docs.empty() && p.docs.back() == doc) {
-          p.score.back() += sc;
-        } else {
-          p.docs.push_back(doc);
-          p.score.push_back(sc);
+      std::vector<double> idfs;
+      for (size_t a = 0; a < alts.size(); ++a) idfs.push_back(Idf(static_cast<double>(n_docs), df[c][a]));
+      auto score_of = [&](size_t a, const Scored& x) {
+        const double tf = x.wtf;
+        const double norm = kK1 * (1 - kB + kB * seg.doc_tokens(x.doc) / avgdl);
+        return idfs[a] * tf * (kK1 + 1) / (tf + norm);
+      };
+      if (alts.size() == 1) {
+        // The common case: no merge needed, score straight from the postings.
+        p.docs.reserve(alts[0].size());
+        p.score.reserve(alts[0].size());
+        for (const auto& x : alts[0]) {
+          p.docs.push_back(x.doc);
+          p.score.push_back(score_of(0, x));
+        }
+      } else {
+        std::vector<std::pair<uint32_t, double>> merged;
+        for (size_t a = 0; a < alts.size(); ++a) {
+          for (const auto& x : alts[a]) merged.emplace_back(x.doc, score_of(a, x));
+        }
+        std::sort(merged.begin(), merged.end());
+        for (const auto& [doc, sc] : merged) {
+          if (!p.docs.empty() && p.docs.back() == doc) {
+            p.score.back() += sc;
+          } else {
+            p.docs.push_back(doc);
+            p.score.push_back(sc);
+          }
         }
       }
+      std::vector<std::vector<Scored>>().swap(lists[si][c]);  // free as we go
       positives.push_back(std::move(p));
     }
     std::vector<const Filter*> per_ad;
@@ -274,8 +290,8 @@ core::Result<std::vector<Match>> Evaluate(const MatchContext& ctx, const Query& 
       for (uint32_t d = 0; d < seg.doc_count(); ++d) cand[d] = d;
       score.assign(cand.size(), 0.0);
     } else {
-      cand = positives[0].docs;
-      score = positives[0].score.empty() ? std::vector<double>(cand.size(), 0.0) : positives[0].score;
+      cand = std::move(positives[0].docs);
+      score = positives[0].score.empty() ? std::vector<double>(cand.size(), 0.0) : std::move(positives[0].score);
     }
     for (size_t i = 1; i < positives.size() && !cand.empty(); ++i) {
       const Positive& p = positives[i];

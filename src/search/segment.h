@@ -102,6 +102,24 @@ class Segment {
   // Appends the postings of term `t` to `out`; with `positions`, also their
   // positions (Posting::pos_begin indexes `*positions`).
   void Decode(uint32_t t, std::vector<Posting>& out, std::vector<uint32_t>* positions) const;
+  // fn(ad, weighted frequency) for every posting of term `t`, in ad order (the
+  // fast path of word queries: no positions, no intermediate vector).
+  template <class Fn>
+  void ForEachPosting(uint32_t t, Fn&& fn) const {
+    const auto* p = reinterpret_cast<const uint8_t*>(post_ + post_off_[t]);
+    const auto* end = reinterpret_cast<const uint8_t*>(post_ + post_off_[t + 1]);
+    uint32_t next = 0;
+    while (p < end) {
+      const uint32_t doc = next + ReadVarint(p);
+      next = doc + 1;
+      const uint32_t wtf = ReadVarint(p);
+      for (uint32_t n = ReadVarint(p); n > 0; --n) {
+        while (*p++ >= 0x80) {
+        }
+      }
+      if (doc < docs_) fn(doc, wtf);
+    }
+  }
   // Every occurrence of term `t` as (ad << 32 | position), ascending; only in
   // the ads listed in `only` (ascending) when given.
   void Occurrences(uint32_t t, const std::vector<uint32_t>* only, std::vector<uint64_t>& out) const;
@@ -125,6 +143,11 @@ class Segment {
 
  private:
   Segment() = default;
+  static uint32_t ReadVarint(const uint8_t*& p) {
+    uint32_t v = *p & 0x7f;
+    for (int shift = 7; *p++ >= 0x80; shift += 7) v |= static_cast<uint32_t>(*p & 0x7f) << shift;
+    return v;
+  }
   static std::string_view Blob(const uint32_t* offsets, const char* blob, uint32_t i) {
     return std::string_view(blob + offsets[i], offsets[i + 1] - offsets[i]);
   }
