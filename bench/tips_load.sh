@@ -54,7 +54,9 @@ run_backend() {
     sleep 0.1
   done
   [ -n "$port" ] || { echo "server did not start:"; cat "$dir/serve.log"; exit 1; }
-  echo "== $name: wrk -t$THREADS -c$CONNS -d$DURATION POST /api/tips"
+  # The machine may be shared: the load average says how much CPU the run competed with.
+  local load_before; load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  echo "== $name: wrk -t$THREADS -c$CONNS -d$DURATION POST /api/tips (load average before: $load_before)"
   LODESTAR_BENCH_TOKEN=$token wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$WORK/post_tip.lua" \
     "http://127.0.0.1:$port" | tee "$dir/wrk.txt"
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
@@ -66,7 +68,8 @@ run_backend() {
            python3 -c 'import json,sys; d=json.load(sys.stdin)["tips_by_channel"]; print(sum(v for v in d.values() if isinstance(v,int)))')
   echo "== $name summary: $(awk '/Requests\/sec/ {print $2}' "$dir/wrk.txt") tips/s;" \
        "p50 $(awk '$1=="50%" {print $2}' "$dir/wrk.txt"), p90 $(awk '$1=="90%" {print $2}' "$dir/wrk.txt")," \
-       "p99 $(awk '$1=="99%" {print $2}' "$dir/wrk.txt"); requests $reqs, non-2xx $non2xx, tips stored $stored" \
+       "p99 $(awk '$1=="99%" {print $2}' "$dir/wrk.txt"); requests $reqs, non-2xx $non2xx, tips stored $stored;" \
+       "load average before $load_before, after $(cut -d' ' -f1-3 /proc/loadavg)" \
        "(stored >= acknowledged: wrk does not count requests cut off at the end)"
 }
 

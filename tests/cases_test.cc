@@ -298,16 +298,16 @@ class CasesDb : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(CasesDb, MigratesAndReopens) {
-  EXPECT_EQ(db_->schema_version(), 2);
+  EXPECT_EQ(db_->schema_version(), 3);
   db_.reset();
   auto again = tdb_->Open();
   ASSERT_TRUE(again.ok()) << again.status().message();
-  EXPECT_EQ((*again)->schema_version(), 2);
+  EXPECT_EQ((*again)->schema_version(), 3);
   auto raw = tdb_->Raw();
   ASSERT_TRUE(raw.ok());
   auto v = (*raw)->Query("SELECT COUNT(*) FROM schema_version");
   ASSERT_TRUE(v.ok());
-  EXPECT_EQ((*v)[0].i64(0), 2);
+  EXPECT_EQ((*v)[0].i64(0), 3);
 }
 
 TEST_P(CasesDb, TipRoundTripWithDetectionAndTriage) {
@@ -573,6 +573,244 @@ TEST_P(CasesDb, ConcurrentTipsAllCommitted) {
   EXPECT_TRUE(db_->VerifyAudit(admin_)->ok);
 }
 
+// Concurrent tips land in shared batches: links between tips of one batch,
+// in-batch idempotent retries and the audit chain must come out as if the
+// tips had been filed one by one.
+TEST_P(CasesDb, BatchedTipsLinkDeduplicateAndChain) {
+  constexpr int kThreads = 12;
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::vector<TipReceipt> shared, retries;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        TipInput tip;
+        tip.channel = "web";
+        tip.text = "batch tip " + std::to_string(t) + "/" + std::to_string(i);
+        bool same_phone = i % 2 == 0;
+        if (same_phone) tip.phones = {"(541) 555-0177"};
+        bool retry = i == 5;
+        if (retry) tip.external_ref = "intake-42";
+        auto r = db_->AddTip(operator_, tip);
+        ASSERT_TRUE(r.ok()) << r.status().message();
+        std::lock_guard lock(mu);
+        if (same_phone) shared.push_back(*r);
+        if (retry) retries.push_back(*r);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  ASSERT_EQ(shared.size(), static_cast<size_t>(kThreads * 5));
+  std::set<int64_t> cases;
+  int new_cases = 0;
+  for (const auto& r : shared) {
+    cases.insert(r.case_id);
+    new_cases += r.new_case;
+  }
+  EXPECT_EQ(cases.size(), 1u) << "tips sharing a phone must end in one case";
+  EXPECT_EQ(new_cases, 1);
+  ASSERT_EQ(retries.size(), static_cast<size_t>(kThreads));
+  std::set<int64_t> retry_ids;
+  for (const auto& r : retries) retry_ids.insert(r.tip_id);
+  EXPECT_EQ(retry_ids.size(), 1u) << "one external_ref must give one tip";
+  auto raw = tdb_->Raw();
+  auto n = (*raw)->Query("SELECT COUNT(*) FROM tips");
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ((*n)[0].i64(0), kThreads * 10 - (kThreads - 1));
+  auto j = Case(worker_, *cases.begin());
+  EXPECT_EQ(j["tips"].size(), static_cast<size_t>(kThreads * 5));
+  for (size_t i = 1; i < j["tips"].size(); ++i)
+    EXPECT_NE(j["tips"][i]["link_reason"].get<std::string>().find("shared phone with tip "), std::string::npos);
+  auto v = db_->VerifyAudit(admin_);
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok) << v->message;
+}
+
+TEST_P(CasesDb, TipPlaceIsGeocoded) {
+  TipInput t;
+  t.channel = "call";
+  t.text = "The caller says the workers are kept in a house and never paid.";
+  t.location.text = "near the bus station in Portland, Oregon";
+  auto r = db_->AddTip(operator_, t);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  TipInput u;
+  u.channel = "web";
+  u.text = "Girls are moved between motels in Houston every week.";
+  auto r2 = db_->AddTip(operator_, u);
+  ASSERT_TRUE(r2.ok()) << r2.status().message();
+  TipInput v;
+  v.channel = "web";
+  v.text = "No place is named in this report at all.";
+  auto r3 = db_->AddTip(operator_, v);
+  ASSERT_TRUE(r3.ok());
+  auto c = Case(worker_, r->case_id);
+  const auto& g = c["tips"][0]["geocode"];
+  ASSERT_TRUE(g.is_object()) << c["tips"][0].dump();
+  EXPECT_EQ(g["city"], "Portland");
+  EXPECT_EQ(g["region"], "OR");
+  EXPECT_EQ(g["country"], "US");
+  EXPECT_NEAR(g["lat"].get<double>(), 45.5, 0.3);
+  EXPECT_NEAR(g["lon"].get<double>(), -122.7, 0.3);
+  EXPECT_EQ(g["source"], "location");
+  // The place row takes the gazetteer's country and coordinates.
+  EXPECT_EQ(c["places"][0]["country"], "US");
+  EXPECT_FALSE(c["places"][0]["lat"].is_null());
+  auto c2 = Case(worker_, r2->case_id);
+  ASSERT_TRUE(c2["tips"][0]["geocode"].is_object());
+  EXPECT_EQ(c2["tips"][0]["geocode"]["city"], "Houston");
+  EXPECT_EQ(c2["tips"][0]["geocode"]["source"], "text");
+  auto c3 = Case(worker_, r3->case_id);
+  EXPECT_TRUE(c3["tips"][0]["geocode"].is_null());
+}
+
+TEST_P(CasesDb, RevokedTokensStopWorkingAtOnce) {
+  auto u = db_->AddUser(Actor::LocalAdmin(), {"revokee", "operator", "hotline", "", ""});
+  ASSERT_TRUE(u.ok());
+  auto second = db_->NewTokenFor(Actor::LocalAdmin(), "revokee");
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(db_->Authenticate(u->token).value().has_value());
+  auto tokens = db_->ListTokens(admin_, "revokee");
+  ASSERT_TRUE(tokens.ok());
+  ASSERT_EQ(tokens->size(), 2u);
+  EXPECT_FALSE((*tokens)[0].revoked);
+  // Only admins revoke.
+  EXPECT_TRUE(IsPermissionDenied(db_->RevokeTokens(operator_, (*tokens)[0].id, "").status()));
+  // By id: that token only.
+  auto n = db_->RevokeTokens(admin_, (*tokens)[0].id, "");
+  ASSERT_TRUE(n.ok()) << n.status().message();
+  EXPECT_EQ(*n, 1);
+  EXPECT_FALSE(db_->Authenticate(u->token).value().has_value());
+  EXPECT_TRUE(db_->Authenticate(*second).value().has_value());
+  EXPECT_EQ(db_->RevokeTokens(admin_, (*tokens)[0].id, "").value(), 0);  // already revoked
+  // By user: the rest.
+  EXPECT_EQ(db_->RevokeTokens(admin_, 0, "revokee").value(), 1);
+  EXPECT_FALSE(db_->Authenticate(*second).value().has_value());
+  EXPECT_EQ(db_->RevokeTokens(admin_, 0, "nobody").status().code(), core::StatusCode::kNotFound);
+  EXPECT_EQ(db_->RevokeTokens(admin_, 999999, "").status().code(), core::StatusCode::kNotFound);
+  auto after = db_->ListTokens(admin_, "revokee");
+  EXPECT_TRUE((*after)[0].revoked && (*after)[1].revoked && (*after)[0].revoked_at.has_value());
+  auto audit = json::parse(db_->AuditJson(admin_, 0, 10000).value());
+  int revokes = 0;
+  for (const auto& e : audit) revokes += e["action"] == "token.revoke";
+  EXPECT_EQ(revokes, 3);
+  EXPECT_TRUE(db_->VerifyAudit(admin_)->ok);
+}
+
+// MSE from cases (issue 7): a generated population of known capture histories
+// over three organisations; the memberships must reproduce every pattern, and
+// `lodestar mse --from-cases` must fit them.
+TEST_P(CasesDb, MseMembershipsFromCases) {
+  const std::vector<std::string> orgs = {"ngo-a", "police-b", "clinic-c"};
+  std::vector<Actor> ops;
+  for (size_t o = 0; o < orgs.size(); ++o) ops.push_back(MakeActor("mse_op" + std::to_string(o), "operator", orgs[o]));
+  std::map<unsigned, int64_t> truth;  // bit o = recorded by orgs[o]
+  for (int p = 0; p < 60; ++p) {
+    unsigned pattern = 0;
+    if (p % 2 == 0) pattern |= 1;
+    if (p % 3 == 0) pattern |= 2;
+    if (p % 5 == 0 || pattern == 0) pattern |= 4;
+    ++truth[pattern];
+    for (size_t o = 0; o < orgs.size(); ++o) {
+      if (!(pattern & (1u << o))) continue;
+      TipInput t;
+      t.channel = "call";
+      t.text = "A generated report about a person held at a workplace.";
+      t.people.push_back({"potential_victim", "Generated Person " + std::to_string(p), 30, "female", "", ""});
+      if (p == 7) t.people.push_back({"suspect", "Generated Boss", 50, "male", "", ""});  // not counted
+      auto r = db_->AddTip(ops[o], t);
+      ASSERT_TRUE(r.ok()) << r.status().message();
+    }
+  }
+  auto m = db_->MseMemberships(operator_);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->size(), 60u);
+  std::map<unsigned, int64_t> got;
+  for (const auto& person : *m) {
+    unsigned pattern = 0;
+    for (const auto& o : person)
+      for (size_t i = 0; i < orgs.size(); ++i)
+        if (o == orgs[i]) pattern |= 1u << i;
+    ++got[pattern];
+  }
+  EXPECT_EQ(got, truth);
+  // The CLI fits the table built from the same memberships.
+  std::string cmd = std::string(LODESTAR_BIN) + " mse --from-cases --db " + tdb_->dir() + " --cases '" + tdb_->url() +
+                    "' --bootstrap 20 --json 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  ASSERT_EQ(pclose(pipe), 0) << out;
+  auto j = json::parse(out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << out;
+  EXPECT_EQ(j["observed"], 60) << out;
+  EXPECT_GE(j["estimate"].get<double>(), 60.0);
+  EXPECT_EQ(out.find("Generated Person"), std::string::npos);
+}
+
+// Missing persons against ads (generated data, own texts): the report whose
+// name an ad states matches that ad, scored by age and date; a report no ad
+// names matches nothing; the output carries no ad text or name.
+TEST_P(CasesDb, MissingPersonsMatchAds) {
+  std::string store = tdb_->dir();  // the ad store beside cases.key, as `lodestar serve --db DIR` expects
+  test::WriteFile(tdb_->dir() + "/ads.jsonl",
+                  "{\"id\":\"m-ad-1\",\"title\":\"Sweet Marisol new in town - 19\",\"body\":\"Hi I am Marisol, 19, "
+                  "visiting this week only.\",\"location\":\"Seattle, WA\",\"posted\":\"2018-05-01T10:00:00Z\"}\n"
+                  "{\"id\":\"m-ad-2\",\"title\":\"Mature companion - 45\",\"body\":\"Ask for M a r i s o l, I am 45 "
+                  "years old, relaxed and discreet.\",\"location\":\"Denver, CO\",\"posted\":\"2018-06-01T10:00:00Z\"}\n"
+                  "{\"id\":\"m-ad-3\",\"title\":\"New girl in Tacoma\",\"body\":\"Young and sweet, 20, call "
+                  "anytime.\",\"location\":\"Tacoma, WA\",\"posted\":\"2018-07-01T10:00:00Z\"}\n");
+  auto ing = test::Lodestar("ingest " + tdb_->dir() + "/ads.jsonl --db " + store + " --quiet");
+  ASSERT_EQ(ing.exit_code, 0) << ing.out;
+  MissingReport found, absent;
+  found.external_id = "R-1";
+  found.name = "Marisol Quintero";
+  found.age = 16;
+  found.gender = "female";
+  found.last_seen_place = "Tacoma, Washington";
+  found.last_seen = 1456790400;  // 2016-03-01
+  absent.external_id = "R-2";
+  absent.name = "Trinity Okafor";
+  absent.age = 15;
+  ASSERT_TRUE(db_->ImportMissing(worker_, {found, absent}).ok());
+  auto intel = OpenStoreAdIntelligence(store);
+  ASSERT_TRUE(intel);
+  auto m = db_->MatchMissingAds(worker_, *intel, 0.0);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  std::map<std::string, MissingAdMatch> by_ad;
+  for (const auto& x : *m) {
+    EXPECT_EQ(x.external_id, "R-1") << x.ad_id;
+    by_ad[x.ad_id] = x;
+    EXPECT_EQ(x.evidence.find("arisol"), std::string::npos);  // no name in the evidence
+  }
+  ASSERT_EQ(by_ad.size(), 2u) << "the ads naming Marisol (one letter-spaced), and no other";
+  ASSERT_TRUE(by_ad.count("m-ad-1") && by_ad.count("m-ad-2"));
+  const auto& young = by_ad["m-ad-1"];
+  const auto& old = by_ad["m-ad-2"];
+  EXPECT_GE(young.score.name, 0.75);
+  EXPECT_GT(young.score.age, 0.7);  // 16 in 2016 -> about 18 in 2018; the ad says 19
+  EXPECT_LT(old.score.age, 0.1);    // the ad says 45
+  EXPECT_GT(young.score.total, old.score.total);
+  EXPECT_EQ((*m)[0].ad_id, "m-ad-1");  // best first
+  EXPECT_NE(young.evidence.find("stated age 19"), std::string::npos) << young.evidence;
+  // A threshold keeps only the strong candidate.
+  auto strong = db_->MatchMissingAds(worker_, *intel, (young.score.total + old.score.total) / 2);
+  ASSERT_TRUE(strong.ok());
+  ASSERT_EQ(strong->size(), 1u);
+  EXPECT_EQ((*strong)[0].ad_id, "m-ad-1");
+  // Roles without missing-person access are refused.
+  EXPECT_TRUE(IsPermissionDenied(db_->MatchMissingAds(operator_, *intel, 0.0).status()));
+  // The CLI prints both kinds of match.
+  auto cli = test::Lodestar("missing match --db " + store + " --cases '" + tdb_->url() + "' --min-score 0");
+  EXPECT_EQ(cli.exit_code, 0) << cli.out;
+  EXPECT_NE(cli.out.find("candidate matches with case people"), std::string::npos) << cli.out;
+  EXPECT_NE(cli.out.find("2 candidate matches with ads"), std::string::npos) << cli.out;
+  EXPECT_NE(cli.out.find("~ ad m-ad-1"), std::string::npos) << cli.out;
+  EXPECT_EQ(cli.out.find("Marisol"), std::string::npos) << "no names in the output";
+}
+
 TEST_P(CasesDb, TokensStoredOnlyAsHashes) {
   auto u = db_->AddUser(Actor::LocalAdmin(), {"alice", "investigator", "police-a", "US-OR", "correct horse battery"});
   ASSERT_TRUE(u.ok());
@@ -780,6 +1018,39 @@ TEST_P(CasesHttp, AuthValidationAndRoundTrip) {
   r = cli.Get("/api/stats", Auth(researcher_));
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body.find("Worker One"), std::string::npos);
+}
+
+// A token revoked by another process (the CLI) is refused by the running server
+// at once, and the refusal is audited.
+TEST_P(CasesHttp, RevokedTokenIsRefusedAndAudited) {
+  httplib::Client cli("127.0.0.1", server_.port());
+  const std::string tip = R"({"channel":"web","text":"A report filed before and after revocation"})";
+  auto r = cli.Post("/api/tips", Auth(op_), tip, "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 201) << r->body;
+  {
+    auto db = tdb_->Open();
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    auto n = (*db)->RevokeTokens(Actor::LocalAdmin(), 0, "operator");
+    ASSERT_TRUE(n.ok()) << n.status().message();
+    EXPECT_EQ(*n, 1);
+  }
+  r = cli.Post("/api/tips", Auth(op_), tip, "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  r = cli.Get("/api/tips", Auth(cw_));  // other users are unaffected
+  EXPECT_EQ(r->status, 200);
+  r = cli.Get("/api/audit?limit=10000", Auth(admin_));
+  ASSERT_EQ(r->status, 200);
+  bool revoke = false, refused = false;
+  for (const auto& e : json::parse(r->body)) {
+    if (e["action"] == "token.revoke") revoke = true;
+    if (e["outcome"] == "unauthenticated" && e["detail"] == "unknown or revoked token" &&
+        e["action"] == "POST /api/tips")
+      refused = true;
+  }
+  EXPECT_TRUE(revoke);
+  EXPECT_TRUE(refused);
 }
 
 TEST_P(CasesHttp, KillNineLosesNoAcknowledgedTip) {

@@ -3,9 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <ctime>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "cases/crypto.h"
@@ -15,6 +20,7 @@
 #include "cases/request_json.h"
 #include "cases/sql.h"
 #include "core/time.h"
+#include "extract/extractor.h"
 
 namespace lodestar::cases {
 
@@ -75,6 +81,12 @@ static Status Denied(const std::string& why) { return Status::Error(StatusCode::
 std::string DefaultCasesUrl(const std::string& db_dir) { return "sqlite:" + db_dir + "/cases.sqlite"; }
 
 namespace {
+const std::shared_ptr<const extract::ExtractorResources>& GeocoderResources();
+}  // namespace
+
+void PreloadTipGeocoder() { (void)GeocoderResources(); }
+
+namespace {
 
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 constexpr int64_t kDay = 86400;
@@ -104,6 +116,86 @@ std::string Dump(const json& j) { return EscapeJsonForHtml(j.dump(-1, ' ', false
 json OptInt(const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); }
 json OptDate(const std::optional<int64_t>& v) { return v ? json(core::FormatDateTime(*v)) : json(nullptr); }
 
+// Where a tip's place resolves to in the gazetteer.
+struct Geocode {
+  bool found = false;
+  std::string city, region, country, source;  // source: "location" (the place as told) or "text"
+  double lat = 0, lon = 0;
+};
+
+// Resolves the place as told, else the free text, with the extractor's
+// gazetteer-based location reading (the same rules as for ads). The
+// extractor's resources are loaded once; an extractor keeps scratch state, so
+// each call borrows one from a small pool.
+const std::shared_ptr<const extract::ExtractorResources>& GeocoderResources() {
+  static std::once_flag once;
+  static std::shared_ptr<const extract::ExtractorResources> resources;
+  std::call_once(once, [] {
+    auto r = extract::LoadResources();
+    if (r.ok()) {
+      resources = *r;
+    } else {
+      std::fprintf(stderr, "lodestar: tip geocoding disabled: %s\n", r.status().message().c_str());
+    }
+  });
+  return resources;
+}
+
+Geocode GeocodeTip(const TipInput& tip) {
+  const auto& resources = GeocoderResources();
+  Geocode g;
+  if (!resources) return g;
+  // A few extractors shared by all request threads (not one per thread: a
+  // hundred keep-alive threads would each build one on their first tip).
+  static std::mutex pool_mu;
+  static std::condition_variable pool_cv;
+  static std::vector<std::unique_ptr<extract::FactExtractor>> pool;
+  static size_t created = 0;
+  constexpr size_t kMaxExtractors = 4;
+  std::unique_ptr<extract::FactExtractor> extractor;
+  {
+    std::unique_lock lock(pool_mu);
+    pool_cv.wait(lock, [&] { return !pool.empty() || created < kMaxExtractors; });
+    if (!pool.empty()) {
+      extractor = std::move(pool.back());
+      pool.pop_back();
+    } else {
+      ++created;
+    }
+  }
+  if (!extractor) extractor = std::make_unique<extract::FactExtractor>(resources);
+  struct GiveBack {
+    std::unique_ptr<extract::FactExtractor>& e;
+    ~GiveBack() {
+      {
+        std::lock_guard lock(pool_mu);
+        pool.push_back(std::move(e));
+      }
+      pool_cv.notify_one();
+    }
+  } give_back{extractor};
+  auto try_text = [&](const std::string& text, const char* source) {
+    if (text.empty() || g.found) return;
+    core::Ad ad;
+    ad.body = text;
+    auto facts = extractor->Extract(ad);
+    const extract::LocationFact* best = nullptr;
+    for (const auto& l : facts.locations)
+      if (!best || l.confidence > best->confidence) best = &l;
+    if (!best) return;
+    g.found = true;
+    g.city = best->name;
+    g.region = best->admin1;
+    g.country = best->country;
+    g.lat = best->lat;
+    g.lon = best->lon;
+    g.source = source;
+  };
+  try_text(tip.location.text, "location");
+  try_text(tip.text, "text");
+  return g;
+}
+
 // Everything about a tip that can be computed before taking the database lock.
 struct PreparedTip {
   const Actor* actor = nullptr;
@@ -122,15 +214,95 @@ struct PreparedTip {
     std::string name_enc, notes_enc;
   };
   std::vector<Person> people;
-  // Filled by the leader:
+  Geocode geo;
+  // Filled by the writer thread, which then calls Done().
   Result<TipReceipt> result = Status::Error(StatusCode::kIoError, "tip not processed");
+  // (A mutex and condition variable, not std::binary_semaphore: libstdc++'s
+  // semaphore spins on sched_yield first, which a hundred waiting request
+  // threads turn into measurable scheduler load.)
+  void Done() {
+    std::lock_guard lock(mu);
+    done = true;
+    cv.notify_one();
+  }
+  void Wait() {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return done; });
+  }
+  std::mutex mu;
+  std::condition_variable cv;
   bool done = false;
 };
 
+// Hands out up to `max` connections, opening them on first need (a CLI
+// command uses one; a busy server up to `max`).
+class ConnectionPool {
+ public:
+  using Opener = std::function<Result<std::unique_ptr<SqlConnection>>()>;
+  ConnectionPool(std::unique_ptr<SqlConnection> first, Opener open, size_t max)
+      : open_(std::move(open)), max_(std::max<size_t>(1, max)) {
+    free_.push_back(first.get());
+    all_.push_back(std::move(first));
+  }
+  SqlConnection::Dialect dialect() const { return all_.front()->dialect(); }
+
+  Result<SqlConnection*> Acquire() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      if (!free_.empty()) {
+        SqlConnection* c = free_.back();
+        free_.pop_back();
+        return c;
+      }
+      if (all_.size() + opening_ < max_) {
+        ++opening_;
+        lock.unlock();
+        auto c = open_();
+        lock.lock();
+        --opening_;
+        if (!c.ok()) {
+          cv_.notify_one();
+          return c.status();
+        }
+        all_.push_back(std::move(c).value());
+        return all_.back().get();
+      }
+      cv_.wait(lock);
+    }
+  }
+  void Release(SqlConnection* c) {
+    {
+      std::lock_guard lock(mu_);
+      free_.push_back(c);
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  Opener open_;
+  size_t max_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<SqlConnection>> all_;
+  std::vector<SqlConnection*> free_;
+  size_t opening_ = 0;
+};
+
+// The connection the current thread leased (see SqlCaseDatabase::Lease).
+thread_local SqlConnection* t_conn = nullptr;
+
 class SqlCaseDatabase : public CaseDatabase {
  public:
-  SqlCaseDatabase(std::unique_ptr<SqlConnection> conn, FieldCipher cipher, int version)
-      : conn_(std::move(conn)), cipher_(std::move(cipher)), version_(version) {}
+  SqlCaseDatabase(std::unique_ptr<ConnectionPool> pool, FieldCipher cipher, int version)
+      : pool_(std::move(pool)), cipher_(std::move(cipher)), version_(version) {}
+  ~SqlCaseDatabase() override {
+    {
+      std::lock_guard q(queue_mu_);
+      stop_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+  }
 
   int schema_version() const override { return version_; }
   const char* backend() const override { return pg() ? "postgresql" : "sqlite"; }
@@ -148,7 +320,8 @@ class SqlCaseDatabase : public CaseDatabase {
     // Token-only accounts get an unguessable password nobody knows.
     auto hash = HashPassword(u.password.empty() ? RandomHex(32) : u.password);
     if (!hash.ok()) return hash.status();
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     auto exists = Q("SELECT id FROM users WHERE name = ?", {u.name});
@@ -173,7 +346,8 @@ class SqlCaseDatabase : public CaseDatabase {
 
   Result<std::string> NewTokenFor(const Actor& actor, const std::string& name) override {
     if (!Allowed(actor.role, Permission::kUsers)) return Denied("only an admin can issue tokens");
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     auto u = Q("SELECT id FROM users WHERE name = ?", {name});
@@ -192,17 +366,14 @@ class SqlCaseDatabase : public CaseDatabase {
 
   Result<std::optional<Actor>> Authenticate(const std::string& token) override {
     if (token.size() < 8 || token.size() > 200) return std::optional<Actor>();
-    std::string h = Sha256Hex(token);
-    auto now = std::chrono::steady_clock::now();
-    {
-      std::lock_guard lock(cache_mu_);
-      auto it = token_cache_.find(h);
-      if (it != token_cache_.end() && it->second.second > now) return std::optional<Actor>(it->second.first);
-    }
-    std::lock_guard lock(mu_);
+    // Checked against the database on every request (one indexed read on a
+    // pooled connection, outside any write lock): a revoked token or disabled
+    // user is refused at once, even when another process revoked it.
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     auto r = Q("SELECT u.id, u.name, u.role, u.org, u.jurisdiction FROM tokens t JOIN users u ON u.id = t.user_id "
                "WHERE t.token_hash = ? AND t.revoked = 0 AND u.disabled = 0",
-               {h});
+               {Sha256Hex(token)});
     if (!r.ok()) return r.status();
     if (r->empty()) return std::optional<Actor>();
     const auto& row = (*r)[0];
@@ -214,20 +385,67 @@ class SqlCaseDatabase : public CaseDatabase {
     a.role = *role;
     a.org = row.str(3);
     a.jurisdiction = row.str(4);
-    {
-      // Short cache: a revoked token stops working within 30 s at most.
-      std::lock_guard cl(cache_mu_);
-      if (token_cache_.size() > 10000) token_cache_.clear();
-      token_cache_[h] = {a, now + std::chrono::seconds(30)};
-    }
     return std::optional<Actor>(a);
+  }
+
+  Result<std::vector<TokenInfo>> ListTokens(const Actor& actor, const std::string& user_name) override {
+    if (!Allowed(actor.role, Permission::kUsers)) return Denied("only an admin can list tokens");
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
+    auto r = Q("SELECT t.id, t.user_id, u.name, t.created_at, t.revoked, t.revoked_at FROM tokens t JOIN users u ON "
+               "u.id = t.user_id WHERE (? = '' OR u.name = ?) ORDER BY t.id",
+               {user_name, user_name});
+    if (!r.ok()) return r.status();
+    std::vector<TokenInfo> out;
+    for (const auto& row : *r)
+      out.push_back({row.i64(0), row.i64(1), row.str(2), row.i64(3), row.opt_i64(5), row.i64(4) != 0});
+    if (out.empty() && !user_name.empty()) {
+      auto u = Q("SELECT id FROM users WHERE name = ?", {user_name});
+      if (!u.ok()) return u.status();
+      if (u->empty()) return Status::Error(StatusCode::kNotFound, "no user named '" + user_name + "'");
+    }
+    return out;
+  }
+
+  Result<int> RevokeTokens(const Actor& actor, int64_t token_id, const std::string& user_name) override {
+    if (!Allowed(actor.role, Permission::kUsers)) return Denied("only an admin can revoke tokens");
+    if (token_id <= 0 && user_name.empty()) return InvalidField("token_id", "name a token id or a user");
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
+    Tx tx(*this);
+    if (!tx.ok()) return tx.status();
+    int64_t now = Now(), user_id = 0;
+    Result<SqlRows> r = SqlRows{};
+    if (token_id > 0) {
+      auto t = Q("SELECT user_id FROM tokens WHERE id = ?", {token_id});
+      if (!t.ok()) return t.status();
+      if (t->empty()) return Status::Error(StatusCode::kNotFound, "no token with id " + std::to_string(token_id));
+      user_id = (*t)[0].i64(0);
+      r = Q("UPDATE tokens SET revoked = 1, revoked_at = ? WHERE id = ? AND revoked = 0 RETURNING id",
+            {now, token_id});
+    } else {
+      auto u = Q("SELECT id FROM users WHERE name = ?", {user_name});
+      if (!u.ok()) return u.status();
+      if (u->empty()) return Status::Error(StatusCode::kNotFound, "no user named '" + user_name + "'");
+      user_id = (*u)[0].i64(0);
+      r = Q("UPDATE tokens SET revoked = 1, revoked_at = ? WHERE user_id = ? AND revoked = 0 RETURNING id",
+            {now, user_id});
+    }
+    if (!r.ok()) return r.status();
+    int n = static_cast<int>(r->size());
+    std::string detail = token_id > 0 ? "token " + std::to_string(token_id) : "all tokens of the user";
+    detail += ": " + std::to_string(n) + " revoked";
+    if (auto st = Audit(actor, "token.revoke", "user", user_id, "ok", detail); !st.ok()) return st;
+    if (auto st = tx.Commit(); !st.ok()) return st;
+    return n;
   }
 
   Result<std::string> Login(const std::string& name, const std::string& password) override {
     std::string hash;
     int64_t user_id = 0;
     {
-      std::lock_guard lock(mu_);
+      Lease lease(*this);
+      if (!lease.ok()) return lease.status();
       auto r = Q("SELECT id, password_hash FROM users WHERE name = ? AND disabled = 0", {name});
       if (!r.ok()) return r.status();
       if (!r->empty()) {
@@ -237,7 +455,8 @@ class SqlCaseDatabase : public CaseDatabase {
     }
     // Verify outside the lock: Argon2id is deliberately slow.
     bool ok = !hash.empty() && VerifyPassword(hash, password);
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     Actor who;
@@ -265,28 +484,25 @@ class SqlCaseDatabase : public CaseDatabase {
     if (!Allowed(actor.role, Permission::kTipWrite))
       return Denied(std::string("role ") + RoleName(actor.role) + " cannot file tips");
     if (auto e = ValidateTip(tip)) return InvalidField(e->field, e->reason);
-    PreparedTip p = Prepare(actor, tip);
+    PreparedTip p;
+    Prepare(actor, tip, p);
+    // Group commit: the writer thread commits everything queued so far in one
+    // transaction and releases each tip only after that commit returned.
     {
       std::lock_guard q(queue_mu_);
+      if (!writer_.joinable()) writer_ = std::thread([this] { WriterLoop(); });
       queue_.push_back(&p);
     }
-    // Group commit: whoever holds mu_ commits every tip queued so far in one
-    // transaction; the others find their tip done when they get the lock.
-    std::lock_guard lock(mu_);
-    std::vector<PreparedTip*> batch;
-    {
-      std::lock_guard q(queue_mu_);
-      if (p.done) return std::move(p.result);
-      batch.swap(queue_);
-    }
-    CommitBatch(batch);
+    queue_cv_.notify_one();
+    p.Wait();
     return std::move(p.result);
   }
 
   Result<std::string> ListTipsJson(const Actor& actor, int limit) override {
     if (!Allowed(actor.role, Permission::kCaseRead)) return Denied("listing tips needs case read access");
     limit = std::clamp(limit, 1, 1000);
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     bool all = actor.role == Role::kAdmin;
@@ -320,7 +536,8 @@ class SqlCaseDatabase : public CaseDatabase {
   Result<std::string> GetCaseJson(const Actor& actor, int64_t id) override {
     if (!Allowed(actor.role, Permission::kCaseRead))
       return Denied(std::string("role ") + RoleName(actor.role) + " cannot read cases");
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     auto access = CheckCaseAccess(actor, id, "case.read");
@@ -341,7 +558,8 @@ class SqlCaseDatabase : public CaseDatabase {
     if (!Allowed(actor.role, Permission::kCaseWrite)) return Denied("adding people needs case write access");
     if (auto e = ValidatePerson(p, "")) return InvalidField(e->field, e->reason);
     std::string name_enc = cipher_.Seal(p.name), notes_enc = cipher_.Seal(p.notes);
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = CheckCaseAccess(actor, case_id, "person.create"); !st.ok()) return tx.KeepIfDenied(st);
@@ -367,7 +585,8 @@ class SqlCaseDatabase : public CaseDatabase {
     if (!Allowed(actor.role, Permission::kCaseWrite)) return Denied("changing status needs case write access");
     if (!OneOf(status, kCaseStatuses)) return InvalidField("status", "must be one of: " + JoinList(kCaseStatuses));
     if (note.size() > 500) return InvalidField("note", "longer than 500 bytes");
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = CheckCaseAccess(actor, case_id, "case.status"); !st.ok()) return tx.KeepIfDenied(st);
@@ -390,7 +609,8 @@ class SqlCaseDatabase : public CaseDatabase {
     if (!Allowed(actor.role, Permission::kShare)) return Denied("assigning needs case write access");
     if (org.empty() || org.size() > 100) return InvalidField("org", "must be 1-100 characters");
     if (unit.size() > 100 || jurisdiction.size() > 100) return InvalidField("unit", "longer than 100 characters");
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = CheckCaseAccess(actor, case_id, "case.assign"); !st.ok()) return tx.KeepIfDenied(st);
@@ -429,7 +649,8 @@ class SqlCaseDatabase : public CaseDatabase {
     static const std::vector<std::string> kScopes = {"full", "summary", "persons", "decisions"};
     if (!OneOf(scope, kScopes)) return InvalidField("scope", "must be one of: " + JoinList(kScopes));
     if (reason.empty() || reason.size() > 500) return InvalidField("reason", "required, at most 500 bytes");
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = CheckCaseAccess(actor, case_id, "case.share"); !st.ok()) return tx.KeepIfDenied(st);
@@ -448,7 +669,8 @@ class SqlCaseDatabase : public CaseDatabase {
   Status AddExploitation(const Actor& actor, int64_t case_id, const std::string& form) override {
     if (!Allowed(actor.role, Permission::kCaseWrite)) return Denied("needs case write access");
     if (!OneOf(form, kExploitationForms)) return InvalidField("form", "must be one of: " + JoinList(kExploitationForms));
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = CheckCaseAccess(actor, case_id, "case.exploitation"); !st.ok()) return tx.KeepIfDenied(st);
@@ -465,7 +687,8 @@ class SqlCaseDatabase : public CaseDatabase {
     if (!Allowed(actor.role, Permission::kScreen)) return Denied("screening needs a caseworker, investigator or "
                                                                  "decision-maker role");
     if (auto e = ValidateScreening(in)) return InvalidField(e->field, e->reason);
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = CheckCaseAccess(actor, case_id, "screening.create"); !st.ok()) return tx.KeepIfDenied(st);
@@ -528,7 +751,8 @@ class SqlCaseDatabase : public CaseDatabase {
     int64_t now = Now();
     int64_t at = in.decided_at.value_or(now);
     if (at > now + kDay) return InvalidField("decided_at", "is in the future");
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = CheckCaseAccess(actor, case_id, "decision.create"); !st.ok()) return tx.KeepIfDenied(st);
@@ -617,7 +841,8 @@ class SqlCaseDatabase : public CaseDatabase {
     std::vector<std::string> phones, emails, handles;
     std::unordered_map<std::string, std::string> blind;  // kind|value -> blind index
     {
-      std::lock_guard lock(mu_);
+      Lease lease(*this);
+      if (!lease.ok()) return lease.status();
       Tx tx(*this);
       if (!tx.ok()) return tx.status();
       if (auto st = CheckCaseAccess(actor, case_id, "case.link_ads"); !st.ok()) return tx.KeepIfDenied(st);
@@ -636,7 +861,8 @@ class SqlCaseDatabase : public CaseDatabase {
     }
     // The scan runs without the lock: it reads the ad store, not the database.
     auto matches = intel.FindByIdentifiers(phones, emails, handles);
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     int added = 0;
@@ -663,7 +889,8 @@ class SqlCaseDatabase : public CaseDatabase {
   Result<int> ImportMissing(const Actor& actor, const std::vector<MissingReport>& reports) override {
     if (!Allowed(actor.role, Permission::kMissing)) return Denied("importing missing-person reports needs case write "
                                                                   "access");
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     int n = 0;
@@ -687,7 +914,8 @@ class SqlCaseDatabase : public CaseDatabase {
     std::vector<std::pair<int64_t, MissingReport>> reports;
     std::vector<MatchCandidate> people;
     {
-      std::lock_guard lock(mu_);
+      Lease lease(*this);
+      if (!lease.ok()) return lease.status();
       Tx tx(*this);
       if (!tx.ok()) return tx.status();
       auto r = Q("SELECT id, external_id, name_enc, age, gender, place_enc, last_seen FROM missing_reports "
@@ -750,11 +978,68 @@ class SqlCaseDatabase : public CaseDatabase {
     return out;
   }
 
+  Result<std::vector<MissingAdMatch>> MatchMissingAds(const Actor& actor, AdIntelligence& intel,
+                                                      double min_score) override {
+    if (!Allowed(actor.role, Permission::kMissing)) return Denied("matching missing persons needs case write access");
+    std::vector<std::pair<int64_t, MissingReport>> reports;
+    {
+      Lease lease(*this);
+      if (!lease.ok()) return lease.status();
+      Tx tx(*this);
+      if (!tx.ok()) return tx.status();
+      auto r = Q("SELECT id, external_id, name_enc, age, gender, place_enc, last_seen FROM missing_reports "
+                 "WHERE erased = 0 ORDER BY id");
+      if (!r.ok()) return r.status();
+      for (const auto& row : *r) {
+        MissingReport m;
+        m.external_id = row.str(1);
+        auto name = cipher_.Open(row.str(2));
+        if (!name.ok()) return name.status();
+        m.name = *name;
+        if (auto a = row.opt_i64(3)) m.age = static_cast<int>(*a);
+        m.gender = row.str(4);
+        auto place = cipher_.Open(row.str(5));
+        if (!place.ok()) return place.status();
+        m.last_seen_place = *place;
+        m.last_seen = row.opt_i64(6);
+        reports.emplace_back(row.i64(0), std::move(m));
+      }
+      if (auto st = Audit(actor, "missing.match_ads", "missing_report", 0, "ok",
+                          std::to_string(reports.size()) + " reports against the ad store");
+          !st.ok())
+        return st;
+      if (auto st = tx.Commit(); !st.ok()) return st;
+    }
+    // The scan runs without a connection: it reads the ad store, not the database.
+    std::vector<std::string> names;
+    for (const auto& [id, m] : reports) names.push_back(m.name);
+    std::vector<MissingAdMatch> out;
+    for (auto& [i, ad] : intel.FindByNames(names)) {
+      const auto& [rid, m] = reports[i];
+      MatchCandidate c;
+      c.name = ad.name;
+      c.age = ad.age;
+      c.gender = "unknown";
+      c.place = ad.place;
+      c.seen_at = ad.posted;
+      auto score = ScoreMatch(m, c);
+      if (score.total < min_score) continue;
+      std::string evidence = ad.evidence;  // (which words matched is personal: not repeated here)
+      if (ad.age) evidence += ", stated age " + std::to_string(*ad.age);
+      out.push_back({rid, m.external_id, ad.ad_id, ad.network_id, evidence, score});
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+      return a.score.total != b.score.total ? a.score.total > b.score.total : a.ad_id < b.ad_id;
+    });
+    return out;
+  }
+
   // ----------------------------------------------------------------- erasure
   Status ErasePerson(const Actor& actor, int64_t person_id, const std::string& reason) override {
     if (!Allowed(actor.role, Permission::kErase)) return Denied("erasure is an admin action");
     if (reason.empty() || reason.size() > 500) return InvalidField("reason", "required, at most 500 bytes");
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     auto p = Q("SELECT case_id, erased, source_tip_id, role FROM persons WHERE id = ?", {person_id});
@@ -791,7 +1076,8 @@ class SqlCaseDatabase : public CaseDatabase {
 
   // ----------------------------------------------------------------- aggregates
   Result<std::string> AggregatesJson(const Actor& actor) override {
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     json out;
     auto counts = [&](const char* sql) -> Result<json> {
       auto r = Q(sql);
@@ -846,11 +1132,37 @@ class SqlCaseDatabase : public CaseDatabase {
     return Dump(out);
   }
 
+  Result<std::vector<std::vector<std::string>>> MseMemberships(const Actor& actor) override {
+    if (!Allowed(actor.role, Permission::kAggregates)) return Denied("needs aggregate access");
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
+    Tx tx(*this);
+    if (!tx.ok()) return tx.status();
+    auto r = Q("SELECT p.id, c.org, (SELECT MIN(i.blind) FROM identifiers i WHERE i.person_id = p.id AND "
+               "i.kind = 'name') FROM persons p JOIN cases c ON c.id = p.case_id WHERE p.role = 'potential_victim' "
+               "ORDER BY p.id");
+    if (!r.ok()) return r.status();
+    std::map<std::string, std::set<std::string>> by_person;  // blind index or "#id" -> organisations
+    for (const auto& row : *r)
+      by_person[row.null(2) ? "#" + row.str(0) : row.str(2)].insert(row.str(1));
+    std::vector<std::vector<std::string>> out;
+    out.reserve(by_person.size());
+    for (auto& [key, orgs] : by_person) out.emplace_back(orgs.begin(), orgs.end());
+    if (auto st = Audit(actor, "mse.memberships", "person", 0, "ok",
+                        std::to_string(out.size()) + " people from " + std::to_string(r->size()) + " records (no "
+                        "personal data)");
+        !st.ok())
+      return st;
+    if (auto st = tx.Commit(); !st.ok()) return st;
+    return out;
+  }
+
   // ----------------------------------------------------------------- audit
   Result<std::string> AuditJson(const Actor& actor, int64_t after_id, int limit) override {
     if (!Allowed(actor.role, Permission::kAudit)) return Denied("the audit log is for admins");
     limit = std::clamp(limit, 1, 10000);
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     auto r = Q("SELECT id, at, actor_id, actor, role, org, action, object_type, object_id, outcome, detail, prev_hash, "
@@ -882,7 +1194,8 @@ class SqlCaseDatabase : public CaseDatabase {
 
   Result<AuditVerification> VerifyAudit(const Actor& actor) override {
     if (!Allowed(actor.role, Permission::kAudit)) return Denied("the audit log is for admins");
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     AuditVerification v;
     std::string prev;
     int64_t after = 0;
@@ -922,7 +1235,8 @@ class SqlCaseDatabase : public CaseDatabase {
       who.name = "(unauthenticated)";
       who.role = Role::kResearcher;  // the least privileged label; role is informational here
     }
-    std::lock_guard lock(mu_);
+    Lease lease(*this);
+    if (!lease.ok()) return lease.status();
     Tx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = Audit(who, action.substr(0, 100), "request", 0, outcome, detail.substr(0, 300)); !st.ok()) return st;
@@ -933,15 +1247,20 @@ class SqlCaseDatabase : public CaseDatabase {
   // A transaction that rolls back unless committed.
   class Tx {
    public:
-    explicit Tx(SqlCaseDatabase& db) : db_(db) { status_ = db_.conn_->Begin(); }
+    // SQLite: writers of this process queue on a mutex rather than on the
+    // busy handler's sleep-and-retry.
+    explicit Tx(SqlCaseDatabase& db) : conn_(t_conn) {
+      if (!db.pg()) write_lock_ = std::unique_lock<std::mutex>(db.sqlite_write_mu_);
+      status_ = conn_->Begin();
+    }
     ~Tx() {
-      if (status_.ok() && !done_) (void)db_.conn_->Rollback();
+      if (status_.ok() && !done_) (void)conn_->Rollback();
     }
     bool ok() const { return status_.ok(); }
     const Status& status() const { return status_; }
     Status Commit() {
       done_ = true;
-      return db_.conn_->Commit();
+      return conn_->Commit();
     }
     // Per-record refusals are audited: commit the audit entry, then report the refusal.
     Status KeepIfDenied(const Status& st) {
@@ -950,15 +1269,44 @@ class SqlCaseDatabase : public CaseDatabase {
     }
 
    private:
-    SqlCaseDatabase& db_;
+    SqlConnection* conn_;
+    std::unique_lock<std::mutex> write_lock_;
     Status status_;
     bool done_ = false;
   };
 
-  bool pg() const { return conn_->dialect() == SqlConnection::Dialect::kPostgres; }
+  // A pooled connection for the current thread; Q() and Tx use it. One lease
+  // per thread at a time (methods do not nest them).
+  class Lease {
+   public:
+    explicit Lease(SqlCaseDatabase& db) : db_(db) {
+      auto c = db_.pool_->Acquire();
+      if (!c.ok()) {
+        status_ = c.status();
+        return;
+      }
+      conn_ = *c;
+      t_conn = conn_;
+    }
+    ~Lease() {
+      if (!conn_) return;
+      t_conn = nullptr;
+      db_.pool_->Release(conn_);
+    }
+    bool ok() const { return conn_ != nullptr; }
+    const Status& status() const { return status_; }
+    SqlConnection* conn() const { return conn_; }
+
+   private:
+    SqlCaseDatabase& db_;
+    SqlConnection* conn_ = nullptr;
+    Status status_;
+  };
+
+  bool pg() const { return pool_->dialect() == SqlConnection::Dialect::kPostgres; }
 
   Result<SqlRows> Q(std::string_view sql, const std::vector<SqlValue>& params = {}) {
-    return conn_->Query(sql, params);
+    return t_conn->Query(sql, params);
   }
 
   static std::string EntryHash(const std::string& prev, int64_t at, int64_t actor_id, const std::string& actor,
@@ -989,22 +1337,15 @@ class SqlCaseDatabase : public CaseDatabase {
   // Appends one audit entry inside the current transaction.
   Status Audit(const Actor& actor, const std::string& action, const std::string& object_type, int64_t object_id,
                const std::string& outcome, const std::string& detail) {
-    // Within a tip batch the head is read once (the transaction holds the
-    // chain's lock, so no other writer can move it) and then kept in memory.
-    std::string prev;
-    if (chain_head_ && !chain_head_->empty()) {
-      prev = *chain_head_;
-    } else {
-      if (pg()) {
-        // Several processes may append to the same PostgreSQL database: take the
-        // chain's lock until this transaction ends.
-        auto l = Q("SELECT pg_advisory_xact_lock(74101)");
-        if (!l.ok()) return l.status();
-      }
-      auto last = Q("SELECT hash FROM audit ORDER BY id DESC LIMIT 1");
-      if (!last.ok()) return last.status();
-      prev = last->empty() ? "" : (*last)[0].str(0);
+    if (pg()) {
+      // Several processes and pooled connections may append to the same
+      // PostgreSQL database: take the chain's lock until this transaction ends.
+      auto l = Q("SELECT pg_advisory_xact_lock(74101)");
+      if (!l.ok()) return l.status();
     }
+    auto last = Q("SELECT hash FROM audit ORDER BY id DESC LIMIT 1");
+    if (!last.ok()) return last.status();
+    std::string prev = last->empty() ? "" : (*last)[0].str(0);
     int64_t at = Now();
     std::string role = RoleName(actor.role);
     std::string hash =
@@ -1014,7 +1355,6 @@ class SqlCaseDatabase : public CaseDatabase {
                {at, actor.user_id, actor.name, role, actor.org, action, object_type, object_id, outcome, detail, prev,
                 hash});
     if (!r.ok()) return r.status();
-    if (chain_head_) *chain_head_ = hash;
     return Status::Ok();
   }
 
@@ -1057,8 +1397,7 @@ class SqlCaseDatabase : public CaseDatabase {
     return (*r)[0].i64(0);
   }
 
-  PreparedTip Prepare(const Actor& actor, const TipInput& tip) {
-    PreparedTip p;
+  void Prepare(const Actor& actor, const TipInput& tip, PreparedTip& p) {
     p.actor = &actor;
     p.in = tip;
     p.triage = TriageTip(tip);
@@ -1070,6 +1409,7 @@ class SqlCaseDatabase : public CaseDatabase {
     }
     p.text_enc = cipher_.Seal(tip.text);
     p.location_enc = cipher_.Seal(tip.location.text);
+    p.geo = GeocodeTip(tip);
     if (!tip.anonymous && (tip.contact.allowed || !tip.contact.value.empty())) {
       json c = {{"value", tip.contact.value},
                 {"safe_times", tip.contact.safe_times},
@@ -1095,175 +1435,423 @@ class SqlCaseDatabase : public CaseDatabase {
       p.people.push_back({person, cipher_.Seal(person.name), cipher_.Seal(person.notes)});
       add("name", NormalizeName(person.name), static_cast<int>(i));
     }
-    return p;
+  }
+
+  // The group-commit writer: takes everything queued (up to kMaxBatch), commits
+  // it, then releases the waiting request threads.
+  void WriterLoop() {
+    constexpr size_t kMaxBatch = 256;
+    std::unique_lock q(queue_mu_);
+    for (;;) {
+      queue_cv_.wait(q, [&] { return stop_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping
+      std::vector<PreparedTip*> batch;
+      size_t n = std::min(kMaxBatch, queue_.size());
+      batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      q.unlock();
+      CommitBatch(batch);
+      // After Done() a tip's owner may return and destroy it: touch nothing after.
+      for (auto* p : batch) p->Done();
+      q.lock();
+    }
   }
 
   void CommitBatch(std::vector<PreparedTip*>& batch) {
-    auto finish = [&] {
-      std::lock_guard q(queue_mu_);
-      for (auto* p : batch) p->done = true;
-    };
     // Fast path: the whole batch in one transaction. Validation happened
     // before queueing, so a failing tip is rare; if one fails, the batch is
     // rolled back and every tip retried in its own transaction so that one
     // bad tip cannot sink the others.
-    if (batch.size() > 1 && RunTips(batch)) return finish();
+    if (batch.size() > 1 && RunTips(batch)) return;
     for (auto* p : batch) {
       std::vector<PreparedTip*> one{p};
       RunTips(one);
     }
-    finish();
   }
 
-  // Runs `tips` in one transaction. True if all succeeded and committed; else
-  // everything is rolled back and each tip's result holds the error.
+  // Runs `tips` in one transaction in three pipelined round trips: (A) begin,
+  // take the audit chain's lock, read its head, look up duplicates and every
+  // identifier; (B) reserve the new rows' ids; (C) write everything and
+  // commit. Links between tips of the same batch are resolved in memory, in
+  // batch order, so the result is the same as filing them one after another.
+  // True if all committed; else everything is rolled back and each tip's
+  // result holds the error.
   bool RunTips(std::vector<PreparedTip*>& tips) {
-    Status st = conn_->Begin();
-    if (!st.ok()) {
+    Lease lease(*this);
+    if (!lease.ok()) {
+      for (auto* p : tips) p->result = lease.status();
+      return false;
+    }
+    std::unique_lock<std::mutex> write_lock;
+    if (!pg()) write_lock = std::unique_lock<std::mutex>(sqlite_write_mu_);
+    SqlConnection& conn = *lease.conn();
+    auto fail = [&](const Status& st) {
+      (void)conn.Rollback();
+      // Nothing of this transaction is durable: no tip in it may be acknowledged.
       for (auto* p : tips) p->result = st;
       return false;
-    }
-    std::string head;
-    chain_head_ = &head;  // the audit chain's head, read once per transaction
-    bool all_ok = true;
-    for (auto* p : tips) {
-      p->result = ProcessTip(*p);
-      if (!p->result.ok()) {
-        all_ok = false;
-        break;
+    };
+
+    // --- A: lock the chain, read its head, look up duplicates and identifiers.
+    std::vector<SqlStatement> a;
+    a.push_back({pg() ? "BEGIN" : "BEGIN IMMEDIATE", {}});
+    // Several processes may append to the same PostgreSQL database: the chain's
+    // lock is held until this transaction ends (SQLite: BEGIN IMMEDIATE).
+    if (pg()) a.push_back({"SELECT pg_advisory_xact_lock(74101)", {}});
+    size_t head_at = a.size();
+    a.push_back({"SELECT hash FROM audit ORDER BY id DESC LIMIT 1", {}});
+    std::vector<size_t> dup_at(tips.size(), 0);
+    std::vector<std::vector<size_t>> ident_at(tips.size());
+    for (size_t t = 0; t < tips.size(); ++t) {
+      const PreparedTip& p = *tips[t];
+      if (!p.in.external_ref.empty()) {
+        dup_at[t] = a.size();
+        a.push_back({"SELECT id, case_id, urgency, language FROM tips WHERE external_ref = ?", {p.in.external_ref}});
+      }
+      for (const auto& id : p.idents) {
+        ident_at[t].push_back(a.size());
+        a.push_back({"SELECT i.case_id, i.tip_id, c.org, c.urgency, CASE WHEN EXISTS (SELECT 1 FROM shares s WHERE "
+                     "s.case_id = i.case_id AND s.to_org = ?) THEN 1 ELSE 0 END FROM identifiers i JOIN cases c ON "
+                     "c.id = i.case_id WHERE i.kind = ? AND i.blind = ? ORDER BY i.case_id LIMIT 20",
+                     {p.actor->org, id.kind, id.blind}});
       }
     }
-    chain_head_ = nullptr;
-    if (all_ok) st = conn_->Commit();
-    if (!all_ok || !st.ok()) {
-      (void)conn_->Rollback();
-      // Nothing of this transaction is durable: no tip in it may be acknowledged.
-      for (auto* p : tips)
-        if (p->result.ok()) p->result = st.ok() ? Status::Error(StatusCode::kIoError, "batch rolled back") : st;
-      return false;
+    auto ra = conn.Pipeline(a);
+    if (!ra.ok()) return fail(ra.status());
+    const auto& A = *ra;
+    std::string head = A[head_at].empty() ? "" : A[head_at][0].str(0);
+
+    // --- Plan in memory. Rows created by this batch get symbolic ids above
+    // kNew (new case k = kNew + k, tip t = kNew + t) until B reserves real ones.
+    constexpr int64_t kNew = int64_t{1} << 60;
+    struct Plan {
+      bool duplicate = false;
+      TipReceipt dup;
+      int dup_of = -1;     // an earlier tip of this batch with the same external_ref
+      int64_t case_ref = 0;  // existing id or kNew + k
+      bool new_case = false;
+      std::string link_kind;
+      int64_t link_tip = 0;   // existing tip id, kNew + t, or 0 = a person's identifier
+      int64_t link_case = 0;
+      std::vector<std::string> elsewhere;
+      std::string urgency_after;  // the case's urgency after this tip
+    };
+    std::vector<Plan> plans(tips.size());
+    struct Seen {
+      int64_t case_ref, tip_ref;
+      std::string org;
+    };
+    std::unordered_map<std::string, std::vector<Seen>> batch_idents;    // kind|blind -> this batch's uses
+    std::unordered_map<int64_t, std::string> urgency_of;                // case -> urgency as the batch goes
+    std::map<std::pair<int64_t, std::string>, bool> shared_with;        // (case, org) -> shared
+    std::unordered_map<std::string, int> refs;                          // external_ref -> tip index
+    int new_cases = 0, new_tips = 0, new_people = 0;
+    for (size_t t = 0; t < tips.size(); ++t) {
+      const PreparedTip& p = *tips[t];
+      const Actor& actor = *p.actor;
+      Plan& plan = plans[t];
+      if (!p.in.external_ref.empty()) {
+        auto it = refs.find(p.in.external_ref);
+        if (it != refs.end()) {
+          plan.duplicate = true;
+          plan.dup_of = it->second;
+          continue;
+        }
+        const auto& d = A[dup_at[t]];
+        if (!d.empty()) {
+          plan.duplicate = true;
+          plan.dup.tip_id = d[0].i64(0);
+          plan.dup.case_id = d[0].i64(1);
+          plan.dup.urgency = d[0].str(2);
+          plan.dup.language = d[0].str(3);
+          plan.dup.duplicate = true;
+          continue;
+        }
+        refs[p.in.external_ref] = static_cast<int>(t);
+      }
+      // Link to an existing case that shares an identifier and that this
+      // organisation may see; remember other organisations' matches as a hint.
+      for (size_t k = 0; k < p.idents.size(); ++k) {
+        const auto& id = p.idents[k];
+        std::vector<Seen> rows;
+        for (const auto& row : A[ident_at[t][k]]) {
+          int64_t cid = row.i64(0);
+          rows.push_back({cid, row.null(1) ? 0 : row.i64(1), row.str(2)});
+          urgency_of.emplace(cid, row.str(3));
+          shared_with[{cid, actor.org}] = row.i64(4) != 0;
+        }
+        if (auto it = batch_idents.find(id.kind + "|" + id.blind); it != batch_idents.end())
+          rows.insert(rows.end(), it->second.begin(), it->second.end());
+        for (const auto& row : rows) {
+          bool mine = actor.role == Role::kAdmin || row.org == actor.org;
+          if (!mine && row.case_ref < kNew) {
+            auto s = shared_with.find({row.case_ref, actor.org});
+            if (s == shared_with.end()) {
+              // Only reachable through another tip of this batch: ask once.
+              auto q = Q("SELECT 1 FROM shares WHERE case_id = ? AND to_org = ?", {row.case_ref, actor.org});
+              if (!q.ok()) return fail(q.status());
+              s = shared_with.emplace(std::make_pair(row.case_ref, actor.org), !q->empty()).first;
+            }
+            mine = s->second;
+          }
+          if (mine) {
+            if (plan.case_ref == 0 || row.case_ref < plan.case_ref) {
+              plan.case_ref = row.case_ref;
+              plan.link_kind = id.kind;
+              plan.link_tip = row.tip_ref;
+              plan.link_case = row.case_ref;
+            }
+          } else if (plan.elsewhere.size() < 5 && row.case_ref < kNew) {
+            plan.elsewhere.push_back("case " + std::to_string(row.case_ref) + " of " + row.org + " (shared " +
+                                     id.kind + ")");
+          }
+        }
+      }
+      if (plan.case_ref == 0) {
+        plan.case_ref = kNew + new_cases++;
+        plan.new_case = true;
+        plan.urgency_after = p.triage.urgency;
+      } else {
+        std::string u = urgency_of[plan.case_ref];
+        if (UrgencyRank(p.triage.urgency) > UrgencyRank(u)) u = p.triage.urgency;
+        plan.urgency_after = u;
+      }
+      urgency_of[plan.case_ref] = plan.urgency_after;
+      int64_t tip_ref = kNew + static_cast<int64_t>(t);
+      for (const auto& id : p.idents)
+        batch_idents[id.kind + "|" + id.blind].push_back({plan.case_ref, tip_ref, actor.org});
+      ++new_tips;
+      new_people += static_cast<int>(p.people.size());
+    }
+
+    // --- B: reserve ids (PostgreSQL: sequences; SQLite: the write lock is held,
+    // so the next AUTOINCREMENT values are ours).
+    std::vector<int64_t> case_ids, tip_ids, person_ids;
+    {
+      std::vector<SqlStatement> b;
+      std::vector<std::pair<const char*, int>> wanted = {{"cases", new_cases}, {"tips", new_tips},
+                                                         {"persons", new_people}};
+      for (const auto& [table, n] : wanted) {
+        if (n == 0) continue;
+        if (pg())
+          b.push_back({"SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, CAST(? AS INTEGER))",
+                       {table, n}});
+        else
+          b.push_back({"SELECT seq FROM sqlite_sequence WHERE name = ?", {table}});
+      }
+      auto rb = conn.Pipeline(b);
+      if (!rb.ok()) return fail(rb.status());
+      size_t at = 0;
+      std::vector<int64_t>* outs[] = {&case_ids, &tip_ids, &person_ids};
+      for (size_t w = 0; w < wanted.size(); ++w) {
+        int n = wanted[w].second;
+        if (n == 0) continue;
+        const auto& rows = (*rb)[at++];
+        if (pg()) {
+          for (const auto& r : rows) outs[w]->push_back(r.i64(0));
+          std::sort(outs[w]->begin(), outs[w]->end());
+        } else {
+          int64_t seq = rows.empty() ? 0 : rows[0].i64(0);
+          for (int i = 1; i <= n; ++i) outs[w]->push_back(seq + i);
+        }
+        if (outs[w]->size() != static_cast<size_t>(n))
+          return fail(Status::Error(StatusCode::kIoError, std::string("could not reserve ids in ") + wanted[w].first));
+      }
+    }
+    std::vector<int64_t> tip_id_of(tips.size(), 0);
+    {
+      size_t next = 0;
+      for (size_t t = 0; t < tips.size(); ++t)
+        if (!plans[t].duplicate) tip_id_of[t] = tip_ids[next++];
+    }
+    auto real_case = [&](int64_t ref) { return ref >= kNew ? case_ids[ref - kNew] : ref; };
+    auto real_tip = [&](int64_t ref) { return ref >= kNew ? tip_id_of[ref - kNew] : ref; };
+
+    // --- C: write everything and commit, in one pipeline.
+    std::vector<SqlStatement> c;
+    int64_t now = Now();
+    size_t next_person = 0;
+    auto event = [&](int64_t case_id, const char* kind, std::string detail, const Actor& actor) {
+      c.push_back({"INSERT INTO events(case_id, at, kind, detail, actor) VALUES (?, ?, ?, ?, ?)",
+                   {case_id, now, kind, std::move(detail), actor.name}});
+    };
+    for (size_t t = 0; t < tips.size(); ++t) {
+      PreparedTip& p = *tips[t];
+      Plan& plan = plans[t];
+      if (plan.duplicate) continue;
+      const Actor& actor = *p.actor;
+      const TipInput& in = p.in;
+      int64_t case_id = real_case(plan.case_ref), tip_id = tip_id_of[t];
+      std::string reason;
+      if (!plan.link_kind.empty()) {
+        int64_t linked_tip = real_tip(plan.link_tip);
+        reason = "shared " + plan.link_kind + " with " +
+                 (linked_tip == 0 ? "a person in case " + std::to_string(real_case(plan.link_case))
+                                  : "tip " + std::to_string(linked_tip));
+      }
+      if (plan.new_case) {
+        c.push_back({"INSERT INTO cases(id, status, org, jurisdiction, unit, urgency, created_at, updated_at, "
+                     "created_by) VALUES (?, 'new', ?, ?, '', ?, ?, ?, ?)",
+                     {case_id, actor.org, actor.jurisdiction, p.triage.urgency, now, now, actor.name}});
+      } else {
+        c.push_back({"UPDATE cases SET urgency = ?, updated_at = ? WHERE id = ?", {plan.urgency_after, now, case_id}});
+      }
+      json flags = p.triage.flags;
+      bool contact_allowed = !in.anonymous && in.contact.allowed;
+      const Geocode& g = p.geo;
+      c.push_back(
+          {"INSERT INTO tips(id, case_id, received_at, channel, reporter_type, language, language_detected, urgency, "
+           "urgency_flags, text_enc, location_enc, country, region, lat, lon, contact_allowed, contact_method, "
+           "contact_enc, anonymous, link_reason, external_ref, created_by, geo_city, geo_region, geo_country, "
+           "geo_lat, geo_lon, geo_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+           "?, ?, ?, ?, ?, ?)",
+           {tip_id, case_id, now, in.channel, in.anonymous ? std::string("anonymous") : in.reporter_type, p.language,
+            p.detected, p.triage.urgency, flags.dump(), p.text_enc,
+            p.location_enc.empty() ? SqlValue() : SqlValue(p.location_enc), in.location.country, in.location.region,
+            in.location.lat ? SqlValue(std::to_string(*in.location.lat)) : SqlValue(),
+            in.location.lon ? SqlValue(std::to_string(*in.location.lon)) : SqlValue(), contact_allowed,
+            contact_allowed ? in.contact.method : std::string("none"),
+            p.contact_enc.empty() ? SqlValue() : SqlValue(p.contact_enc), in.anonymous, reason,
+            in.external_ref.empty() ? SqlValue() : SqlValue(in.external_ref), actor.name,
+            g.found ? SqlValue(g.city) : SqlValue(), g.found ? SqlValue(g.region) : SqlValue(),
+            g.found ? SqlValue(g.country) : SqlValue(), g.found ? SqlValue(std::to_string(g.lat)) : SqlValue(),
+            g.found ? SqlValue(std::to_string(g.lon)) : SqlValue(), g.found ? SqlValue(g.source) : SqlValue()}});
+      std::vector<int64_t> people;
+      for (const auto& person : p.people) {
+        int64_t pid = person_ids[next_person++];
+        people.push_back(pid);
+        std::optional<int64_t> age, minor;
+        if (person.in.age) {
+          age = *person.in.age;
+          minor = *person.in.age < 18 ? 1 : 0;
+        }
+        c.push_back({"INSERT INTO persons(id, case_id, role, name_enc, age, minor, gender, citizenship, notes_enc, "
+                     "source_tip_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     {pid, case_id, person.in.role, person.name_enc.empty() ? SqlValue() : SqlValue(person.name_enc),
+                      age, minor, person.in.gender, person.in.citizenship,
+                      person.notes_enc.empty() ? SqlValue() : SqlValue(person.notes_enc), tip_id, now}});
+      }
+      for (const auto& id : p.idents) {
+        SqlValue pid = id.person_index >= 0 ? SqlValue(people[id.person_index]) : SqlValue();
+        c.push_back({"INSERT INTO identifiers(case_id, tip_id, person_id, kind, blind, value_enc) VALUES (?, ?, ?, ?, "
+                     "?, ?)",
+                     {case_id, tip_id, pid, id.kind, id.blind, id.value_enc}});
+      }
+      if (!in.location.text.empty() || !in.location.country.empty() || g.found) {
+        // The place as told, with the gazetteer's reading where the caller gave no country/coordinates.
+        std::string country = !in.location.country.empty() ? in.location.country : g.country;
+        std::string region = !in.location.region.empty() ? in.location.region : g.region;
+        std::optional<double> lat = in.location.lat, lon = in.location.lon;
+        if (!lat && !lon && g.found) {
+          lat = g.lat;
+          lon = g.lon;
+        }
+        c.push_back({"INSERT INTO places(case_id, kind, description_enc, country, region, lat, lon, tip_id, "
+                     "created_at) VALUES (?, 'tip_location', ?, ?, ?, ?, ?, ?, ?)",
+                     {case_id, p.location_enc.empty() ? SqlValue() : SqlValue(p.location_enc), country, region,
+                      lat ? SqlValue(std::to_string(*lat)) : SqlValue(),
+                      lon ? SqlValue(std::to_string(*lon)) : SqlValue(), tip_id, now}});
+      }
+      for (const auto& form : in.exploitation)
+        c.push_back({"INSERT INTO exploitation(case_id, form) VALUES (?, ?) ON CONFLICT DO NOTHING", {case_id, form}});
+      event(case_id, "tip_received", "tip " + std::to_string(tip_id) + " via " + in.channel + ", urgency " +
+                                         p.triage.urgency, actor);
+      if (!reason.empty()) event(case_id, "tip_linked", "tip " + std::to_string(tip_id) + ": " + reason, actor);
+      for (const auto& e : plan.elsewhere)
+        event(case_id, "possible_link", "an identifier also appears in " + e + "; request a share", actor);
+      // The audit entry, chained in memory from the head read under the lock.
+      std::string role = RoleName(actor.role), detail = "case " + std::to_string(case_id);
+      std::string hash = EntryHash(head, now, actor.user_id, actor.name, role, actor.org, "tip.create", "tip", tip_id,
+                                   "ok", detail);
+      c.push_back({"INSERT INTO audit(at, actor_id, actor, role, org, action, object_type, object_id, outcome, "
+                   "detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   {now, actor.user_id, actor.name, role, actor.org, "tip.create", "tip", tip_id, "ok", detail, head,
+                    hash}});
+      head = hash;
+      TipReceipt rc;
+      rc.tip_id = tip_id;
+      rc.case_id = case_id;
+      rc.new_case = plan.new_case;
+      rc.link_reason = reason;
+      rc.urgency = p.triage.urgency;
+      rc.language = p.language;
+      p.result = rc;
+    }
+    c = MergeRows(std::move(c));
+    c.push_back({"COMMIT", {}});
+    auto rc = conn.Pipeline(c);
+    if (!rc.ok()) return fail(rc.status());
+    for (size_t t = 0; t < tips.size(); ++t) {
+      if (!plans[t].duplicate) continue;
+      if (plans[t].dup_of >= 0) {
+        TipReceipt d = tips[plans[t].dup_of]->result.value();
+        d.duplicate = true;
+        d.new_case = false;
+        tips[t]->result = d;
+      } else {
+        tips[t]->result = plans[t].dup;
+      }
     }
     return true;
   }
 
-  Result<TipReceipt> ProcessTip(PreparedTip& p) {
-    const Actor& actor = *p.actor;
-    const TipInput& in = p.in;
-    int64_t now = Now();
-    TipReceipt rc;
-    rc.urgency = p.triage.urgency;
-    rc.language = p.language;
-    if (!in.external_ref.empty()) {
-      auto d = Q("SELECT id, case_id, urgency, language FROM tips WHERE external_ref = ?", {in.external_ref});
-      if (!d.ok()) return d.status();
-      if (!d->empty()) {
-        rc.tip_id = (*d)[0].i64(0);
-        rc.case_id = (*d)[0].i64(1);
-        rc.urgency = (*d)[0].str(2);
-        rc.language = (*d)[0].str(3);
-        rc.duplicate = true;
-        return rc;
+  // Turns the single-row statements of a batch into multi-row INSERTs, one
+  // table after another in foreign-key order; of several urgency updates of one
+  // case only the last (highest) is kept. Fewer, larger statements cost the
+  // server far less than one statement per row. Rows per statement are 64, 16,
+  // 4 or 1, so each table has at most four prepared shapes.
+  std::vector<SqlStatement> MergeRows(std::vector<SqlStatement> in) {
+    static const std::string_view kOrder[] = {"INSERT INTO cases(",  "INSERT INTO tips(",   "INSERT INTO persons(",
+                                              "INSERT INTO identifiers(", "INSERT INTO places(",
+                                              "INSERT INTO exploitation(", "UPDATE cases ", "INSERT INTO events(",
+                                              "INSERT INTO audit("};
+    std::vector<SqlStatement> out;
+    size_t placed = 0;
+    for (std::string_view prefix : kOrder) {
+      std::vector<SqlStatement*> group;
+      for (auto& st : in)
+        if (st.sql.substr(0, prefix.size()) == prefix) group.push_back(&st);
+      placed += group.size();
+      if (group.empty()) continue;
+      if (prefix[0] == 'U') {
+        std::unordered_map<std::string, size_t> last;  // case id -> index of its last update
+        for (size_t i = 0; i < group.size(); ++i) last[group[i]->params.at(2).text] = i;
+        for (size_t i = 0; i < group.size(); ++i)
+          if (last[group[i]->params.at(2).text] == i) out.push_back(std::move(*group[i]));
+        continue;
+      }
+      for (auto* st : group)
+        if (st->sql != group[0]->sql) return in;  // one shape per table expected; else leave as is
+      for (size_t i = 0; i < group.size();) {
+        size_t left = group.size() - i, k = left >= 64 ? 64 : left >= 16 ? 16 : left >= 4 ? 4 : 1;
+        SqlStatement merged{MultiRowSql(group[i]->sql, k), {}};
+        merged.params.reserve(k * group[i]->params.size());
+        for (size_t j = i; j < i + k; ++j)
+          for (auto& v : group[j]->params) merged.params.push_back(std::move(v));
+        out.push_back(std::move(merged));
+        i += k;
       }
     }
-    // Link to an existing case that shares an identifier and that this
-    // organisation may see; remember other organisations' matches as a hint.
-    int64_t case_id = 0;
-    std::string reason;
-    std::vector<std::string> elsewhere;
-    for (const auto& id : p.idents) {
-      auto r = Q("SELECT i.case_id, i.tip_id, c.org FROM identifiers i JOIN cases c ON c.id = i.case_id WHERE "
-                 "i.kind = ? AND i.blind = ? ORDER BY i.case_id LIMIT 20",
-                 {id.kind, id.blind});
-      if (!r.ok()) return r.status();
-      for (const auto& row : *r) {
-        int64_t cid = row.i64(0);
-        bool mine = actor.role == Role::kAdmin || row.str(2) == actor.org;
-        if (!mine) {
-          auto s = Q("SELECT 1 FROM shares WHERE case_id = ? AND to_org = ?", {cid, actor.org});
-          if (!s.ok()) return s.status();
-          mine = !s->empty();
-        }
-        if (mine) {
-          if (case_id == 0 || cid < case_id) {
-            case_id = cid;
-            reason = "shared " + id.kind + " with " +
-                     (row.null(1) ? "a person in case " + std::to_string(cid) : "tip " + std::to_string(row.i64(1)));
-          }
-        } else if (elsewhere.size() < 5) {
-          elsewhere.push_back("case " + std::to_string(cid) + " of " + row.str(2) + " (shared " + id.kind + ")");
-        }
-      }
+    if (placed != in.size()) return in;  // a statement of another kind: keep the original order
+    return out;
+  }
+
+  // "INSERT ... VALUES (?, ?)[ suffix]" with the tuple repeated `rows` times (kept for the pipeline's lifetime).
+  std::string_view MultiRowSql(std::string_view sql, size_t rows) {
+    if (rows == 1) return sql;
+    std::lock_guard lock(multi_sql_mu_);
+    std::string key = std::string(sql) + "#" + std::to_string(rows);
+    auto it = multi_sql_.find(key);
+    if (it != multi_sql_.end()) return it->second;
+    size_t open = sql.find("VALUES (") + 7, close = sql.find(')', open);
+    std::string_view tuple = sql.substr(open, close + 1 - open);
+    std::string text(sql.substr(0, open));
+    for (size_t r = 0; r < rows; ++r) {
+      if (r) text += ", ";
+      text += tuple;
     }
-    if (case_id == 0) {
-      auto c = Q("INSERT INTO cases(status, org, jurisdiction, unit, urgency, created_at, updated_at, created_by) "
-                 "VALUES ('new', ?, ?, '', ?, ?, ?, ?) RETURNING id",
-                 {actor.org, actor.jurisdiction, p.triage.urgency, now, now, actor.name});
-      if (!c.ok()) return c.status();
-      case_id = (*c)[0].i64(0);
-      rc.new_case = true;
-    } else {
-      auto c = Q("SELECT urgency FROM cases WHERE id = ?", {case_id});
-      if (!c.ok()) return c.status();
-      std::string urgency = (*c)[0].str(0);
-      if (UrgencyRank(p.triage.urgency) > UrgencyRank(urgency)) urgency = p.triage.urgency;
-      auto u = Q("UPDATE cases SET urgency = ?, updated_at = ? WHERE id = ?", {urgency, now, case_id});
-      if (!u.ok()) return u.status();
-    }
-    json flags = p.triage.flags;
-    bool contact_allowed = !in.anonymous && in.contact.allowed;
-    auto t = Q("INSERT INTO tips(case_id, received_at, channel, reporter_type, language, language_detected, urgency, "
-               "urgency_flags, text_enc, location_enc, country, region, lat, lon, contact_allowed, contact_method, "
-               "contact_enc, anonymous, link_reason, external_ref, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-               "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-               {case_id, now, in.channel, in.anonymous ? std::string("anonymous") : in.reporter_type, p.language,
-                p.detected, p.triage.urgency, flags.dump(), p.text_enc,
-                p.location_enc.empty() ? SqlValue() : SqlValue(p.location_enc), in.location.country, in.location.region,
-                in.location.lat ? SqlValue(std::to_string(*in.location.lat)) : SqlValue(),
-                in.location.lon ? SqlValue(std::to_string(*in.location.lon)) : SqlValue(), contact_allowed,
-                contact_allowed ? in.contact.method : std::string("none"),
-                p.contact_enc.empty() ? SqlValue() : SqlValue(p.contact_enc), in.anonymous, reason,
-                in.external_ref.empty() ? SqlValue() : SqlValue(in.external_ref), actor.name});
-    if (!t.ok()) return t.status();
-    rc.tip_id = (*t)[0].i64(0);
-    rc.case_id = case_id;
-    rc.link_reason = reason;
-    std::vector<int64_t> person_ids;
-    for (const auto& person : p.people) {
-      auto id = InsertPerson(case_id, person.in, person.name_enc, person.notes_enc, rc.tip_id);
-      if (!id.ok()) return id.status();
-      person_ids.push_back(*id);
-    }
-    for (const auto& id : p.idents) {
-      SqlValue pid = id.person_index >= 0 ? SqlValue(person_ids[id.person_index]) : SqlValue();
-      auto r = Q("INSERT INTO identifiers(case_id, tip_id, person_id, kind, blind, value_enc) VALUES (?, ?, ?, ?, ?, ?)",
-                 {case_id, rc.tip_id, pid, id.kind, id.blind, id.value_enc});
-      if (!r.ok()) return r.status();
-    }
-    if (!in.location.text.empty() || !in.location.country.empty()) {
-      auto r = Q("INSERT INTO places(case_id, kind, description_enc, country, region, lat, lon, tip_id, created_at) "
-                 "VALUES (?, 'tip_location', ?, ?, ?, ?, ?, ?, ?)",
-                 {case_id, p.location_enc.empty() ? SqlValue() : SqlValue(p.location_enc), in.location.country,
-                  in.location.region, in.location.lat ? SqlValue(std::to_string(*in.location.lat)) : SqlValue(),
-                  in.location.lon ? SqlValue(std::to_string(*in.location.lon)) : SqlValue(), rc.tip_id, now});
-      if (!r.ok()) return r.status();
-    }
-    for (const auto& form : in.exploitation) {
-      auto r = Q("INSERT INTO exploitation(case_id, form) VALUES (?, ?) ON CONFLICT DO NOTHING", {case_id, form});
-      if (!r.ok()) return r.status();
-    }
-    std::string detail = "tip " + std::to_string(rc.tip_id) + " via " + in.channel + ", urgency " + p.triage.urgency;
-    if (auto st = Event(case_id, "tip_received", detail, actor); !st.ok()) return st;
-    if (!reason.empty()) {
-      if (auto st = Event(case_id, "tip_linked", "tip " + std::to_string(rc.tip_id) + ": " + reason, actor); !st.ok())
-        return st;
-    }
-    for (const auto& e : elsewhere) {
-      if (auto st = Event(case_id, "possible_link", "an identifier also appears in " + e + "; request a share", actor);
-          !st.ok())
-        return st;
-    }
-    if (auto st = Audit(actor, "tip.create", "tip", rc.tip_id, "ok", "case " + std::to_string(case_id)); !st.ok())
-      return st;
-    return rc;
+    text += sql.substr(close + 1);
+    return multi_sql_.emplace(key, std::move(text)).first->second;
   }
 
   Result<json> BuildCase(int64_t id) {
@@ -1300,7 +1888,8 @@ class SqlCaseDatabase : public CaseDatabase {
 
     auto tips = Q("SELECT id, received_at, channel, reporter_type, language, language_detected, urgency, urgency_flags, "
                   "text_enc, location_enc, country, region, lat, lon, contact_allowed, contact_method, contact_enc, "
-                  "anonymous, link_reason, created_by, erased FROM tips WHERE case_id = ? ORDER BY id",
+                  "anonymous, link_reason, created_by, erased, geo_city, geo_region, geo_country, geo_lat, geo_lon, geo_source "
+                  "FROM tips WHERE case_id = ? ORDER BY id",
                   {id});
     if (!tips.ok()) return tips.status();
     j["tips"] = json::array();
@@ -1332,7 +1921,14 @@ class SqlCaseDatabase : public CaseDatabase {
                            {"anonymous", r.i64(17) != 0},
                            {"link_reason", r.str(18)},
                            {"filed_by", r.str(19)},
-                           {"erased", r.i64(20) != 0}});
+                           {"erased", r.i64(20) != 0},
+                           {"geocode", r.null(26) ? json(nullptr)
+                                                  : json{{"city", r.str(21)},
+                                                         {"region", r.str(22)},
+                                                         {"country", r.str(23)},
+                                                         {"lat", r.f64(24)},
+                                                         {"lon", r.f64(25)},
+                                                         {"source", r.str(26)}}}});
     }
     auto people = Q("SELECT id, role, name_enc, age, minor, gender, citizenship, notes_enc, source_tip_id, erased "
                     "FROM persons WHERE case_id = ? ORDER BY id",
@@ -1485,40 +2081,47 @@ class SqlCaseDatabase : public CaseDatabase {
     return j;
   }
 
-  std::unique_ptr<SqlConnection> conn_;
+  std::unique_ptr<ConnectionPool> pool_;
   FieldCipher cipher_;
   int version_;
-  std::mutex mu_;  // the connection, and the group-commit leader
-  std::mutex queue_mu_;
+  std::mutex sqlite_write_mu_;  // SQLite: this process's writers, one at a time
+  std::mutex queue_mu_;         // queue_, stop_, writer_
+  std::condition_variable queue_cv_;
   std::vector<PreparedTip*> queue_;
-  std::string* chain_head_ = nullptr;  // set while a tip batch runs (under mu_)
-  std::mutex cache_mu_;
-  std::unordered_map<std::string, std::pair<Actor, std::chrono::steady_clock::time_point>> token_cache_;
+  bool stop_ = false;
+  std::thread writer_;
+  std::mutex multi_sql_mu_;
+  std::unordered_map<std::string, std::string> multi_sql_;  // multi-row statement texts (node-stable)
 };
 
 }  // namespace
 
 Result<std::unique_ptr<CaseDatabase>> CaseDatabase::Open(const OpenOptions& options) {
   const std::string& url = options.url;
-  Result<std::unique_ptr<SqlConnection>> conn = Status::Error(StatusCode::kInvalidInput, "");
+  ConnectionPool::Opener opener;
+  size_t connections = options.connections;
   if (url.rfind("sqlite:", 0) == 0) {
     std::string path = url.substr(7);
     if (path.empty()) return Status::Error(StatusCode::kInvalidInput, "--cases sqlite: needs a path, e.g. sqlite:/data/cases.sqlite");
-    conn = OpenSqlite(path);
+    opener = [path] { return OpenSqlite(path); };
+    if (connections == 0) connections = 4;  // readers; writers take turns anyway
   } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    conn = OpenPostgres(url);
+    opener = [url] { return OpenPostgres(url); };
+    if (connections == 0) connections = 8;
   } else {
     return Status::Error(StatusCode::kInvalidInput,
                          "--cases '" + url.substr(0, 40) +
                              "' is not understood; use sqlite:PATH or postgresql://USER@HOST:PORT/DB");
   }
+  auto conn = opener();
   if (!conn.ok()) return conn.status();
   auto cipher = FieldCipher::Load(options.key_dir.empty() ? "." : options.key_dir);
   if (!cipher.ok()) return cipher.status();
   auto version = Migrate(**conn);
   if (!version.ok()) return version.status();
+  auto pool = std::make_unique<ConnectionPool>(std::move(conn).value(), opener, connections);
   return std::unique_ptr<CaseDatabase>(
-      std::make_unique<SqlCaseDatabase>(std::move(conn).value(), std::move(cipher).value(), *version));
+      std::make_unique<SqlCaseDatabase>(std::move(pool), std::move(cipher).value(), *version));
 }
 
 }  // namespace lodestar::cases

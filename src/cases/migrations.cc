@@ -95,6 +95,16 @@ CREATE TABLE audit (
 ALTER TABLE cases ADD COLUMN ads_scanned_at {INT} NOT NULL DEFAULT 0;
 CREATE INDEX audit_at ON audit(at);
 )SQL"},
+      {3, "tip geocoding (gazetteer); token revocation time", R"SQL(
+ALTER TABLE tips ADD COLUMN geo_city TEXT;
+ALTER TABLE tips ADD COLUMN geo_region TEXT;
+ALTER TABLE tips ADD COLUMN geo_country TEXT;
+ALTER TABLE tips ADD COLUMN geo_lat {REAL};
+ALTER TABLE tips ADD COLUMN geo_lon {REAL};
+ALTER TABLE tips ADD COLUMN geo_source TEXT;
+ALTER TABLE tokens ADD COLUMN revoked_at {INT};
+CREATE INDEX tokens_user ON tokens(user_id);
+)SQL"},
   };
   return kMigrations;
 }

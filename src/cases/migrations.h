@@ -8,7 +8,7 @@
 
 namespace lodestar::cases {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Brings the database to kSchemaVersion; returns the version it ends at.
 // Refuses a database newer than this build (kIncompatible).

@@ -54,6 +54,12 @@ class SqlRow {
 
 using SqlRows = std::vector<SqlRow>;
 
+// One statement of a pipeline; `sql` must outlive the call (string literals do).
+struct SqlStatement {
+  std::string_view sql;
+  std::vector<SqlValue> params;
+};
+
 class SqlConnection {
  public:
   enum class Dialect { kSqlite, kPostgres };
@@ -67,6 +73,12 @@ class SqlConnection {
   // Starts a write transaction (SQLite: BEGIN IMMEDIATE, so writers queue
   // on the lock instead of failing later with SQLITE_BUSY).
   virtual core::Status Begin() = 0;
+  // Runs the statements in order and returns each one's rows. On PostgreSQL
+  // they travel in libpq pipeline mode, so a whole batch costs one network
+  // round trip per few hundred statements instead of one per statement. The
+  // first failure is returned; statements after it are not applied (the
+  // caller rolls back the transaction they were part of).
+  virtual core::Result<std::vector<SqlRows>> Pipeline(const std::vector<SqlStatement>& statements);
   core::Status Commit();
   core::Status Rollback();
 };

@@ -21,6 +21,18 @@ core::Status SqlConnection::Commit() {
   auto r = Query("COMMIT");
   return r.ok() ? core::Status::Ok() : r.status();
 }
+core::Result<std::vector<SqlRows>> SqlConnection::Pipeline(const std::vector<SqlStatement>& statements) {
+  // In-process backends have no round trip to save: run them one by one.
+  std::vector<SqlRows> out;
+  out.reserve(statements.size());
+  for (const auto& s : statements) {
+    auto r = Query(s.sql, s.params);
+    if (!r.ok()) return r.status();
+    out.push_back(std::move(r).value());
+  }
+  return out;
+}
+
 core::Status SqlConnection::Rollback() {
   auto r = Query("ROLLBACK");
   return r.ok() ? core::Status::Ok() : r.status();

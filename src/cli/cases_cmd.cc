@@ -160,6 +160,61 @@ void RegisterUsers(CLI::App& app, int& exit_code) {
       fmt::print("new API token for {} (shown once): {}\n", f->name, *r);
     });
   }
+  {
+    auto* cmd = users->add_subcommand("tokens", "List API tokens (ids, owners, revocation; never the tokens)");
+    struct Flags {
+      Common c;
+      std::string name;
+    };
+    auto f = std::make_shared<Flags>();
+    cmd->add_option("name", f->name, "Only this user's tokens");
+    AddCommon(cmd, f->c);
+    cmd->callback([f, &exit_code] {
+      auto s = OpenSession(f->c, exit_code);
+      if (!s) return;
+      auto r = s->db->ListTokens(s->actor, f->name);
+      if (!r.ok()) {
+        exit_code = Fail(r.status());
+        return;
+      }
+      fmt::print("{:>6}  {:<20}  {:<20}  {}\n", "id", "user", "created", "status");
+      for (const auto& t : *r)
+        fmt::print("{:>6}  {:<20}  {:<20}  {}\n", t.id, t.user, core::FormatDateTime(t.created_at),
+                   t.revoked ? "revoked " + (t.revoked_at ? core::FormatDateTime(*t.revoked_at) : std::string())
+                             : std::string("active"));
+    });
+  }
+  {
+    auto* cmd = users->add_subcommand("revoke-token", "Revoke one API token (--id) or every token of a user "
+                                                      "(--user); takes effect at once, also in a running server");
+    struct Flags {
+      Common c;
+      int64_t id = 0;
+      std::string user;
+    };
+    auto f = std::make_shared<Flags>();
+    auto* id = cmd->add_option("--id", f->id, "Token id (see `lodestar users tokens`)");
+    auto* user = cmd->add_option("--user", f->user, "Revoke every active token of this user");
+    id->excludes(user);
+    user->excludes(id);
+    AddCommon(cmd, f->c);
+    cmd->callback([f, &exit_code] {
+      if (f->id <= 0 && f->user.empty()) {
+        fmt::print(stderr, "error: users revoke-token needs --id TOKEN_ID or --user NAME "
+                           "(list ids with `lodestar users tokens`)\n");
+        exit_code = 2;
+        return;
+      }
+      auto s = OpenSession(f->c, exit_code);
+      if (!s) return;
+      auto r = s->db->RevokeTokens(s->actor, f->id, f->user);
+      if (!r.ok()) {
+        exit_code = Fail(r.status());
+        return;
+      }
+      fmt::print("revoked {} token{}\n", *r, *r == 1 ? "" : "s");
+    });
+  }
 }
 
 void RegisterTips(CLI::App& app, int& exit_code) {
@@ -255,7 +310,10 @@ void RegisterTips(CLI::App& app, int& exit_code) {
                  "flags");
       for (const auto& t : j) {
         std::string flags;
-        for (const auto& x : t["urgency_flags"]) flags += (flags.empty() ? "" : ",") + x.get<std::string>();
+        for (const auto& x : t["urgency_flags"]) {
+          if (!flags.empty()) flags += ',';  // not `"," + s`: GCC 12 -Wrestrict false positive (bug 105329)
+          flags += x.get<std::string>();
+        }
         fmt::print("{:>6} {:>6}  {:20}  {:8}  {:9}  {:5}  {}\n", t["id"].get<int64_t>(), t["case_id"].get<int64_t>(),
                    t["received_at"].get<std::string>(), t["channel"].get<std::string>(),
                    t["urgency"].get<std::string>(), t["language"].get<std::string>(), flags);
@@ -586,7 +644,7 @@ void RegisterCases(CLI::App& app, int& exit_code) {
       });
     }
     {
-      auto* cmd = missing->add_subcommand("match", "Score missing-person reports against people in cases");
+      auto* cmd = missing->add_subcommand("match", "Score missing-person reports against people in cases and ads in the store");
       struct Flags {
         Common c;
         double min_score = 0.7;
@@ -604,9 +662,20 @@ void RegisterCases(CLI::App& app, int& exit_code) {
           exit_code = Fail(m.status());
           return;
         }
+        std::vector<cases::MissingAdMatch> ads;
+        auto intel = cases::OpenStoreAdIntelligence(f->c.db);
+        if (intel) {
+          auto a = s->db->MatchMissingAds(s->actor, *intel, f->min_score);
+          if (!a.ok()) {
+            exit_code = Fail(a.status());
+            return;
+          }
+          ads = std::move(*a);
+        }
         nlohmann::json out = nlohmann::json::array();
         for (const auto& x : *m) {
-          out.push_back({{"report_id", x.report_id},
+          out.push_back({{"kind", "case_person"},
+                         {"report_id", x.report_id},
                          {"external_id", x.external_id},
                          {"case_id", x.case_id},
                          {"person_id", x.person_id},
@@ -616,13 +685,36 @@ void RegisterCases(CLI::App& app, int& exit_code) {
                          {"place", x.score.place},
                          {"date", x.score.date}});
         }
+        for (const auto& x : ads) {
+          out.push_back({{"kind", "ad"},
+                         {"report_id", x.report_id},
+                         {"external_id", x.external_id},
+                         {"ad_id", x.ad_id},
+                         {"network_id", x.network_id},
+                         {"evidence", x.evidence},
+                         {"score", x.score.total},
+                         {"name", x.score.name},
+                         {"age", x.score.age},
+                         {"place", x.score.place},
+                         {"date", x.score.date}});
+        }
         if (f->json) return PrintJson(out.dump());
-        fmt::print("{} candidate matches (score >= {:.2f}); review each before acting\n", m->size(), f->min_score);
+        fmt::print("{} candidate matches with case people (score >= {:.2f}); review each before acting\n", m->size(),
+                   f->min_score);
         for (const auto& x : *m)
           fmt::print("  report {} ({}) ~ person {} in case {}: score {:.2f} (name {:.2f}, age {:.2f}, place {:.2f}, "
                      "date {:.2f})\n",
                      x.report_id, x.external_id, x.person_id, x.case_id, x.score.total, x.score.name, x.score.age,
                      x.score.place, x.score.date);
+        if (!intel) {
+          fmt::print("no ad store in {}: ads not searched\n", f->c.db);
+          return;
+        }
+        fmt::print("{} candidate matches with ads (score >= {:.2f})\n", ads.size(), f->min_score);
+        for (const auto& x : ads)
+          fmt::print("  report {} ({}) ~ ad {}{}: score {:.2f} (name {:.2f}, age {:.2f}, place {:.2f}, date {:.2f})\n",
+                     x.report_id, x.external_id, x.ad_id, x.network_id.empty() ? "" : " in network " + x.network_id,
+                     x.score.total, x.score.name, x.score.age, x.score.place, x.score.date);
       });
     }
   };

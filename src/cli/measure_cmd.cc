@@ -17,6 +17,9 @@
 #include "stats/maps.h"
 #include "stats/mse.h"
 #include "stats/mse_eval.h"
+#ifdef LODESTAR_HAS_CASES
+#include "cases/case_db.h"
+#endif
 
 namespace lodestar::cli {
 namespace {
@@ -142,10 +145,21 @@ void RegisterMse(CLI::App& app, int& exit_code) {
     int bootstrap = 1000, threads = 0, screen = 4;
     uint64_t seed = 1;
     bool json = false, fixed = false;
+    bool from_cases = false;
+    std::string db, cases_url;
   };
   auto f = std::make_shared<Flags>();
   auto* cmd = app.add_subcommand("mse", "Multiple systems estimate of a hidden population from list overlaps");
-  cmd->add_option("--lists", f->lists, "CSV: one 0/1 column per list, then 'count'")->required();
+  auto* lists_opt = cmd->add_option("--lists", f->lists, "CSV: one 0/1 column per list, then 'count'");
+#ifdef LODESTAR_HAS_CASES
+  auto* from_cases = cmd->add_flag("--from-cases", f->from_cases,
+                                   "Build the lists from the case database: which organisations recorded each "
+                                   "potential victim (needs --db)");
+  from_cases->excludes(lists_opt);
+  cmd->add_option("--db", f->db, "With --from-cases: Lodestar directory (holds cases.sqlite and cases.key)");
+  cmd->add_option("--cases", f->cases_url, "With --from-cases: sqlite:PATH or postgresql://... "
+                                           "(default sqlite:DB/cases.sqlite)");
+#endif
   cmd->add_option("--criterion", f->criterion, "Model selection criterion")->check(CLI::IsMember({"aic", "bic"}));
   cmd->add_option("--bootstrap", f->bootstrap, "Bootstrap replicates for the 95% interval (default 1000)")
       ->check(CLI::Range(0, 100000));
@@ -156,7 +170,31 @@ void RegisterMse(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", f->json, "JSON: observed, estimate, ci95, model, provenance");
   cmd->callback([f, &exit_code] {
     stats::Provenance prov;
-    auto table = stats::LoadListTableCsv(f->lists, &prov);
+    core::Result<stats::ListTable> table = core::Status::Error(core::StatusCode::kInvalidInput, "");
+    if (f->from_cases) {
+#ifdef LODESTAR_HAS_CASES
+      if (f->db.empty()) return Fail(exit_code, "mse --from-cases needs --db DIR (the directory holding cases.key)", 2);
+      cases::OpenOptions open;
+      open.url = f->cases_url.empty() ? cases::DefaultCasesUrl(f->db) : f->cases_url;
+      open.key_dir = f->db;
+      open.connections = 1;
+      auto db = cases::CaseDatabase::Open(open);
+      if (!db.ok()) return Fail(exit_code, db.status().message());
+      auto actor = cases::Actor::LocalAdmin();
+      auto members = (*db)->MseMemberships(actor);
+      if (!members.ok()) return Fail(exit_code, members.status().message());
+      table = stats::ListTableFromMemberships(*members);
+      if (!table.ok())
+        return Fail(exit_code, "cases database: " + table.status().message() +
+                                   " (lists are the organisations whose cases recorded potential victims)");
+      prov.dataset = std::string("cases database (") + (*db)->backend() + ")";
+      prov.source = "lodestar case records";
+      prov.query = "potential victims by recording organisation; people matched across cases by name blind index";
+#endif
+    } else {
+      if (f->lists.empty()) return Fail(exit_code, "mse needs --lists FILE.csv or --from-cases --db DIR", 2);
+      table = stats::LoadListTableCsv(f->lists, &prov);
+    }
     if (!table.ok()) return Fail(exit_code, table.status().message());
     stats::MseOptions o;
     o.criterion = f->criterion == "bic" ? stats::Criterion::kBic : stats::Criterion::kAic;
@@ -166,7 +204,9 @@ void RegisterMse(CLI::App& app, int& exit_code) {
     o.reselect = !f->fixed;
     o.screen = f->screen;
     auto res = stats::EstimatePopulation(table.value(), o, prov);
-    if (!res.ok()) return Fail(exit_code, fmt::format("{}: {}", f->lists, res.status().message()));
+    if (!res.ok())
+      return Fail(exit_code, fmt::format("{}: {}", f->from_cases ? std::string("--from-cases") : f->lists,
+                                         res.status().message()));
     if (f->json) {
       fmt::print("{}\n", res->ToJson().dump(2));
     } else {
@@ -301,7 +341,8 @@ void RegisterCountries(CLI::App& app, int& exit_code) {
       if (!m.ok()) return Fail(exit_code, m.status().message());
       auto st = stats::WriteMap(m->svg, f->map);
       if (!st.ok()) return Fail(exit_code, st.message());
-      fmt::print(stderr, "map: {} countries drawn; {} names not matched to a shape (spelling differs) -> {}\n",
+      fmt::print(stderr, "map: {} countries drawn; {} names not matched to a shape (too small for the 1:110m map, "
+                 "or a spelling to add to data/countries/aliases.tsv) -> {}\n",
                  m->matched, m->unmatched.size(), f->map);
     }
     exit_code = 0;
