@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "cases/request_json.h"
+#include "server/analysis_routes.h"
 
 namespace lodestar::server {
 
@@ -47,6 +49,14 @@ ApiServer::ApiServer(ServerOptions options, cases::CaseDatabase& db)
   http_->set_keep_alive_timeout(10);
   http_->set_read_timeout(10, 0);
   http_->set_write_timeout(10, 0);
+  // Small JSON replies must not wait for the client's delayed ACK (~40 ms each without this).
+  http_->set_tcp_nodelay(true);
+  // Remember the listening socket: Debian's httplib listens with a backlog of 5,
+  // which drops bursts of connections; Bind() raises it.
+  http_->set_socket_options([this](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd_ = sock;
+  });
   http_->set_error_handler([this](const httplib::Request&, httplib::Response& res) {
     // Only replace httplib's own empty error pages (404 unknown path, 413 too large, 400 bad request).
     if (!res.body.empty()) return;
@@ -132,6 +142,7 @@ core::Status ApiServer::Bind() {
                                "cannot listen on " + options_.bind + ":" + std::to_string(options_.port) +
                                    " (port in use or address not local); choose another --port or --bind");
   }
+  if (listen_fd_ >= 0) ::listen(listen_fd_, kListenBacklog);  // calling listen again resizes the queue
   return core::Status::Ok();
 }
 
@@ -178,10 +189,12 @@ int Serve(const ServeOptions& options) {
     std::fprintf(stderr, "error: %s\n", db.status().message().c_str());
     return 1;
   }
+  cases::PreloadTipGeocoder();
   auto ads = cases::OpenStoreAdIntelligence(options.db_dir);
   ServerContext context{**db, ads.get(), options.db_dir};
   ApiServer server(options.server, **db);
   RegisterCaseRoutes(server, context);
+  RegisterAnalysisRoutes(server, context, open.url);  // search, analytics, measurement (analysis_routes.h)
   {
     std::lock_guard lock(g_modules_mu);
     for (auto& [name, module] : Modules()) module(server, context);

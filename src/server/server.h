@@ -73,6 +73,8 @@ class ApiServer {
   cases::CaseDatabase& db_;
   std::unique_ptr<httplib::Server> http_;
   int port_ = 0;
+  int listen_fd_ = -1;
+  static constexpr int kListenBacklog = 1024;
 };
 
 // What route modules get to work with.

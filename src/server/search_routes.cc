@@ -1,0 +1,355 @@
+// Search, tip and analytics routes (docs/api.md, "Search and analytics").
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "analytics/analytics.h"
+#include "cases/request_json.h"
+#include "search/index.h"
+#include "search/query.h"
+#include "search/results_json.h"
+#include "search/tip.h"
+#include "server/analysis_routes.h"
+
+namespace lodestar::server {
+
+using json = nlohmann::json;
+
+namespace route {
+
+std::string Dump(const json& j) {
+  return cases::EscapeJsonForHtml(j.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+std::optional<Reply> IntParam(const httplib::Request& req, const char* name, int64_t lo, int64_t hi, int64_t& out) {
+  if (!req.has_param(name)) return std::nullopt;
+  const std::string v = req.get_param_value(name);
+  char* end = nullptr;
+  errno = 0;
+  long long n = std::strtoll(v.c_str(), &end, 10);
+  if (v.empty() || *end || errno == ERANGE || n < lo || n > hi) {
+    return ErrorReply(400, name, "must be an integer " + std::to_string(lo) + "-" + std::to_string(hi));
+  }
+  out = n;
+  return std::nullopt;
+}
+
+std::optional<Reply> NumParam(const httplib::Request& req, const char* name, double lo, double hi, double& out) {
+  if (!req.has_param(name)) return std::nullopt;
+  const std::string v = req.get_param_value(name);
+  char* end = nullptr;
+  double d = std::strtod(v.c_str(), &end);
+  if (v.empty() || *end || !(d >= lo && d <= hi)) {
+    return ErrorReply(400, name, "must be a number from " + json(lo).dump() + " to " + json(hi).dump());
+  }
+  out = d;
+  return std::nullopt;
+}
+
+std::optional<Reply> EnumParam(const httplib::Request& req, const char* name, std::initializer_list<const char*> allowed,
+                               std::string& out) {
+  if (!req.has_param(name)) return std::nullopt;
+  const std::string v = req.get_param_value(name);
+  std::string list;
+  for (const char* a : allowed) {
+    if (v == a) {
+      out = v;
+      return std::nullopt;
+    }
+    list += (list.empty() ? "" : ", ") + std::string(a);
+  }
+  return ErrorReply(400, name, "must be one of: " + list);
+}
+
+}  // namespace route
+
+namespace {
+
+using route::Dump;
+using route::EnumParam;
+using route::IntParam;
+using route::NumParam;
+
+// The ad index, opened once. Its const methods may run on any number of
+// threads at once (index.h), so every worker shares this one instance.
+class SharedIndex {
+ public:
+  explicit SharedIndex(std::string db_dir) : db_dir_(std::move(db_dir)) {}
+
+  // Brings the index up to date (once, before serving). Sets `unavailable()`
+  // with the reason when there is nothing to search.
+  void Init() {
+    auto idx = search::Index::Open(db_dir_, /*update=*/true);
+    if (!idx.ok()) {
+      if (idx.status().code() == core::StatusCode::kNotFound) {
+        unavailable_ = "no ad store in " + db_dir_ + ": run `lodestar ingest FILE --db " + db_dir_ +
+                       "` and `lodestar link --db " + db_dir_ + "`, then restart `lodestar serve`";
+      } else {
+        std::fprintf(stderr, "lodestar serve: search index unavailable: %s\n", idx.status().message().c_str());
+        unavailable_ = "the search index of " + db_dir_ + " cannot be opened; the server log has details";
+      }
+      return;
+    }
+    if ((*idx)->size() == 0) {
+      unavailable_ = "the ad store in " + db_dir_ + " has no ads: run `lodestar ingest FILE --db " + db_dir_ +
+                     "`, then restart `lodestar serve`";
+      return;
+    }
+    index_ = std::move(idx.value());
+  }
+
+  const std::string& unavailable() const { return unavailable_; }
+  const search::Index& operator*() const { return *index_; }
+
+ private:
+  std::string db_dir_;
+  std::unique_ptr<search::Index> index_;
+  std::string unavailable_;
+};
+
+// The analytics read an index that does not change while the server runs, so
+// a reply is reusable for the same route and parameters. Bounded; cleared when full.
+class ReplyCache {
+ public:
+  std::optional<std::string> Get(const std::string& key) {
+    std::lock_guard lock(mu_);
+    auto it = map_.find(key);
+    if (it == map_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Put(const std::string& key, const std::string& body) {
+    std::lock_guard lock(mu_);
+    if (map_.size() >= 256) map_.clear();
+    map_[key] = body;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::string> map_;
+};
+
+bool MaySearchAds(cases::Role r) {
+  return r == cases::Role::kAdmin || r == cases::Role::kAnalyst || r == cases::Role::kInvestigator;
+}
+
+// A query-language error as 400 {"error", "field", "position"}: the parser's
+// message starts "query position N: ".
+Reply QueryError(const std::string& field, const core::Status& st) {
+  json out = {{"error", st.message()}, {"field", field}};
+  const std::string& m = st.message();
+  size_t p = m.find("position ");
+  if (p != std::string::npos) {
+    long pos = std::strtol(m.c_str() + p + 9, nullptr, 10);
+    out["position"] = pos;
+  }
+  return Reply{400, Dump(out)};
+}
+
+struct SearchState {
+  ServerContext* ctx = nullptr;
+  SharedIndex index;
+  ReplyCache cache;
+  explicit SearchState(ServerContext& c) : ctx(&c), index(c.db_dir) {}
+};
+
+// Runs `fn` on the index, after the role check and the "no ads" check.
+template <typename Fn>
+Reply WithIndex(SearchState& s, const httplib::Request& req, const cases::Actor& actor, Fn&& fn) {
+  if (!MaySearchAds(actor.role)) {
+    (void)s.ctx->cases.RecordDenied(actor, "GET " + req.path.substr(0, 200), "denied",
+                                    std::string("role ") + cases::RoleName(actor.role) + " lacks ad.search");
+    return ErrorReply(403, "", std::string("role '") + cases::RoleName(actor.role) +
+                                   "' may not search ads (admins, analysts and investigators may)");
+  }
+  if (!s.index.unavailable().empty()) return ErrorReply(404, "", s.index.unavailable());
+  return fn(*s.index);
+}
+
+// Maps an analytics failure: invalid input -> 400 naming `field`, unknown id -> 404.
+Reply AnalyticsError(const core::Status& st, const std::string& field) {
+  if (st.code() == core::StatusCode::kInvalidInput) {
+    if (st.message().find("position ") != std::string::npos) return QueryError(field, st);
+    return ErrorReply(400, field, st.message());
+  }
+  if (st.code() == core::StatusCode::kNotFound) return ErrorReply(404, field, st.message());
+  return StatusReply(st);
+}
+
+// Cache key: path and the parameters in a fixed (sorted) order.
+std::string CacheKey(const httplib::Request& req) {
+  std::string key = req.path;
+  std::multimap<std::string, std::string> sorted(req.params.begin(), req.params.end());
+  for (const auto& [k, v] : sorted) key += "\n" + k + "=" + v;
+  return key;
+}
+
+template <typename Fn>
+Reply Cached(SearchState& s, const httplib::Request& req, const cases::Actor& actor, const std::string& field, Fn&& fn) {
+  return WithIndex(s, req, actor, [&](const search::Index& idx) {
+    std::string key = CacheKey(req);
+    if (auto hit = s.cache.Get(key)) return Reply{200, *hit};
+    core::Result<json> r = fn(idx);
+    if (!r.ok()) return AnalyticsError(r.status(), field);
+    std::string body = Dump(*r);
+    s.cache.Put(key, body);
+    return Reply{200, body};
+  });
+}
+
+// A slice parameter of terms/ages: a search query; "" = all ads.
+std::optional<Reply> SliceParam(const httplib::Request& req, const char* name, bool required, std::string& out) {
+  if (!req.has_param(name)) {
+    if (required) return ErrorReply(400, name, "required: a search query defining the slice (\"\" = all ads)");
+    return std::nullopt;
+  }
+  out = req.get_param_value(name);
+  auto q = search::ParseQuery(out);
+  if (!q.ok()) return QueryError(name, q.status());
+  return std::nullopt;
+}
+
+}  // namespace
+
+void RegisterSearchRoutes(ApiServer& server, ServerContext& ctx) {
+  auto s = std::make_shared<SearchState>(ctx);
+  s->index.Init();
+  if (!s->index.unavailable().empty()) {
+    std::fprintf(stderr, "lodestar serve: search routes answer 404: %s\n", s->index.unavailable().c_str());
+  }
+
+  server.Route("GET", "/api/search", std::nullopt, [s](const httplib::Request& req, const cases::Actor& a) {
+    if (!req.has_param("q")) return ErrorReply(400, "q", "required: the search query, e.g. q=phone:5035550123 (docs/search.md)");
+    const std::string text = req.get_param_value("q");
+    int64_t limit = 20, offset = 0, facets = 0, facet_values = 10;
+    if (auto e = IntParam(req, "limit", 1, 1000, limit)) return *e;
+    if (auto e = IntParam(req, "offset", 0, 10000, offset)) return *e;
+    if (auto e = IntParam(req, "facets", 0, 1, facets)) return *e;
+    if (auto e = IntParam(req, "facet_values", 1, 100, facet_values)) return *e;
+    return WithIndex(*s, req, a, [&](const search::Index& idx) {
+      // Parsed after the role check, so a refused caller learns nothing about the query language.
+      auto q = search::ParseQuery(text);
+      if (!q.ok()) return QueryError("q", q.status());
+      search::SearchOptions o;
+      o.limit = static_cast<size_t>(limit);
+      o.offset = static_cast<size_t>(offset);
+      o.facets = facets != 0;
+      o.facet_values = static_cast<size_t>(facet_values);
+      auto r = idx.Search(*q, o);
+      if (!r.ok()) return AnalyticsError(r.status(), "q");
+      json out = search::SearchResultsJson(*r, text);
+      out["offset"] = offset;
+      out["limit"] = limit;
+      return Reply{200, Dump(out)};
+    });
+  });
+
+  auto tip = [s](const httplib::Request& req, const cases::Actor& a, const std::string& text, int64_t limit) {
+    if (text.empty()) return ErrorReply(400, "text", "required: the free text of the tip");
+    if (text.size() > 16384) return ErrorReply(400, "text", "longer than 16384 bytes");
+    return WithIndex(*s, req, a, [&](const search::Index& idx) {
+      auto r = search::SearchTip(idx, text, static_cast<size_t>(limit));
+      if (!r.ok()) return AnalyticsError(r.status(), "text");
+      return Reply{200, Dump(search::TipResultJson(*r))};
+    });
+  };
+  server.Route("GET", "/api/tip", std::nullopt, [tip](const httplib::Request& req, const cases::Actor& a) {
+    int64_t limit = 50;
+    if (auto e = IntParam(req, "limit", 1, 1000, limit)) return *e;
+    return tip(req, a, req.get_param_value("text"), limit);
+  });
+  server.Route("POST", "/api/tip", std::nullopt, [tip](const httplib::Request& req, const cases::Actor& a) {
+    auto j = json::parse(req.body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return ErrorReply(400, "body", "must be a JSON object {\"text\": ..., \"limit\"?: n}");
+    for (const auto& [k, v] : j.items()) {
+      if (k != "text" && k != "limit") return ErrorReply(400, k, "unknown field (known: text, limit)");
+    }
+    if (!j.contains("text") || !j["text"].is_string()) return ErrorReply(400, "text", "required string");
+    int64_t limit = 50;
+    if (j.contains("limit")) {
+      if (!j["limit"].is_number_integer() || j["limit"].get<int64_t>() < 1 || j["limit"].get<int64_t>() > 1000)
+        return ErrorReply(400, "limit", "must be an integer 1-1000");
+      limit = j["limit"].get<int64_t>();
+    }
+    return tip(req, a, j["text"].get<std::string>(), limit);
+  });
+
+  server.Route("GET", "/api/timeseries", std::nullopt, [s](const httplib::Request& req, const cases::Actor& a) {
+    std::string by = "city", interval = "day";
+    int64_t top = 20;
+    if (auto e = EnumParam(req, "by", {"city", "state", "site", "indicator", "network"}, by)) return *e;
+    if (auto e = EnumParam(req, "interval", {"day", "week"}, interval)) return *e;
+    if (auto e = IntParam(req, "top", 1, 1000, top)) return *e;
+    return Cached(*s, req, a, "by", [&](const search::Index& idx) {
+      return analytics::TimeSeries(idx, by, interval, static_cast<size_t>(top));
+    });
+  });
+
+  server.Route("GET", "/api/spikes", std::nullopt, [s](const httplib::Request& req, const cases::Actor& a) {
+    analytics::SpikeOptions o;
+    int64_t current = o.current_days, reference = o.reference_days, min_reference = o.min_reference_days;
+    int64_t top_networks = static_cast<int64_t>(o.top_networks);
+    if (auto e = EnumParam(req, "by", {"city", "state"}, o.by)) return *e;
+    if (auto e = EnumParam(req, "count", {"advertisers", "ads"}, o.count)) return *e;
+    if (auto e = IntParam(req, "current", 1, 365, current)) return *e;
+    if (auto e = IntParam(req, "reference", 1, 3650, reference)) return *e;
+    if (auto e = IntParam(req, "min_reference", 1, 3650, min_reference)) return *e;
+    if (auto e = IntParam(req, "top_networks", 0, 100, top_networks)) return *e;
+    if (auto e = NumParam(req, "alpha", 1e-9, 0.5, o.alpha)) return *e;
+    o.current_days = static_cast<int>(current);
+    o.reference_days = static_cast<int>(reference);
+    o.min_reference_days = static_cast<int>(min_reference);
+    o.top_networks = static_cast<size_t>(top_networks);
+    return Cached(*s, req, a, "", [&](const search::Index& idx) { return analytics::Spikes(idx, o); });
+  });
+
+  server.Route("GET", "/api/terms", std::nullopt, [s](const httplib::Request& req, const cases::Actor& a) {
+    std::string sa, sb;
+    analytics::TermsOptions o;
+    int64_t top = static_cast<int64_t>(o.top), min_count = static_cast<int64_t>(o.min_count);
+    if (auto e = SliceParam(req, "a", true, sa)) return *e;
+    if (auto e = SliceParam(req, "b", false, sb)) return *e;
+    if (auto e = IntParam(req, "top", 1, 1000, top)) return *e;
+    if (auto e = IntParam(req, "min_count", 1, 1000000, min_count)) return *e;
+    if (auto e = NumParam(req, "prior", 1, 1e9, o.prior_size)) return *e;
+    o.top = static_cast<size_t>(top);
+    o.min_count = static_cast<uint64_t>(min_count);
+    return Cached(*s, req, a, "a", [&](const search::Index& idx) { return analytics::Terms(idx, sa, sb, o); });
+  });
+
+  server.Route("GET", "/api/ages", std::nullopt, [s](const httplib::Request& req, const cases::Actor& a) {
+    std::string sa, sb;
+    if (auto e = SliceParam(req, "a", true, sa)) return *e;
+    if (auto e = SliceParam(req, "b", false, sb)) return *e;
+    return Cached(*s, req, a, "a", [&](const search::Index& idx) { return analytics::Ages(idx, sa, sb); });
+  });
+
+  server.Route("GET", "/api/movement", std::nullopt, [s](const httplib::Request& req, const cases::Actor& a) {
+    analytics::MovementOptions o;
+    int64_t min_cities = static_cast<int64_t>(o.min_cities), window = o.window_days;
+    int64_t top_flows = static_cast<int64_t>(o.top_flows);
+    if (auto e = IntParam(req, "min_cities", 2, 1000, min_cities)) return *e;
+    if (auto e = IntParam(req, "window", 1, 3650, window)) return *e;
+    if (auto e = IntParam(req, "top_flows", 0, 10000, top_flows)) return *e;
+    o.min_cities = static_cast<size_t>(min_cities);
+    o.window_days = static_cast<int>(window);
+    o.top_flows = static_cast<size_t>(top_flows);
+    return Cached(*s, req, a, "", [&](const search::Index& idx) { return analytics::Movement(idx, o); });
+  });
+
+  server.Route("GET", R"(/api/risk/([^/]{1,200}))", std::nullopt, [s](const httplib::Request& req, const cases::Actor& a) {
+    const std::string id = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
+    return Cached(*s, req, a, "id", [&](const search::Index& idx) { return analytics::Risk(idx, id); });
+  });
+}
+
+void RegisterAnalysisRoutes(ApiServer& server, ServerContext& context, const std::string& cases_url) {
+  RegisterSearchRoutes(server, context);
+  RegisterMeasureRoutes(server, context, cases_url);
+}
+
+}  // namespace lodestar::server
