@@ -62,6 +62,30 @@ if has mse; then
   scripts/demo-measure.sh "$bin" "$out" || echo "(measurement demo failed; see above)"
 fi
 
+if has tips; then
+  echo
+  echo "== 11. Case side: a demo hotline files tips; a case links to ad networks"
+  scripts/demo-cases.sh "$bin" "$out/store" || echo "(case demo failed; see above)"
+fi
+
 echo
 echo "Done. Look in $out: ads.jsonl (input), truth.jsonl (ground truth), store/ (the store;"
 echo "format in docs/store-format.md). Try: $bin stats --db $out/store --json"
+
+# The demo ends with the HTTP API serving the generated corpus (Ctrl-C stops it).
+# DEMO_SERVE=0 skips this step (for unattended runs).
+if [ "${DEMO_SERVE:-1}" != 0 ] && has serve; then
+  port=${DEMO_PORT:-8080}
+  token=$("$bin" users add demo_analyst --role analyst --org demo-hotline --db "$out/store" | awk '{print $NF}')
+  api=http://127.0.0.1:$port
+  auth="Authorization: Bearer $token"
+  echo
+  echo "== 12. The HTTP API (docs/api.md) on the generated corpus. In another terminal, try:"
+  echo "curl -s -H '$auth' --get --data-urlencode 'q=\"new in town\" age:<25' -d limit=3 -d facets=1 $api/api/search"
+  echo "curl -s -H '$auth' --get --data-urlencode 'text=she said to call 503-555-0123' $api/api/tip"
+  echo "curl -s -H '$auth' '$api/api/spikes?by=city'"
+  echo "curl -s -H '$auth' '$api/api/measure/decisions?group=nationality'"
+  echo "curl -s -H '$auth' -H 'Content-Type: application/json' -d '{\"lists\":[\"police\",\"ngo\"],\"rows\":[{\"pattern\":[1,0],\"count\":120},{\"pattern\":[0,1],\"count\":90},{\"pattern\":[1,1],\"count\":30}]}' $api/api/measure/mse"
+  echo "(the token above belongs to a demo analyst account in $out/store; Ctrl-C stops the server)"
+  exec "$bin" serve --db "$out/store" --port "$port"
+fi
