@@ -3,6 +3,7 @@
 #include <phonenumbers/phonenumberutil.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -278,6 +279,50 @@ TEST(SynthTest, SpikeIsOneCityOverThreeDays) {
     if (days.count(t["posted"].get<std::string>().substr(0, 10))) ++in_window;
   }
   EXPECT_GT(in_window, 2.0 * in_city * 3 / 365.0);
+}
+
+// Lower-cased words of an ad's title and body.
+std::set<std::string> Words(const json& ad) {
+  std::set<std::string> out;
+  std::string cur;
+  for (char ch : ad["title"].get<std::string>() + " " + ad["body"].get<std::string>()) {
+    if (std::isalpha(static_cast<unsigned char>(ch))) {
+      cur += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    } else if (!cur.empty()) {
+      out.insert(cur);
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.insert(cur);
+  return out;
+}
+
+TEST(SynthTest, SpikeAdsCarryPlantedEventTermsAndNoOtherAdDoes) {
+  const Corpus& c = Medium();
+  ASSERT_EQ(c.ads.size(), c.truth.size());
+  std::set<std::string> vocabulary;
+  for (const json& t : c.truth) {
+    if (!t["spike"].get<bool>()) continue;
+    ASSERT_TRUE(t.contains("event_terms")) << t["id"];
+    EXPECT_GE(t["event_terms"].size(), 1u) << t["id"];
+    for (const auto& term : t["event_terms"]) vocabulary.insert(term.get<std::string>());
+  }
+  ASSERT_GE(vocabulary.size(), 4u);  // several phrases are in use, not one repeated sentence
+  size_t spike = 0;
+  for (size_t i = 0; i < c.truth.size(); ++i) {
+    const json& t = c.truth[i];
+    std::set<std::string> words = Words(c.ads[i]);
+    if (t["spike"].get<bool>()) {
+      ++spike;
+      for (const auto& term : t["event_terms"]) {
+        EXPECT_TRUE(words.count(term.get<std::string>())) << t["id"] << " " << term;
+      }
+      continue;
+    }
+    EXPECT_FALSE(t.contains("event_terms")) << t["id"];
+    for (const auto& term : vocabulary) EXPECT_FALSE(words.count(term)) << t["id"] << " has event term " << term;
+  }
+  EXPECT_EQ(spike, c.summary.spike_ads);
 }
 
 TEST(SynthTest, TruthPhonesAreValidE164) {

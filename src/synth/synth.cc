@@ -59,6 +59,25 @@ constexpr double kObfuscatedShare = 0.30;   // ads whose phone numbers are obfus
 constexpr double kHubShare = 0.04;          // ads that also show a hub number
 constexpr double kSpikeBoost = 1.5;         // extra volume in the spike city (+150%)
 constexpr int kSpikeDays = 3;
+
+// Event sentences planted in spike ads (our own wording), so that salient-term
+// analysis of the spike window has a known answer. `terms` are the sentence's
+// distinctive words: none of them occurs in the built-in templates or sentences.
+// The text must need no JSON escaping (it is appended to an escaped body).
+struct EventPhrase {
+  const char* text;
+  const char* terms[3];
+};
+constexpr EventPhrase kEventPhrases[] = {
+    {"Big tournament weekend, unwind with me after the stadium empties.", {"tournament", "stadium"}},
+    {"Here for the championship crowd; stadium traffic is wild so book early.", {"championship", "stadium"}},
+    {"Convention visitors welcome, five minutes from the expo hall.", {"convention", "expo"}},
+    {"Sore feet from the expo floor? Relax with me once the convention closes.", {"expo", "convention"}},
+    {"Playoff weekend special for anyone here for the tournament.", {"playoff", "tournament"}},
+    {"Delegates and convention guests, discreet outcall visits all week.", {"delegates", "convention"}},
+    {"After the tailgate come see me before the championship starts.", {"tailgate", "championship"}},
+    {"Playoff tickets or not, treat yourself near the stadium tonight.", {"playoff", "stadium"}},
+};
 constexpr double kRealTemplateShare = 0.75;  // with --templates: share of template picks from the real corpus
 constexpr size_t kMaxRealTemplates = 400;
 constexpr uint64_t kMaxTemplateLines = 200000;
@@ -755,7 +774,8 @@ struct AdVars {
 
 class Generator {
  public:
-  Generator(const SynthOptions& opt, std::vector<Template> real) : opt_(opt), rng_(Mix(opt.seed, 0x5e7d)), numbers_(opt.seed) {
+  Generator(const SynthOptions& opt, std::vector<Template> real)
+      : opt_(opt), rng_(Mix(opt.seed, 0x5e7d)), event_rng_(Mix(opt.seed, 0xe7e47)), numbers_(opt.seed) {
     builtin_ = BuiltinTemplates();
     real_ = std::move(real);
     for (size_t i = 0; i < internal::kNumSentences; ++i) sentences_.push_back(ParsePiece(internal::kSentences[i]));
@@ -799,6 +819,7 @@ class Generator {
   void EmitNetworkAd(NetProfile& p, uint32_t k, int day, int64_t posted);
   void EmitIndependentAd(int64_t posted, bool spike);
   struct AdOut {
+    const EventPhrase* event = nullptr;  // spike ads: the planted event sentence
     bool in_network = false;
     char network[24] = {};  // "net-000012" when in_network
     std::string_view template_id;
@@ -818,6 +839,9 @@ class Generator {
 
   const SynthOptions& opt_;
   Rng rng_;
+  // Draws for the planted event sentences come from their own stream so every
+  // other ad stays byte-identical to corpora generated before events existed.
+  Rng event_rng_;
   NumberSpace numbers_;
   std::vector<Template> builtin_, real_;
   std::vector<Piece> sentences_, openers_, free_titles_;
@@ -1276,6 +1300,11 @@ void Generator::EmitIndependentAd(int64_t posted, bool spike) {
     RenderBody(tp, body_);
     mask = BodyMask(tp);
   }
+  if (spike) {
+    ad.event = &kEventPhrases[event_rng_.Below(std::size(kEventPhrases))];
+    body_ += ' ';
+    body_ += ad.event->text;
+  }
   if (suffix) {
     title_ += " - ";
     title_ += vars_.slot[kAge];
@@ -1383,6 +1412,16 @@ void Generator::Write(const AdOut& ad, int64_t posted) {
     AppendDateTime(posted, t);
     t += "\",\"spike\":";
     t += ad.spike ? "true" : "false";
+    if (ad.event) {
+      t += ",\"event_terms\":[";
+      for (size_t i = 0; i < std::size(ad.event->terms) && ad.event->terms[i]; ++i) {
+        if (i) t += ',';
+        t += '"';
+        t += ad.event->terms[i];
+        t += '"';
+      }
+      t += ']';
+    }
     t += ",\"obfuscated\":";
     t += ad.obfuscated ? "true" : "false";
     t += "}\n";
