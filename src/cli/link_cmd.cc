@@ -49,6 +49,8 @@ void RegisterLink(CLI::App& app, int& exit_code) {
                     "A hub spans at least this many template clusters (default 6)");
     cmd->add_option("--hub-min-phones", opt->hub_min_phones,
                     "A hub appears beside at least this many different phones (default 10)");
+    cmd->add_option("--hub-min-phone-groups", opt->hub_min_phone_groups,
+                    "A handle/e-mail/payment id joining this many groups of ads that share no phone is a hub (default 12)");
     cmd->add_flag("--join-templates", opt->join_templates, "Also join networks through template clusters");
     cmd->add_flag("--quiet", *quiet, "No progress output");
     cmd->callback([opt, quiet, &exit_code]() {

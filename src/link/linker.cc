@@ -273,6 +273,40 @@ Result<LinkSummary> RunLink(const LinkOptions& opt) {
                                            ads.size(), city_names.size(), why, opt.hub_min_ads, opt.hub_min_templates,
                                            opt.hub_min_phones, opt.hub_template_ratio * 100)}});
   }
+  // Second pass: identifiers other than phones that join many phone groups. Groups
+  // are ads joined by shared non-hub phones; at scale the template and per-ad
+  // ratios above stop separating a misread common word from a real poster.
+  {
+    UnionFind phone_groups(n);
+    for (const auto& [ident, ads] : ads_of) {
+      if (ident.rfind("phone:", 0) != 0 || hub_set.count(ident)) continue;
+      for (size_t k = 1; k < ads.size(); ++k) phone_groups.Union(ads[0], ads[k]);
+    }
+    std::vector<bool> has_phone(n, false);
+    for (uint32_t i = 0; i < n; ++i) {
+      for (const auto& id : f[i].identifiers) {
+        if (id.rfind("phone:", 0) == 0 && !hub_set.count(id)) has_phone[i] = true;
+      }
+    }
+    for (const auto& [ident, ads] : ads_of) {
+      // No hub_min_ads here: a name read as a handle on 15 ads of 15 posters welds them all.
+      if (ads.size() < opt.hub_min_phone_groups || ident.rfind("phone:", 0) == 0 || hub_set.count(ident)) continue;
+      std::unordered_set<uint32_t> groups;
+      for (uint32_t a : ads) {
+        if (has_phone[a]) groups.insert(phone_groups.Smallest(a));
+      }
+      if (groups.size() < opt.hub_min_phone_groups) continue;
+      hub_set.insert(ident);
+      hubs.push_back({{"identifier", ident},
+                      {"ads", ads.size()},
+                      {"phone_groups", groups.size()},
+                      {"reason", fmt::format("used by {} ads that fall into {} groups sharing no phone number; one "
+                                             "poster rotates through a few numbers, so this looks like a common word "
+                                             "or name read as an identifier, or a shared service (threshold: >= {} "
+                                             "phone groups)",
+                                             ads.size(), groups.size(), opt.hub_min_phone_groups)}});
+    }
+  }
   std::sort(hubs.begin(), hubs.end(), [](const json& a, const json& b) { return a["ads"] > b["ads"]; });
   sum.hubs = hub_set.size();
 
@@ -405,6 +439,7 @@ Result<LinkSummary> RunLink(const LinkOptions& opt) {
                 {"hub_min_templates", opt.hub_min_templates},
                 {"hub_template_ratio", opt.hub_template_ratio},
                 {"hub_min_phones", opt.hub_min_phones},
+                {"hub_min_phone_groups", opt.hub_min_phone_groups},
                 {"join_templates", opt.join_templates},
                 {"minhash", {{"hashes", kHashes}, {"bands", kBands}, {"rows", kRowsPerBand}, {"shingle_words", kShingleWords}}}};
   if (auto s = WriteAtomically(dir + "/state.json", state.dump(2) + "\n"); !s.ok()) return s;

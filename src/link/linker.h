@@ -29,6 +29,10 @@ struct LinkOptions {
   uint32_t hub_min_templates = 6;  // ... and a hub spans at least this many template clusters
   double hub_template_ratio = 0.2; // ... and at least this many clusters per ad
   uint32_t hub_min_phones = 10;    // or: seen beside at least this many different phone numbers (and 20% per ad)
+  // or (handles, e-mails, payment ids): joins at least this many groups of ads that
+  // share no phone with each other. A name misread as a handle ("snapchat: ruby")
+  // bridges many unrelated posters; one poster rotates through a few numbers.
+  uint32_t hub_min_phone_groups = 12;
   bool join_templates = false;     // also join networks through template clusters
   bool progress = true;
 };
