@@ -735,6 +735,9 @@ void RegisterServe(CLI::App& app, int& exit_code) {
   cmd->add_option("--bind", f->o.server.bind, "Address to listen on (default 127.0.0.1)");
   cmd->add_option("--threads", f->o.server.threads, "Worker threads = concurrent connections served (default 160)");
   cmd->add_option("--max-body", f->o.server.max_body_bytes, "Largest request body in bytes (default 65536)");
+  cmd->add_option("--countries-data", f->o.countries_dir,
+                  "Directory with 3p-index-and-tip-tiers.csv and unodc-glotip-2023.csv for /api/countries/* "
+                  "(default $LODESTAR_COUNTRIES_DATA, else DB/countries)");
   cmd->callback([f, &exit_code] { exit_code = server::Serve(f->o); });
 }
 

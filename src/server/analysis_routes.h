@@ -29,6 +29,10 @@ void RegisterSearchRoutes(ApiServer& server, ServerContext& context);
 // GET /api/measure/decisions, GET /api/measure/hotline, POST /api/measure/mse.
 void RegisterMeasureRoutes(ApiServer& server, ServerContext& context, const std::string& cases_url);
 
+// GET /api/countries/rank?year=, /api/countries/changes?country=, /api/countries/flows?year=&limit=
+// over the 3P and UNODC files in `countries_dir` (empty = DB_DIR/countries).
+void RegisterCountryRoutes(ApiServer& server, ServerContext& context, const std::string& countries_dir);
+
 namespace route {
 
 // Compact JSON, '<', '>' and '&' escaped (the case routes' convention).

@@ -350,6 +350,7 @@ void RegisterSearchRoutes(ApiServer& server, ServerContext& ctx) {
 void RegisterAnalysisRoutes(ApiServer& server, ServerContext& context, const std::string& cases_url) {
   RegisterSearchRoutes(server, context);
   RegisterMeasureRoutes(server, context, cases_url);
+  RegisterCountryRoutes(server, context, context.countries_dir);
 }
 
 }  // namespace lodestar::server

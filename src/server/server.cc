@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -191,7 +192,9 @@ int Serve(const ServeOptions& options) {
   }
   cases::PreloadTipGeocoder();
   auto ads = cases::OpenStoreAdIntelligence(options.db_dir);
-  ServerContext context{**db, ads.get(), options.db_dir};
+  std::string countries_dir = options.countries_dir;
+  if (const char* env = std::getenv("LODESTAR_COUNTRIES_DATA"); countries_dir.empty() && env) countries_dir = env;
+  ServerContext context{**db, ads.get(), options.db_dir, countries_dir};
   ApiServer server(options.server, **db);
   RegisterCaseRoutes(server, context);
   RegisterAnalysisRoutes(server, context, open.url);  // search, analytics, measurement (analysis_routes.h)

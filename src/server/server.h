@@ -82,6 +82,7 @@ struct ServerContext {
   cases::CaseDatabase& cases;
   cases::AdIntelligence* ads = nullptr;  // null when --db holds no ad store
   std::string db_dir;
+  std::string countries_dir;  // see ServeOptions::countries_dir (resolved; may be empty = DB_DIR/countries)
 };
 
 using RouteModule = std::function<void(ApiServer&, ServerContext&)>;
@@ -94,6 +95,9 @@ void RegisterCaseRoutes(ApiServer& server, ServerContext& context);
 struct ServeOptions {
   std::string db_dir;     // ad store directory; holds cases.sqlite and cases.key by default
   std::string cases_url;  // empty = sqlite:DB_DIR/cases.sqlite
+  // Directory with the 3P and UNODC country files for /api/countries/*; empty =
+  // $LODESTAR_COUNTRIES_DATA, else DB_DIR/countries.
+  std::string countries_dir;
   ServerOptions server;
 };
 // Opens the databases, installs routes, prints "listening on http://HOST:PORT"
