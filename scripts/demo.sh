@@ -86,6 +86,12 @@ if [ "${DEMO_SERVE:-1}" != 0 ] && has serve; then
   echo "curl -s -H '$auth' '$api/api/spikes?by=city'"
   echo "curl -s -H '$auth' '$api/api/measure/decisions?group=nationality'"
   echo "curl -s -H '$auth' -H 'Content-Type: application/json' -d '{\"lists\":[\"police\",\"ngo\"],\"rows\":[{\"pattern\":[1,0],\"count\":120},{\"pattern\":[0,1],\"count\":90},{\"pattern\":[1,1],\"count\":30}]}' $api/api/measure/mse"
+  countries=${LODESTAR_SHARED_DATA:-$(cd "$(dirname "$0")/.." && pwd)/../shared/data}/countries
+  serve_args=()
+  if [ -f "$countries/3p-index-and-tip-tiers.csv" ]; then
+    serve_args=(--countries-data "$countries")
+    echo "curl -s -H '$auth' '$api/api/countries/rank?year=2009'"
+  fi
   echo "(the token above belongs to a demo analyst account in $out/store; Ctrl-C stops the server)"
-  exec "$bin" serve --db "$out/store" --port "$port"
+  exec "$bin" serve --db "$out/store" --port "$port" "${serve_args[@]}"
 fi
