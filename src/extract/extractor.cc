@@ -283,6 +283,7 @@ struct FactExtractor::Impl {
   };
   std::vector<Tok> tok_buf;
   std::vector<uint8_t> region_flags;
+  std::vector<std::string_view> location_words;  // the words of last_location_key
   std::string last_location, last_region, last_location_key;  // per-ad location parsing, cached  // US/CA region codes mentioned or implied (area codes, location field)
 
   // Current field.
@@ -837,6 +838,10 @@ void FactExtractor::Impl::Locations(Facts& f, std::string_view location_key) {
     return pw == "in" || pw == "near" || pw == "visiting" || pw == "from" || pw == "located" || pw == "to" ||
            pw == "around" || pw == "downtown" || pw == "outside" || pw == "en" || pw == "de";
   };
+  // A single token occurs as a whole word of the location key iff it equals one of its words.
+  auto is_location_word = [&](std::string_view w) {
+    return std::find(location_words.begin(), location_words.end(), w) != location_words.end();
+  };
   for (size_t i = 0; i < toks.size() && f.locations.size() < 32; ++i) {
     // Only names that could be accepted are looked up in the (large, cache-unfriendly) place index:
     // after a cue word, before a region name, named in the location field, or a major city.
@@ -845,7 +850,7 @@ void FactExtractor::Impl::Locations(Facts& f, std::string_view location_key) {
                       (i + 2 < toks.size() && (region_flags[i + 2] & kRegionish)) ||
                       (i + 3 < toks.size() && (region_flags[i + 3] & kRegionish)) ||
                       (region_flags[i] & Gazetteer::kWordMajorFirst) ||
-                      (toks[i].e - toks[i].b >= 3 && !location_key.empty() && contains_words(location_key, word(i)));
+                      (toks[i].e - toks[i].b >= 3 && is_location_word(word(i)));
     if (!gate) continue;
     std::span<const GzPlace> range;
     size_t n = 0;
@@ -1007,6 +1012,14 @@ void FactExtractor::Extract(const core::Ad& ad, Facts& out) {
     im.last_location = ad.location;
     im.last_region = RegionFromLocation(ad.location);
     im.last_location_key = GazetteerKey(ad.location);
+    im.location_words.clear();
+    const std::string_view key = im.last_location_key;
+    for (size_t b = 0; b < key.size();) {
+      size_t e = key.find(' ', b);
+      if (e == std::string_view::npos) e = key.size();
+      if (e > b) im.location_words.push_back(key.substr(b, e - b));
+      b = e + 1;
+    }
   }
   const std::string& region = im.last_region;
   NormText* saved = im.saved;

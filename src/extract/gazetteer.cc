@@ -79,6 +79,13 @@ core::Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path
       if (g->prefixes_.insert(key.substr(0, sp)).second) g->BloomAdd(key.substr(0, sp));
     }
   }
+  g->word_bloom_.assign(kWordBloomBits / 64, 0);
+  for (const auto& [word, cls] : g->word_class_) {
+    const uint64_t hash = CheapHash(word);
+    const uint64_t a = hash & kWordBloomMask, b = (hash >> 32) & kWordBloomMask;
+    g->word_bloom_[a >> 6] |= uint64_t{1} << (a & 63);
+    g->word_bloom_[b >> 6] |= uint64_t{1} << (b & 63);
+  }
   return g;
 }
 

@@ -52,6 +52,16 @@ struct GzHeader {
 };
 #pragma pack(pop)
 
+// FNV-1a with a final mix: several times faster than the standard string hash on the short words
+// looked up per token.
+struct GzHash {
+  size_t operator()(std::string_view s) const {
+    uint64_t h = 1469598103934665603ull;
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    return static_cast<size_t>(h ^ (h >> 29) * 0xbf58476d1ce4e5b9ull);
+  }
+};
+
 class Gazetteer {
  public:
   static core::Result<std::unique_ptr<Gazetteer>> Load(const std::string& path);
@@ -61,7 +71,7 @@ class Gazetteer {
   // False when `key` is certainly neither a place key nor a multi-word prefix: a
   // 256 KB Bloom filter that stays in cache, checked before the large tables.
   bool MaybeKnown(std::string_view key) const {
-    const uint64_t h = std::hash<std::string_view>{}(key);
+    const uint64_t h = CheapHash(key);
     const uint64_t a = h & kBloomMask, b = (h >> 32) & kBloomMask;
     return ((bloom_[a >> 6] >> (a & 63)) & 1) && ((bloom_[b >> 6] >> (b & 63)) & 1);
   }
@@ -73,6 +83,10 @@ class Gazetteer {
   // the first word of a major city's name.
   static constexpr uint8_t kWordRegion = 1, kWordRegionPrefix = 2, kWordMajorFirst = 4;
   uint8_t WordClass(std::string_view word) const {
+    // Most words have no class: a small Bloom filter with a cheap hash answers them without the map.
+    const uint64_t h = CheapHash(word);
+    const uint64_t a = h & kWordBloomMask, b = (h >> 32) & kWordBloomMask;
+    if (!((word_bloom_[a >> 6] >> (a & 63)) & (word_bloom_[b >> 6] >> (b & 63)) & 1)) return 0;
     auto it = word_class_.find(word);
     return it == word_class_.end() ? 0 : it->second;
   }
@@ -97,16 +111,19 @@ class Gazetteer {
   const char* pool_ = nullptr;
   static constexpr uint64_t kBloomBits = uint64_t{1} << 21, kBloomMask = kBloomBits - 1;
   void BloomAdd(std::string_view key) {
-    const uint64_t h = std::hash<std::string_view>{}(key);
+    const uint64_t h = CheapHash(key);
     const uint64_t a = h & kBloomMask, b = (h >> 32) & kBloomMask;
     bloom_[a >> 6] |= uint64_t{1} << (a & 63);
     bloom_[b >> 6] |= uint64_t{1} << (b & 63);
   }
   std::vector<uint64_t> bloom_;
-  std::unordered_set<std::string_view> prefixes_;
-  std::unordered_map<std::string_view, uint8_t> word_class_;
-  std::unordered_map<std::string_view, std::pair<uint32_t, uint32_t>> index_;  // key -> [first, last) place
-  std::unordered_map<std::string_view, const GzRegion*> region_index_;
+  static constexpr uint64_t kWordBloomBits = uint64_t{1} << 16, kWordBloomMask = kWordBloomBits - 1;
+  static uint64_t CheapHash(std::string_view s) { return GzHash{}(s); }
+  std::vector<uint64_t> word_bloom_;
+  std::unordered_set<std::string_view, GzHash> prefixes_;
+  std::unordered_map<std::string_view, uint8_t, GzHash> word_class_;
+  std::unordered_map<std::string_view, std::pair<uint32_t, uint32_t>, GzHash> index_;  // key -> [first, last) place
+  std::unordered_map<std::string_view, const GzRegion*, GzHash> region_index_;
 };
 
 // The key normalisation shared by the build tool and the extractor.

@@ -173,6 +173,7 @@ core::Result<std::unique_ptr<Lexicon>> Lexicon::Load(const std::string& dir) {
     e.id = "trigger:" + std::to_string(bit);
     e.pattern = pattern;
     e.value = std::to_string(bit);
+    e.trigger_bit = bit;
     lex->entries_.push_back(std::move(e));
   }
   std::vector<const char*> patterns;
@@ -181,7 +182,11 @@ core::Result<std::unique_ptr<Lexicon>> Lexicon::Load(const std::string& dir) {
     patterns.push_back(lex->entries_[i].pattern.c_str());
     // One report per pattern per field is all the extractor keeps, and start-of-match
     // tracking would double the scan cost: the start is found by the RE2 second pass.
-    flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH | HS_FLAG_DOTALL);
+    // The normalised text has no upper-case ASCII, so CASELESS only matters for a pattern that spells
+    // upper-case letters; elsewhere it is dropped, as caseless literal matching costs scan time.
+    const std::string& pat = lex->entries_[i].pattern;
+    const bool has_upper = std::any_of(pat.begin(), pat.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    flags.push_back((has_upper ? HS_FLAG_CASELESS : 0u) | HS_FLAG_SINGLEMATCH | HS_FLAG_DOTALL);
     ids.push_back(static_cast<unsigned int>(i));
   }
   std::string fingerprint = hs_version();
@@ -232,7 +237,7 @@ uint32_t Lexicon::Scan(std::string_view text, hs_scratch_t* scratch, std::vector
     LexHit h = hits[r];
     const LexEntry& e = entries_[h.entry];
     if (e.kind == LexKind::kTrigger) {
-      triggers |= static_cast<uint32_t>(std::stoul(e.value));
+      triggers |= e.trigger_bit;
       continue;
     }
     const size_t window = h.to > 200 ? h.to - 200 : 0;

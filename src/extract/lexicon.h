@@ -44,6 +44,7 @@ struct LexEntry {
   std::unique_ptr<RE2> exclude;  // may be null
   std::unique_ptr<RE2> tail;     // the pattern anchored at the end: finds where a Hyperscan hit starts
   std::string source;
+  uint32_t trigger_bit = 0;  // kTrigger entries: the Trigger bit
 };
 
 struct LexHit {

@@ -326,61 +326,63 @@ inline bool IsSpacingSep(char c) {
   return c == ' ' || c == '.' || c == '-' || c == '*' || c == '_' || c == '~' || c == '|' || c == '+';
 }
 
-// Pass 2: collapse runs of spaces; shorten a letter repeated 3+ times to one
-// ("sooo" -> "so") unless next to a digit (it may be a zero look-alike) or 'w'.
-// Output helper: the passes below never grow the text, so `out` is sized once.
-struct Writer {
-  NormText& out;
-  size_t w = 0;
-  explicit Writer(NormText& o, size_t n) : out(o) {
-    out.text.resize(n);
-    out.src_begin.resize(n);
-    out.src_end.resize(n);
-  }
-  void Put(char c, uint32_t b, uint32_t e) {
-    out.text[w] = c;
-    out.src_begin[w] = b;
-    out.src_end[w] = e;
-    ++w;
-  }
-  void Finish() {
-    out.text.resize(w);
-    out.src_begin.resize(w);
-    out.src_end.resize(w);
-  }
-};
+// Both passes below only ever drop bytes, so they run in place: the write index w never passes the
+// read index i. While nothing has been dropped (w == i) the stores are skipped, and the bytes a pass
+// looks back at (t[i - 1]) are either untouched or, when w == i, still hold their original values.
+inline void Keep(NormText& io, size_t w, size_t i) {
+  io.text[w] = io.text[i];
+  io.src_begin[w] = io.src_begin[i];
+  io.src_end[w] = io.src_end[i];
+}
+inline void Shrink(NormText& io, size_t w) {
+  io.text.resize(w);
+  io.src_begin.resize(w);
+  io.src_end.resize(w);
+}
 
 // Pass 2: collapse runs of spaces; shorten a letter repeated 3+ times to one
 // ("sooo" -> "so") unless next to a digit (it may be a zero look-alike) or 'w'.
-void CollapsePass(const NormText& in, NormText& out) {
-  const std::string& t = in.text;
+void CollapsePass(NormText& io) {
+  const std::string& t = io.text;
   const size_t n = t.size();
-  Writer wr(out, n);
-  for (size_t i = 0; i < n;) {
+  // Fast path: bytes before the first double space or tripled letter are unchanged.
+  auto changes_at = [&](size_t i) {
+    return t[i] == t[i + 1] &&
+           (t[i] == ' ' || (i + 2 < n && t[i] == t[i + 2] && IsAsciiLetter(t[i]) && t[i] != 'w'));
+  };
+  size_t start = 0;
+  while (start + 1 < n && !changes_at(start)) ++start;
+  if (start + 1 >= n) return;
+  size_t w = start;
+  for (size_t i = start; i < n;) {
     const char c = t[i];
     size_t j = i + 1;
     if (c == ' ') {
       while (j < n && t[j] == ' ') ++j;
     } else if (IsAsciiLetter(c) && c != 'w') {
       while (j < n && t[j] == c) ++j;
-      const bool digit_near = (i > 0 && IsAsciiDigit(t[i - 1])) || (j < n && IsAsciiDigit(t[j]));
-      if (j - i < 3 || digit_near) j = i + 1;
+      if (j - i < 3 || (i > 0 && IsAsciiDigit(t[i - 1])) || (j < n && IsAsciiDigit(t[j]))) j = i + 1;
     }
-    wr.Put(c, in.src_begin[i], in.src_end[j - 1]);
+    if (w != i || j != i + 1) {
+      const uint32_t end = io.src_end[j - 1];
+      Keep(io, w, i);
+      io.src_end[w] = end;
+    }
+    ++w;
     i = j;
   }
-  wr.Finish();
+  Shrink(io, w);
 }
 
 // Pass 3: joins letter-spaced words: 3+ single letters separated by 1-3
 // spacing characters ("y o u n g", "h.o.t") become one word.
-void JoinSpacedPass(const NormText& in, NormText& out) {
-  const std::string& t = in.text;
+void JoinSpacedPass(NormText& io) {
+  const std::string& t = io.text;
   const size_t n = t.size();
-  Writer wr(out, n);
   auto single_letter_at = [&](size_t i) {
     return i < n && IsAsciiLetter(t[i]) && (i == 0 || !IsWordByte(t[i - 1])) && (i + 1 >= n || !IsWordByte(t[i + 1]));
   };
+  size_t w = 0;
   for (size_t i = 0; i < n;) {
     if (single_letter_at(i)) {
       size_t k = i, count = 1, last = i;
@@ -394,19 +396,18 @@ void JoinSpacedPass(const NormText& in, NormText& out) {
       }
       if (count >= 3) {
         for (size_t p = i; p <= last; ++p) {
-          if (IsAsciiLetter(t[p])) wr.Put(t[p], in.src_begin[p], in.src_end[p]);
+          if (IsAsciiLetter(t[p])) Keep(io, w++, p);
         }
         i = last + 1;
         continue;
       }
     }
-    wr.Put(t[i], in.src_begin[i], in.src_end[i]);
+    if (w != i) Keep(io, w, i);
+    ++w;
     ++i;
   }
-  wr.Finish();
+  Shrink(io, w);
 }
-
-thread_local NormText tl_scratch;
 
 }  // namespace
 
@@ -414,7 +415,7 @@ void InitNormalizer() { (void)Tables(); }
 
 void Normalize(std::string_view in, NormText& out) {
   const FoldTables& tables = Tables();
-  NormText& a = tl_scratch;
+  NormText& a = out;  // pass 1 writes here; passes 2 and 3 work in place
   // Folded text is at most a few bytes per input byte for ASCII-heavy ads; grow on demand.
   size_t cap = in.size() + 64;
   a.text.resize(cap);
@@ -461,11 +462,8 @@ void Normalize(std::string_view in, NormText& out) {
   a.text.resize(w);
   a.src_begin.resize(w);
   a.src_end.resize(w);
-  CollapsePass(a, out);
-  JoinSpacedPass(out, a);
-  std::swap(out.text, a.text);
-  std::swap(out.src_begin, a.src_begin);
-  std::swap(out.src_end, a.src_end);
+  CollapsePass(out);
+  JoinSpacedPass(out);
 }
 
 }  // namespace lodestar::extract

@@ -45,6 +45,18 @@ inline bool IsSep(char c) {
 bool DecomposeNumberWords(std::string_view s, std::vector<std::pair<uint32_t, const char*>>& parts) {
   const size_t n = s.size();
   if (n == 0 || n > kMaxLetterRun) return false;
+  // Quick reject (most words): a full split starts with a number word's first letter and ends with one's last.
+  static const auto kEdges = [] {
+    std::array<uint8_t, 256> t{};
+    for (const auto& w : kNumberWords) {
+      t[static_cast<unsigned char>(w.word[0])] |= 1;
+      t[static_cast<unsigned char>(w.word[std::strlen(w.word) - 1])] |= 2;
+    }
+    return t;
+  }();
+  if (!(kEdges[static_cast<unsigned char>(s[0])] & 1) || !(kEdges[static_cast<unsigned char>(s[n - 1])] & 2)) {
+    return false;
+  }
   // reach[i] = index into kNumberWords of the word ending at i on a valid path, -1 = unreachable.
   std::array<int, kMaxLetterRun + 1> reach;
   reach.fill(-1);
@@ -122,11 +134,23 @@ bool PhoneFinder::Validate(const std::string& digits, bool plus, const std::stri
     if (n == 10 && d[0] >= '2' && d[3] >= '2') national = d;
     if (n == 11 && d[0] == '1' && d[1] >= '2' && d[4] >= '2') national = d + 1;
     if (national) {
-      const uint32_t key = static_cast<uint32_t>(std::atoi(std::string(national, 6).c_str()));
+      uint32_t key = 0;
+      for (int k = 0; k < 6; ++k) key = key * 10 + static_cast<uint32_t>(national[k] - '0');
       auto it = nanp_cache_.find(key);
       if (it == nanp_cache_.end()) {
         if (nanp_cache_.size() > 200000) nanp_cache_.clear();
-        const bool ok = try_parse(std::string(national, 10), "US");
+        // Parse("NXXNXXXXXX", "US") yields exactly {country 1, national NXXNXXXXXX} (nothing to strip: the number
+        // starts with 2-9), so the number is built directly; its text parsing is half the library's cost here.
+        bool ok = false;
+        if (validations_left_ > 0) {
+          --validations_left_;
+          uint64_t nn = 0;
+          for (int k = 0; k < 10; ++k) nn = nn * 10 + static_cast<uint64_t>(national[k] - '0');
+          PhoneNumber number;
+          number.set_country_code(1);
+          number.set_national_number(nn);
+          ok = util->IsValidNumber(number);
+        }
         it = nanp_cache_.emplace(key, ok).first;
       }
       if (!it->second) return false;
