@@ -306,6 +306,26 @@ void PhoneFinder::Find(const NormText& norm, std::string_view orig, const char* 
       ++i;
       continue;
     }
+    // A height (5'4, 4'11") is not part of a number: without this, measurement
+    // lists such as "25-37, 4'11", 140" read as a 10-digit phone and, at scale,
+    // the same false number links unrelated posters. Digit-by-digit obfuscation
+    // with apostrophes ("5'0'3'...") is kept: there the inches are one digit
+    // followed by another apostrophe.
+    if (c == '\'' && !groups_.empty() && groups_.back().ne == i && groups_.back().digits.size() == 1 &&
+        groups_.back().digits[0] >= '4' && groups_.back().digits[0] <= '7') {
+      size_t j = i + 1;
+      while (j < n && IsDigit(t[j]) && j - i <= 2) ++j;
+      const size_t inches = j - i - 1;
+      const bool height = inches >= 1 && inches <= 2 && (j >= n || !IsDigit(t[j])) && (j >= n || t[j] != '\'') &&
+                          (inches == 2 ? (t[i + 1] == '1' && t[i + 2] <= '1') : true);
+      if (height) {
+        groups_.pop_back();
+        end_run();
+        plus_pending = dollar_pending = false;
+        i = j < n && t[j] == '"' ? j + 1 : j;
+        continue;
+      }
+    }
     // ':' separates digit groups ("760:796:2950") except in clock times ("10:30 pm").
     const bool time_colon = c == ':' && i + 2 < n && IsDigit(t[i + 1]) && IsDigit(t[i + 2]) &&
                             (i + 3 >= n || !IsDigit(t[i + 3]));
