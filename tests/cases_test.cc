@@ -1,10 +1,7 @@
 // Tests for the case side: screening logic, request validation, identifiers,
 // missing-person matching (pure), the case database on SQLite and PostgreSQL,
 // and the HTTP API over real loopback, including kill -9 durability.
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -256,15 +253,21 @@ class TestDatabase {
   TempDir dir_;
 };
 
+// Makes a fresh database on `backend` and opens it; a failure fails the test fatally.
+void CreateAndOpen(const std::string& backend, std::unique_ptr<TestDatabase>& tdb, std::unique_ptr<CaseDatabase>& db) {
+  tdb = std::make_unique<TestDatabase>(backend);
+  auto why = tdb->Create();
+  ASSERT_TRUE(why.empty()) << why;
+  auto opened = tdb->Open();
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  db = std::move(*opened);
+}
+
 class CasesDb : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    tdb_ = std::make_unique<TestDatabase>(GetParam());
-    auto why = tdb_->Create();
-    ASSERT_TRUE(why.empty()) << why;
-    auto db = tdb_->Open();
-    ASSERT_TRUE(db.ok()) << db.status().message();
-    db_ = std::move(*db);
+    CreateAndOpen(GetParam(), tdb_, db_);
+    if (HasFatalFailure()) return;
     admin_ = Actor::LocalAdmin();
     admin_.org = "hotline";
     operator_ = MakeActor("op1", "operator", "hotline");
@@ -734,15 +737,10 @@ TEST_P(CasesDb, MseMembershipsFromCases) {
   }
   EXPECT_EQ(got, truth);
   // The CLI fits the table built from the same memberships.
-  std::string cmd = std::string(LODESTAR_BIN) + " mse --from-cases --db " + tdb_->dir() + " --cases '" + tdb_->url() +
-                    "' --bootstrap 20 --json 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  ASSERT_EQ(pclose(pipe), 0) << out;
+  auto run =
+      test::Lodestar("mse --from-cases --db " + tdb_->dir() + " --cases '" + tdb_->url() + "' --bootstrap 20 --json");
+  const std::string& out = run.out;
+  ASSERT_EQ(run.exit_code, 0) << out;
   auto j = json::parse(out, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << out;
   EXPECT_EQ(j["observed"], 60) << out;
@@ -877,64 +875,15 @@ TEST(StoreAdIntelligence, FindsPhonesEmailsHandlesInAds) {
 
 // ---------------------------------------------------------------- HTTP over loopback
 
-// A real `lodestar serve` child process.
-class ServerProcess {
- public:
-  bool Start(const std::string& db_dir, const std::string& url) {
-    int out[2];
-    if (pipe(out) != 0) return false;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], 1);
-      close(out[0]);
-      close(out[1]);
-      execl(LODESTAR_BIN, LODESTAR_BIN, "serve", "--db", db_dir.c_str(), "--cases", url.c_str(), "--port", "0",
-            "--bind", "127.0.0.1", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    out_fd_ = out[0];
-    auto p = line.find("127.0.0.1:");
-    if (p == std::string::npos) return false;
-    port_ = std::atoi(line.c_str() + p + 10);
-    return port_ > 0;
-  }
-  void Kill9() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-      pid_ = -1;
-    }
-  }
-  ~ServerProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_fd_ >= 0) close(out_fd_);
-  }
-  int port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-  int out_fd_ = -1;
-};
-
 class CasesHttp : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    tdb_ = std::make_unique<TestDatabase>(GetParam());
-    auto why = tdb_->Create();
-    ASSERT_TRUE(why.empty()) << why;
     {
-      auto db = tdb_->Open();
-      ASSERT_TRUE(db.ok()) << db.status().message();
+      std::unique_ptr<CaseDatabase> db;
+      CreateAndOpen(GetParam(), tdb_, db);
+      if (HasFatalFailure()) return;
       auto mk = [&](const char* name, const char* role) {
-        auto u = (*db)->AddUser(Actor::LocalAdmin(), {name, role, "hotline", "US-OR", ""});
+        auto u = db->AddUser(Actor::LocalAdmin(), {name, role, "hotline", "US-OR", ""});
         EXPECT_TRUE(u.ok());
         return u->token;
       };
@@ -944,11 +893,11 @@ class CasesHttp : public ::testing::TestWithParam<std::string> {
       dm_ = mk("decider", "decision_maker");
       researcher_ = mk("researcher", "researcher");
     }
-    ASSERT_TRUE(server_.Start(tdb_->dir(), tdb_->url())) << "lodestar serve did not start";
+    ASSERT_TRUE(server_.Start(tdb_->dir(), {"--cases", tdb_->url()})) << "lodestar serve did not start";
   }
   httplib::Headers Auth(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
   std::unique_ptr<TestDatabase> tdb_;
-  ServerProcess server_;
+  test::ServerProcess server_;
   std::string admin_, op_, cw_, dm_, researcher_;
 };
 

@@ -320,9 +320,7 @@ class SqlCaseDatabase : public CaseDatabase {
     // Token-only accounts get an unguessable password nobody knows.
     auto hash = HashPassword(u.password.empty() ? RandomHex(32) : u.password);
     if (!hash.ok()) return hash.status();
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     auto exists = Q("SELECT id FROM users WHERE name = ?", {u.name});
     if (!exists.ok()) return exists.status();
@@ -346,9 +344,7 @@ class SqlCaseDatabase : public CaseDatabase {
 
   Result<std::string> NewTokenFor(const Actor& actor, const std::string& name) override {
     if (!Allowed(actor.role, Permission::kUsers)) return Denied("only an admin can issue tokens");
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     auto u = Q("SELECT id FROM users WHERE name = ?", {name});
     if (!u.ok()) return u.status();
@@ -410,9 +406,7 @@ class SqlCaseDatabase : public CaseDatabase {
   Result<int> RevokeTokens(const Actor& actor, int64_t token_id, const std::string& user_name) override {
     if (!Allowed(actor.role, Permission::kUsers)) return Denied("only an admin can revoke tokens");
     if (token_id <= 0 && user_name.empty()) return InvalidField("token_id", "name a token id or a user");
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     int64_t now = Now(), user_id = 0;
     Result<SqlRows> r = SqlRows{};
@@ -455,9 +449,7 @@ class SqlCaseDatabase : public CaseDatabase {
     }
     // Verify outside the lock: Argon2id is deliberately slow.
     bool ok = !hash.empty() && VerifyPassword(hash, password);
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     Actor who;
     who.user_id = user_id;
@@ -501,9 +493,7 @@ class SqlCaseDatabase : public CaseDatabase {
   Result<std::string> ListTipsJson(const Actor& actor, int limit) override {
     if (!Allowed(actor.role, Permission::kCaseRead)) return Denied("listing tips needs case read access");
     limit = std::clamp(limit, 1, 1000);
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     bool all = actor.role == Role::kAdmin;
     auto r = Q("SELECT t.id, t.case_id, t.received_at, t.channel, t.reporter_type, t.language, t.urgency, "
@@ -536,9 +526,7 @@ class SqlCaseDatabase : public CaseDatabase {
   Result<std::string> GetCaseJson(const Actor& actor, int64_t id) override {
     if (!Allowed(actor.role, Permission::kCaseRead))
       return Denied(std::string("role ") + RoleName(actor.role) + " cannot read cases");
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     auto access = CheckCaseAccess(actor, id, "case.read");
     if (!access.ok()) {
@@ -558,9 +546,7 @@ class SqlCaseDatabase : public CaseDatabase {
     if (!Allowed(actor.role, Permission::kCaseWrite)) return Denied("adding people needs case write access");
     if (auto e = ValidatePerson(p, "")) return InvalidField(e->field, e->reason);
     std::string name_enc = cipher_.Seal(p.name), notes_enc = cipher_.Seal(p.notes);
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = CheckCaseAccess(actor, case_id, "person.create"); !st.ok()) return tx.KeepIfDenied(st);
     auto id = InsertPerson(case_id, p, name_enc, notes_enc, std::nullopt);
@@ -585,9 +571,7 @@ class SqlCaseDatabase : public CaseDatabase {
     if (!Allowed(actor.role, Permission::kCaseWrite)) return Denied("changing status needs case write access");
     if (!OneOf(status, kCaseStatuses)) return InvalidField("status", "must be one of: " + JoinList(kCaseStatuses));
     if (note.size() > 500) return InvalidField("note", "longer than 500 bytes");
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = CheckCaseAccess(actor, case_id, "case.status"); !st.ok()) return tx.KeepIfDenied(st);
     auto cur = Q("SELECT status FROM cases WHERE id = ?", {case_id});
@@ -609,9 +593,7 @@ class SqlCaseDatabase : public CaseDatabase {
     if (!Allowed(actor.role, Permission::kShare)) return Denied("assigning needs case write access");
     if (org.empty() || org.size() > 100) return InvalidField("org", "must be 1-100 characters");
     if (unit.size() > 100 || jurisdiction.size() > 100) return InvalidField("unit", "longer than 100 characters");
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = CheckCaseAccess(actor, case_id, "case.assign"); !st.ok()) return tx.KeepIfDenied(st);
     auto prev = Q("SELECT org, jurisdiction FROM cases WHERE id = ?", {case_id});
@@ -649,9 +631,7 @@ class SqlCaseDatabase : public CaseDatabase {
     static const std::vector<std::string> kScopes = {"full", "summary", "persons", "decisions"};
     if (!OneOf(scope, kScopes)) return InvalidField("scope", "must be one of: " + JoinList(kScopes));
     if (reason.empty() || reason.size() > 500) return InvalidField("reason", "required, at most 500 bytes");
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = CheckCaseAccess(actor, case_id, "case.share"); !st.ok()) return tx.KeepIfDenied(st);
     if (auto r = Q("INSERT INTO shares(case_id, from_org, from_jurisdiction, to_org, to_jurisdiction, scope, reason, "
@@ -669,9 +649,7 @@ class SqlCaseDatabase : public CaseDatabase {
   Status AddExploitation(const Actor& actor, int64_t case_id, const std::string& form) override {
     if (!Allowed(actor.role, Permission::kCaseWrite)) return Denied("needs case write access");
     if (!OneOf(form, kExploitationForms)) return InvalidField("form", "must be one of: " + JoinList(kExploitationForms));
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = CheckCaseAccess(actor, case_id, "case.exploitation"); !st.ok()) return tx.KeepIfDenied(st);
     if (auto r = Q("INSERT INTO exploitation(case_id, form) VALUES (?, ?) ON CONFLICT DO NOTHING", {case_id, form});
@@ -687,18 +665,12 @@ class SqlCaseDatabase : public CaseDatabase {
     if (!Allowed(actor.role, Permission::kScreen)) return Denied("screening needs a caseworker, investigator or "
                                                                  "decision-maker role");
     if (auto e = ValidateScreening(in)) return InvalidField(e->field, e->reason);
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = CheckCaseAccess(actor, case_id, "screening.create"); !st.ok()) return tx.KeepIfDenied(st);
-    auto person = Q("SELECT age, erased FROM persons WHERE id = ? AND case_id = ?", {in.person_id, case_id});
+    auto person = PersonInCase(in.person_id, case_id);
     if (!person.ok()) return person.status();
-    if (person->empty())
-      return InvalidField("person_id", "no person " + std::to_string(in.person_id) + " in case " +
-                                           std::to_string(case_id));
-    std::optional<int> age;
-    if (auto a = (*person)[0].opt_i64(0)) age = static_cast<int>(*a);
+    std::optional<int> age = *person;
     auto as = Assess(in, age);
     json answers = {{"acts", in.acts},
                     {"means", in.means},
@@ -751,16 +723,10 @@ class SqlCaseDatabase : public CaseDatabase {
     int64_t now = Now();
     int64_t at = in.decided_at.value_or(now);
     if (at > now + kDay) return InvalidField("decided_at", "is in the future");
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = CheckCaseAccess(actor, case_id, "decision.create"); !st.ok()) return tx.KeepIfDenied(st);
-    auto person = Q("SELECT id FROM persons WHERE id = ? AND case_id = ?", {in.person_id, case_id});
-    if (!person.ok()) return person.status();
-    if (person->empty())
-      return InvalidField("person_id", "no person " + std::to_string(in.person_id) + " in case " +
-                                           std::to_string(case_id));
+    if (auto person = PersonInCase(in.person_id, case_id); !person.ok()) return person.status();
     auto prior = Q("SELECT id, stage, outcome, decided_at, due_at, not_before FROM decisions WHERE person_id = ? "
                    "ORDER BY id",
                    {in.person_id});
@@ -841,9 +807,7 @@ class SqlCaseDatabase : public CaseDatabase {
     std::vector<std::string> phones, emails, handles;
     std::unordered_map<std::string, std::string> blind;  // kind|value -> blind index
     {
-      Lease lease(*this);
-      if (!lease.ok()) return lease.status();
-      Tx tx(*this);
+      LeasedTx tx(*this);
       if (!tx.ok()) return tx.status();
       if (auto st = CheckCaseAccess(actor, case_id, "case.link_ads"); !st.ok()) return tx.KeepIfDenied(st);
       auto r = Q("SELECT kind, blind, value_enc FROM identifiers WHERE case_id = ? AND kind <> 'name'", {case_id});
@@ -861,9 +825,7 @@ class SqlCaseDatabase : public CaseDatabase {
     }
     // The scan runs without the lock: it reads the ad store, not the database.
     auto matches = intel.FindByIdentifiers(phones, emails, handles);
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     int added = 0;
     for (const auto& m : matches) {
@@ -889,9 +851,7 @@ class SqlCaseDatabase : public CaseDatabase {
   Result<int> ImportMissing(const Actor& actor, const std::vector<MissingReport>& reports) override {
     if (!Allowed(actor.role, Permission::kMissing)) return Denied("importing missing-person reports needs case write "
                                                                   "access");
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     int n = 0;
     for (const auto& m : reports) {
@@ -914,27 +874,11 @@ class SqlCaseDatabase : public CaseDatabase {
     std::vector<std::pair<int64_t, MissingReport>> reports;
     std::vector<MatchCandidate> people;
     {
-      Lease lease(*this);
-      if (!lease.ok()) return lease.status();
-      Tx tx(*this);
+      LeasedTx tx(*this);
       if (!tx.ok()) return tx.status();
-      auto r = Q("SELECT id, external_id, name_enc, age, gender, place_enc, last_seen FROM missing_reports "
-                 "WHERE erased = 0");
-      if (!r.ok()) return r.status();
-      for (const auto& row : *r) {
-        MissingReport m;
-        m.external_id = row.str(1);
-        auto name = cipher_.Open(row.str(2));
-        if (!name.ok()) return name.status();
-        m.name = *name;
-        if (auto a = row.opt_i64(3)) m.age = static_cast<int>(*a);
-        m.gender = row.str(4);
-        auto place = cipher_.Open(row.str(5));
-        if (!place.ok()) return place.status();
-        m.last_seen_place = *place;
-        m.last_seen = row.opt_i64(6);
-        reports.emplace_back(row.i64(0), std::move(m));
-      }
+      auto loaded = LoadMissingReports();
+      if (!loaded.ok()) return loaded.status();
+      reports = std::move(loaded).value();
       bool all = actor.role == Role::kAdmin;
       auto p = Q("SELECT p.id, p.case_id, p.name_enc, p.age, p.gender, p.created_at FROM persons p JOIN cases c ON "
                  "c.id = p.case_id WHERE p.erased = 0 AND p.name_enc IS NOT NULL AND (CAST(? AS INTEGER) = 1 OR c.org = ?)",
@@ -983,27 +927,11 @@ class SqlCaseDatabase : public CaseDatabase {
     if (!Allowed(actor.role, Permission::kMissing)) return Denied("matching missing persons needs case write access");
     std::vector<std::pair<int64_t, MissingReport>> reports;
     {
-      Lease lease(*this);
-      if (!lease.ok()) return lease.status();
-      Tx tx(*this);
+      LeasedTx tx(*this);
       if (!tx.ok()) return tx.status();
-      auto r = Q("SELECT id, external_id, name_enc, age, gender, place_enc, last_seen FROM missing_reports "
-                 "WHERE erased = 0 ORDER BY id");
-      if (!r.ok()) return r.status();
-      for (const auto& row : *r) {
-        MissingReport m;
-        m.external_id = row.str(1);
-        auto name = cipher_.Open(row.str(2));
-        if (!name.ok()) return name.status();
-        m.name = *name;
-        if (auto a = row.opt_i64(3)) m.age = static_cast<int>(*a);
-        m.gender = row.str(4);
-        auto place = cipher_.Open(row.str(5));
-        if (!place.ok()) return place.status();
-        m.last_seen_place = *place;
-        m.last_seen = row.opt_i64(6);
-        reports.emplace_back(row.i64(0), std::move(m));
-      }
+      auto loaded = LoadMissingReports();
+      if (!loaded.ok()) return loaded.status();
+      reports = std::move(loaded).value();
       if (auto st = Audit(actor, "missing.match_ads", "missing_report", 0, "ok",
                           std::to_string(reports.size()) + " reports against the ad store");
           !st.ok())
@@ -1038,9 +966,7 @@ class SqlCaseDatabase : public CaseDatabase {
   Status ErasePerson(const Actor& actor, int64_t person_id, const std::string& reason) override {
     if (!Allowed(actor.role, Permission::kErase)) return Denied("erasure is an admin action");
     if (reason.empty() || reason.size() > 500) return InvalidField("reason", "required, at most 500 bytes");
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     auto p = Q("SELECT case_id, erased, source_tip_id, role FROM persons WHERE id = ?", {person_id});
     if (!p.ok()) return p.status();
@@ -1134,9 +1060,7 @@ class SqlCaseDatabase : public CaseDatabase {
 
   Result<std::vector<std::vector<std::string>>> MseMemberships(const Actor& actor) override {
     if (!Allowed(actor.role, Permission::kAggregates)) return Denied("needs aggregate access");
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     auto r = Q("SELECT p.id, c.org, (SELECT MIN(i.blind) FROM identifiers i WHERE i.person_id = p.id AND "
                "i.kind = 'name') FROM persons p JOIN cases c ON c.id = p.case_id WHERE p.role = 'potential_victim' "
@@ -1161,9 +1085,7 @@ class SqlCaseDatabase : public CaseDatabase {
   Result<std::string> AuditJson(const Actor& actor, int64_t after_id, int limit) override {
     if (!Allowed(actor.role, Permission::kAudit)) return Denied("the audit log is for admins");
     limit = std::clamp(limit, 1, 10000);
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     auto r = Q("SELECT id, at, actor_id, actor, role, org, action, object_type, object_id, outcome, detail, prev_hash, "
                "hash FROM audit WHERE id > ? ORDER BY id LIMIT ?",
@@ -1235,9 +1157,7 @@ class SqlCaseDatabase : public CaseDatabase {
       who.name = "(unauthenticated)";
       who.role = Role::kResearcher;  // the least privileged label; role is informational here
     }
-    Lease lease(*this);
-    if (!lease.ok()) return lease.status();
-    Tx tx(*this);
+    LeasedTx tx(*this);
     if (!tx.ok()) return tx.status();
     if (auto st = Audit(who, action.substr(0, 100), "request", 0, outcome, detail.substr(0, 300)); !st.ok()) return st;
     return tx.Commit();
@@ -1301,6 +1221,23 @@ class SqlCaseDatabase : public CaseDatabase {
     SqlCaseDatabase& db_;
     SqlConnection* conn_ = nullptr;
     Status status_;
+  };
+
+  // A Lease with a Tx begun on it: how most methods start. Ends in reverse
+  // order (rollback unless committed, then the connection goes back).
+  class LeasedTx {
+   public:
+    explicit LeasedTx(SqlCaseDatabase& db) : lease_(db) {
+      if (lease_.ok()) tx_.emplace(db);
+    }
+    bool ok() const { return tx_ && tx_->ok(); }
+    const Status& status() const { return tx_ ? tx_->status() : lease_.status(); }
+    Status Commit() { return tx_->Commit(); }
+    Status KeepIfDenied(const Status& st) { return tx_->KeepIfDenied(st); }
+
+   private:
+    Lease lease_;
+    std::optional<Tx> tx_;
   };
 
   bool pg() const { return pool_->dialect() == SqlConnection::Dialect::kPostgres; }
@@ -1395,6 +1332,41 @@ class SqlCaseDatabase : public CaseDatabase {
                 p.citizenship, notes_enc.empty() ? SqlValue() : SqlValue(notes_enc), tip_id, Now()});
     if (!r.ok()) return r.status();
     return (*r)[0].i64(0);
+  }
+
+  // Checks that the person belongs to the case (else an invalid person_id); returns their age if recorded.
+  Result<std::optional<int>> PersonInCase(int64_t person_id, int64_t case_id) {
+    auto r = Q("SELECT age FROM persons WHERE id = ? AND case_id = ?", {person_id, case_id});
+    if (!r.ok()) return r.status();
+    if (r->empty())
+      return InvalidField("person_id",
+                          "no person " + std::to_string(person_id) + " in case " + std::to_string(case_id));
+    std::optional<int> age;
+    if (auto a = (*r)[0].opt_i64(0)) age = static_cast<int>(*a);
+    return age;
+  }
+
+  // The missing-person reports not erased, decrypted, with their ids, in id order.
+  Result<std::vector<std::pair<int64_t, MissingReport>>> LoadMissingReports() {
+    auto r = Q("SELECT id, external_id, name_enc, age, gender, place_enc, last_seen FROM missing_reports "
+               "WHERE erased = 0 ORDER BY id");
+    if (!r.ok()) return r.status();
+    std::vector<std::pair<int64_t, MissingReport>> out;
+    for (const auto& row : *r) {
+      MissingReport m;
+      m.external_id = row.str(1);
+      auto name = cipher_.Open(row.str(2));
+      if (!name.ok()) return name.status();
+      m.name = *name;
+      if (auto a = row.opt_i64(3)) m.age = static_cast<int>(*a);
+      m.gender = row.str(4);
+      auto place = cipher_.Open(row.str(5));
+      if (!place.ok()) return place.status();
+      m.last_seen_place = *place;
+      m.last_seen = row.opt_i64(6);
+      out.emplace_back(row.i64(0), std::move(m));
+    }
+    return out;
   }
 
   void Prepare(const Actor& actor, const TipInput& tip, PreparedTip& p) {

@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "analytics/analytics.h"
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "search/index.h"
 
@@ -27,17 +28,9 @@ void Run(const std::string& db, bool as_json, int& exit_code,
          const std::function<core::Result<json>(const search::Index&)>& fn,
          const std::function<void(const json&)>& text) {
   auto idx = search::Index::Open(db, /*update=*/true);
-  if (!idx.ok()) {
-    fmt::print(stderr, "error: {}\n", idx.status().message());
-    exit_code = 1;
-    return;
-  }
+  if (!idx.ok()) return Fail(exit_code, idx.status());
   auto r = fn(**idx);
-  if (!r.ok()) {
-    fmt::print(stderr, "error: {}\n", r.status().message());
-    exit_code = r.status().code() == core::StatusCode::kInvalidInput ? 2 : 1;
-    return;
-  }
+  if (!r.ok()) return Fail(exit_code, r.status(), ExitCodeFor(r.status()));
   if (as_json) fmt::print("{}\n", Dump(*r));
   else text(*r);
 }

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "extract/eval.h"
 #include "extract/extractor.h"
@@ -66,20 +67,12 @@ void RegisterExtract(CLI::App& app, int& exit_code) {
   cmd->add_flag("--verbose", flags->verbose, "Print what lexicon and gazetteer were loaded (stderr)");
   cmd->callback([flags, &exit_code]() {
     auto res = extract::LoadResources();
-    if (!res.ok()) {
-      fmt::print(stderr, "error: {}\n", res.status().message());
-      exit_code = 1;
-      return;
-    }
+    if (!res.ok()) return Fail(exit_code, res.status());
     if (flags->verbose) fmt::print(stderr, "{}\n", extract::DescribeResources(**res));
     ingest::FieldMap map;
     if (!flags->field.empty()) map["body"] = flags->field;
     auto reader = ingest::OpenReader(flags->input, ingest::Format::kJsonLines, map);
-    if (!reader.ok()) {
-      fmt::print(stderr, "error: {}\n", reader.status().message());
-      exit_code = 1;
-      return;
-    }
+    if (!reader.ok()) return Fail(exit_code, reader.status());
     extract::FactExtractor extractor(*res);
     std::unique_ptr<ingest::RecordDecoder> decoder;
     ingest::RawRecord record;
@@ -90,8 +83,7 @@ void RegisterExtract(CLI::App& app, int& exit_code) {
     while (true) {
       auto more = (*reader)->Next(record);
       if (!more.ok()) {
-        fmt::print(stderr, "error: {}\n", more.status().message());
-        exit_code = 1;
+        Fail(exit_code, more.status());
         break;
       }
       if (!*more) break;
@@ -139,11 +131,7 @@ void RegisterExtract(CLI::App& app, int& exit_code) {
     opt.quality_md = eflags->write;
     opt.synthetic = eflags->synthetic;
     auto report = extract::RunExtractionEval(opt);
-    if (!report.ok()) {
-      fmt::print(stderr, "error: {}\n", report.status().message());
-      exit_code = 1;
-      return;
-    }
+    if (!report.ok()) return Fail(exit_code, report.status());
     fmt::print("{}", *report);
   });
 }

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "pipeline/ingest_job.h"
 
@@ -42,19 +43,12 @@ void RegisterIngest(CLI::App& app, int& exit_code) {
     opt.files = flags->files;
     opt.db_dir = flags->db;
     auto format = ingest::ParseFormat(flags->format);
-    if (!format.ok()) {
-      fmt::print(stderr, "error: {}\n", format.status().message());
-      exit_code = 2;
-      return;
-    }
+    if (!format.ok()) return Fail(exit_code, format.status(), 2);
     opt.format = *format;
     for (const auto& m : flags->maps) {
       auto eq = m.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        fmt::print(stderr, "error: --map {}: expected FIELD=NAME, e.g. --map body=description\n", m);
-        exit_code = 2;
-        return;
-      }
+      if (eq == std::string::npos || eq == 0)
+        return Fail(exit_code, fmt::format("--map {}: expected FIELD=NAME, e.g. --map body=description", m), 2);
       opt.field_map[m.substr(0, eq)] = m.substr(eq + 1);
     }
     if (flags->max_errors >= 0) opt.max_errors = static_cast<uint64_t>(flags->max_errors);
@@ -70,11 +64,7 @@ void RegisterIngest(CLI::App& app, int& exit_code) {
       std::fflush(stdout);
     };
     auto result = pipeline::RunIngest(opt);
-    if (!result.ok()) {
-      fmt::print(stderr, "error: {}\n", result.status().message());
-      exit_code = 1;
-      return;
-    }
+    if (!result.ok()) return Fail(exit_code, result.status());
     const auto& s = *result;
     fmt::print(stderr,
                "ingest run {}: {} records, {} new ads, {} duplicates, {} quarantined, {} UTF-8 repairs in {:.2f}s "
@@ -82,7 +72,7 @@ void RegisterIngest(CLI::App& app, int& exit_code) {
                s.run_id, s.records, s.ads_new, s.duplicates, s.quarantined, s.utf8_repairs, s.seconds,
                s.records / std::max(s.seconds, 1e-9), s.store_ads);
     for (const auto& [reason, count] : s.quarantine_reasons) fmt::print(stderr, "  quarantined {}x: {}\n", count, reason);
-    for (const auto& e : s.file_errors) fmt::print(stderr, "error: {}\n", e.message);
+    for (const auto& e : s.file_errors) PrintError(e.message);
     if (!s.file_errors.empty()) exit_code = 1;
   });
 }

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "link/eval.h"
 #include "link/explain.h"
@@ -20,8 +21,7 @@ bool ReadGroups(const std::string& db, const std::string& name, uint64_t min_siz
                 int& exit_code) {
   std::ifstream in(link::LinkDir(db) + "/" + name + ".jsonl");
   if (!in) {
-    fmt::print(stderr, "error: {}: not linked yet; run `lodestar link --db {}` first\n", db, db);
-    exit_code = 1;
+    Fail(exit_code, fmt::format("{}: not linked yet; run `lodestar link --db {}` first", db, db));
     return false;
   }
   std::string line;
@@ -56,11 +56,7 @@ void RegisterLink(CLI::App& app, int& exit_code) {
     cmd->callback([opt, quiet, &exit_code]() {
       opt->progress = !*quiet;
       auto r = link::RunLink(*opt);
-      if (!r.ok()) {
-        fmt::print(stderr, "error: {}\n", r.status().message());
-        exit_code = 1;
-        return;
-      }
+      if (!r.ok()) return Fail(exit_code, r.status());
       const auto& s = *r;
       fmt::print("linked {} ads ({} new) in {:.2f}s: {} template clusters covering {} ads ({} template edges); "
                  "{} networks covering {} ads (largest {}); {} hub identifiers excluded; {} merges, {} splits "
@@ -155,8 +151,7 @@ void RegisterLink(CLI::App& app, int& exit_code) {
         fmt::print("ads: {}\n", g["ads"].dump());
         return;
       }
-      fmt::print(stderr, "error: no network '{}' in {} (see `lodestar networks --db {}`)\n", *id, *db, *db);
-      exit_code = 1;
+      Fail(exit_code, fmt::format("no network '{}' in {} (see `lodestar networks --db {}`)", *id, *db, *db));
     });
   }
   {
@@ -169,11 +164,7 @@ void RegisterLink(CLI::App& app, int& exit_code) {
     cmd->add_flag("--json", *as_json, "JSON output");
     cmd->callback([a, b, db, as_json, &exit_code]() {
       auto path = link::ExplainLink(*db, *a, *b);
-      if (!path.ok()) {
-        fmt::print(stderr, "error: {}\n", path.status().message());
-        exit_code = 1;
-        return;
-      }
+      if (!path.ok()) return Fail(exit_code, path.status());
       if (*as_json) {
         json steps = json::array();
         for (const auto& s : *path) steps.push_back({{"ad", s.ad}, {"via", s.via}});
@@ -196,11 +187,7 @@ void RegisterLink(CLI::App& app, int& exit_code) {
     cmd->add_option("--truth", *truth, "Truth file written by lodestar synth")->required();
     cmd->callback([db, truth, &exit_code]() {
       auto r = link::EvaluateLinking(*db, *truth);
-      if (!r.ok()) {
-        fmt::print(stderr, "error: {}\n", r.status().message());
-        exit_code = 1;
-        return;
-      }
+      if (!r.ok()) return Fail(exit_code, r.status());
       fmt::print("{}\n", Dump(*r));
     });
   }

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <memory>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "stats/countries.h"
 #include "stats/disparity.h"
@@ -34,11 +35,6 @@ void PrintTable(const stats::Table& t, Format f) {
     case Format::kJson: fmt::print("{}\n", t.ToJson().dump(2, ' ', false, nlohmann::json::error_handler_t::replace)); break;
     case Format::kText: fmt::print("{}", t.ToText()); break;
   }
-}
-
-void Fail(int& exit_code, const std::string& message, int code = 1) {
-  fmt::print(stderr, "error: {}\n", message);
-  exit_code = code;
 }
 
 }  // namespace
@@ -67,7 +63,7 @@ void RegisterMeasurementStats(CLI::App& stats_command, int& exit_code) {
   cmd->callback([f, &exit_code] {
     if (f->epsilon < 0 || f->suppress < 0 || f->k < 0) return Fail(exit_code, "--epsilon, --suppress-below and --k must not be negative", 2);
     auto data = stats::LoadHotlineCsv(f->data);
-    if (!data.ok()) return Fail(exit_code, data.status().message());
+    if (!data.ok()) return Fail(exit_code, data.status());
     stats::HotlineOptions o;
     o.by = f->by == "year" ? stats::HotlineGroupBy::kYear : stats::HotlineGroupBy::kState;
     o.year = f->year;
@@ -76,7 +72,7 @@ void RegisterMeasurementStats(CLI::App& stats_command, int& exit_code) {
     o.epsilon = f->epsilon;
     o.seed = f->seed;
     auto res = stats::HotlineCounts(data.value(), o);
-    if (!res.ok()) return Fail(exit_code, res.status().message());
+    if (!res.ok()) return Fail(exit_code, res.status());
     PrintTable(res->table, PickFormat(f->csv, f->json));
     if (!f->map.empty()) {
       if (o.by != stats::HotlineGroupBy::kState) return Fail(exit_code, "--map needs --by state", 2);
@@ -90,9 +86,9 @@ void RegisterMeasurementStats(CLI::App& stats_command, int& exit_code) {
       }
       spec.provenance = res->table.provenance;
       auto m = stats::RenderUsStatesSvg(spec);
-      if (!m.ok()) return Fail(exit_code, m.status().message());
+      if (!m.ok()) return Fail(exit_code, m.status());
       auto st = stats::WriteMap(m->svg, f->map);
-      if (!st.ok()) return Fail(exit_code, st.message());
+      if (!st.ok()) return Fail(exit_code, st);
       fmt::print(stderr, "map: {} states drawn, {} keys without a shape -> {}\n", m->matched, m->unmatched.size(), f->map);
     }
     exit_code = 0;
@@ -120,7 +116,7 @@ void RegisterAudit(CLI::App& app, int& exit_code) {
     size_t skipped = 0;
     stats::Provenance prov;
     auto recs = stats::LoadDecisionsCsv(f->csv, f->group, f->outcome, f->positive, &skipped, &prov);
-    if (!recs.ok()) return Fail(exit_code, recs.status().message());
+    if (!recs.ok()) return Fail(exit_code, recs.status());
     prov.query = fmt::format("positive rate of '{}' by '{}'", f->outcome, f->group);
     prov.filters = f->positive.empty() ? "positive = 1/true/yes/positive/accepted/granted"
                                        : fmt::format("positive = '{}'", f->positive);
@@ -179,10 +175,10 @@ void RegisterMse(CLI::App& app, int& exit_code) {
       open.key_dir = f->db;
       open.connections = 1;
       auto db = cases::CaseDatabase::Open(open);
-      if (!db.ok()) return Fail(exit_code, db.status().message());
+      if (!db.ok()) return Fail(exit_code, db.status());
       auto actor = cases::Actor::LocalAdmin();
       auto members = (*db)->MseMemberships(actor);
-      if (!members.ok()) return Fail(exit_code, members.status().message());
+      if (!members.ok()) return Fail(exit_code, members.status());
       table = stats::ListTableFromMemberships(*members);
       if (!table.ok())
         return Fail(exit_code, "cases database: " + table.status().message() +
@@ -195,7 +191,7 @@ void RegisterMse(CLI::App& app, int& exit_code) {
       if (f->lists.empty()) return Fail(exit_code, "mse needs --lists FILE.csv or --from-cases --db DIR", 2);
       table = stats::LoadListTableCsv(f->lists, &prov);
     }
-    if (!table.ok()) return Fail(exit_code, table.status().message());
+    if (!table.ok()) return Fail(exit_code, table.status());
     stats::MseOptions o;
     o.criterion = f->criterion == "bic" ? stats::Criterion::kBic : stats::Criterion::kAic;
     o.bootstrap = f->bootstrap;
@@ -277,7 +273,7 @@ void RegisterMse(CLI::App& app, int& exit_code) {
     fmt::print("{}", md);
     if (!e->quality.empty()) {
       auto st = stats::ReplaceMarkdownSection(e->quality, "## Multiple systems estimation", md);
-      if (!st.ok()) return Fail(exit_code, st.message());
+      if (!st.ok()) return Fail(exit_code, st);
       fmt::print(stderr, "wrote the MSE section of {}\n", e->quality);
     }
     exit_code = 0;
@@ -327,7 +323,7 @@ void RegisterCountries(CLI::App& app, int& exit_code) {
   rank->add_option("--map", f->map, "Also draw a world choropleth of the index (OUT.svg or OUT.png)");
   rank->callback([f, &exit_code] {
     auto data = stats::LoadPolicyCsv(f->data);
-    if (!data.ok()) return Fail(exit_code, data.status().message());
+    if (!data.ok()) return Fail(exit_code, data.status());
     auto table = stats::RankTable(data.value(), f->year);
     PrintTable(table, PickFormat(f->csv, f->json));
     if (!f->map.empty()) {
@@ -338,9 +334,9 @@ void RegisterCountries(CLI::App& app, int& exit_code) {
         if (r.p3_index) spec.values[r.country] = *r.p3_index;
       spec.provenance = table.provenance;
       auto m = stats::RenderWorldSvg(spec);
-      if (!m.ok()) return Fail(exit_code, m.status().message());
+      if (!m.ok()) return Fail(exit_code, m.status());
       auto st = stats::WriteMap(m->svg, f->map);
-      if (!st.ok()) return Fail(exit_code, st.message());
+      if (!st.ok()) return Fail(exit_code, st);
       fmt::print(stderr, "map: {} countries drawn; {} names not matched to a shape (too small for the 1:110m map, "
                  "or a spelling to add to data/countries/aliases.tsv) -> {}\n",
                  m->matched, m->unmatched.size(), f->map);
@@ -356,7 +352,7 @@ void RegisterCountries(CLI::App& app, int& exit_code) {
   flows->add_flag("--json", f->json, "JSON rows with a provenance object");
   flows->callback([f, &exit_code] {
     auto data = stats::LoadUnodcCsv(f->data);
-    if (!data.ok()) return Fail(exit_code, data.status().message());
+    if (!data.ok()) return Fail(exit_code, data.status());
     PrintTable(stats::FlowsTable(data.value(), f->year, f->limit), PickFormat(f->csv, f->json));
     exit_code = 0;
   });
@@ -368,9 +364,9 @@ void RegisterCountries(CLI::App& app, int& exit_code) {
   changes->add_flag("--json", f->json, "JSON rows with a provenance object");
   changes->callback([f, &exit_code] {
     auto data = stats::LoadPolicyCsv(f->data);
-    if (!data.ok()) return Fail(exit_code, data.status().message());
+    if (!data.ok()) return Fail(exit_code, data.status());
     auto name = stats::ResolveCountry(data.value(), f->country);
-    if (!name.ok()) return Fail(exit_code, name.status().message());
+    if (!name.ok()) return Fail(exit_code, name.status());
     PrintTable(stats::ChangesTable(data.value(), name.value()), PickFormat(f->csv, f->json));
     exit_code = 0;
   });

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "core/time.h"
 #include "store/store.h"
@@ -21,22 +22,13 @@ void RegisterShow(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", flags->json, "JSON output");
   cmd->callback([flags, &exit_code]() {
     auto db = store::Store::Open(flags->db, store::Store::Mode::kRead);
-    if (!db.ok()) {
-      fmt::print(stderr, "error: {}\n", db.status().message());
-      exit_code = 1;
-      return;
-    }
+    if (!db.ok()) return Fail(exit_code, db.status());
     auto found = (*db)->FindById(flags->id);
-    if (!found.ok()) {
-      fmt::print(stderr, "error: {}\n", found.status().message());
-      exit_code = 1;
-      return;
-    }
+    if (!found.ok()) return Fail(exit_code, found.status());
     if (!*found) {
-      fmt::print(stderr, "error: no ad with id '{}' in {}; ids are the source's own ids (see `lodestar stats`)\n",
-                 flags->id, flags->db);
-      exit_code = 1;
-      return;
+      return Fail(exit_code, fmt::format("no ad with id '{}' in {}; "
+                                         "ids are the source's own ids (see `lodestar stats`)",
+                                         flags->id, flags->db));
     }
     const auto& s = **found;
     const auto& ad = s.ad;

@@ -7,6 +7,7 @@
 
 #include <map>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "core/time.h"
 #include "core/url.h"
@@ -53,17 +54,9 @@ void RegisterStats(CLI::App& app, int& exit_code) {
 #endif
   cmd->callback([cmd, flags, &exit_code]() {
     if (!cmd->get_subcommands().empty()) return;  // a measurement subcommand ran instead
-    if (flags->db.empty()) {
-      fmt::print(stderr, "error: stats needs --db DIR (a store made by `lodestar ingest`)\n");
-      exit_code = 2;
-      return;
-    }
+    if (flags->db.empty()) return Fail(exit_code, "stats needs --db DIR (a store made by `lodestar ingest`)", 2);
     auto db = store::Store::Open(flags->db, store::Store::Mode::kRead);
-    if (!db.ok()) {
-      fmt::print(stderr, "error: {}\n", db.status().message());
-      exit_code = 1;
-      return;
-    }
+    if (!db.ok()) return Fail(exit_code, db.status());
     Counts by_source, by_site, by_city, by_day, reasons;
     uint64_t ads = 0;
     auto st = (*db)->ForEachAd([&](const store::StoredAd& s) {
@@ -74,11 +67,7 @@ void RegisterStats(CLI::App& app, int& exit_code) {
       ++by_day[s.ad.posted ? core::FormatDate(s.ad.posted) : "unknown"];
       return true;
     });
-    if (!st.ok()) {
-      fmt::print(stderr, "error: {}\n", st.message());
-      exit_code = 1;
-      return;
-    }
+    if (!st.ok()) return Fail(exit_code, st);
     uint64_t quarantined = 0;
     (void)(*db)->ForEachQuarantined([&](const store::QuarantineEntry& q) {
       ++quarantined;

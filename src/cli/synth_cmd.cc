@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "synth/synth.h"
 
@@ -23,11 +24,7 @@ void RegisterSynth(CLI::App& app, int& exit_code) {
   cmd->callback([options, quiet, &exit_code] {
     options->progress = !*quiet;
     auto result = synth::GenerateCorpus(*options);
-    if (!result.ok()) {
-      fmt::print(stderr, "error: {}\n", result.status().message());
-      exit_code = 1;
-      return;
-    }
+    if (!result.ok()) return Fail(exit_code, result.status());
     const synth::SynthSummary& s = *result;
     if (!*quiet) {
       fmt::print(stderr,

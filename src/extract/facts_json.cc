@@ -5,65 +5,13 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/json_text.h"
 #include "extract/extractor.h"
 
 namespace lodestar::extract {
 namespace {
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if invalid.
-size_t Utf8Len(std::string_view s, size_t i) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  size_t n = b0 < 0x80 ? 1 : (b0 >= 0xC2 && b0 <= 0xDF) ? 2 : (b0 >= 0xE0 && b0 <= 0xEF) ? 3 : (b0 >= 0xF0 && b0 <= 0xF4) ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  if (n == 3) {
-    const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if ((b0 == 0xE0 && b1 < 0xA0) || (b0 == 0xED && b1 >= 0xA0)) return 0;
-  }
-  if (n == 4) {
-    const auto b1 = static_cast<unsigned char>(s[i + 1]);
-    if ((b0 == 0xF0 && b1 < 0x90) || (b0 == 0xF4 && b1 >= 0x90)) return 0;
-  }
-  return n;
-}
-
-// JSON string; invalid UTF-8 (possible in raw spans of unrepaired input) becomes U+FFFD.
-void Str(std::string& out, std::string_view s) {
-  out += '"';
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const size_t n = Utf8Len(s, i);
-      if (n == 0) {
-        out += "\xEF\xBF\xBD";
-        ++i;
-      } else {
-        out.append(s.data() + i, n);
-        i += n;
-      }
-      continue;
-    }
-    ++i;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
+using core::AppendJsonString;
 
 void Num(std::string& out, double v) {
   if (!std::isfinite(v)) v = 0;
@@ -80,7 +28,7 @@ void Conf(std::string& out, float v) { Num(out, std::round(v * 100.0) / 100.0); 
 
 void SpanFields(std::string& out, const Span& s) {
   out += "\"field\":";
-  Str(out, s.field);
+  AppendJsonString(out, s.field);
   out += ",\"span\":[";
   out += std::to_string(s.begin);
   out += ',';
@@ -147,9 +95,9 @@ std::string FactsToJson(const Facts& f) {
   out += '{';
   Array(out, "phones", f.phones, [&](const PhoneFact& p) {
     out += "\"e164\":";
-    Str(out, p.e164);
+    AppendJsonString(out, p.e164);
     out += ",\"raw\":";
-    Str(out, p.raw);
+    AppendJsonString(out, p.raw);
     out += ',';
     SpanFields(out, p.span);
     out += ",\"obfuscated\":";
@@ -160,7 +108,7 @@ std::string FactsToJson(const Facts& f) {
   out += ',';
   Array(out, "emails", f.emails, [&](const EmailFact& e) {
     out += "\"value\":";
-    Str(out, e.value);
+    AppendJsonString(out, e.value);
     out += ',';
     SpanFields(out, e.span);
     out += ",\"obfuscated\":";
@@ -169,32 +117,32 @@ std::string FactsToJson(const Facts& f) {
   out += ',';
   Array(out, "urls", f.urls, [&](const UrlFact& u) {
     out += "\"value\":";
-    Str(out, u.value);
+    AppendJsonString(out, u.value);
     out += ",\"domain\":";
-    Str(out, u.domain);
+    AppendJsonString(out, u.domain);
     out += ',';
     SpanFields(out, u.span);
   });
   out += ",\"domains\":[";
   for (size_t i = 0; i < f.domains.size(); ++i) {
     if (i) out += ',';
-    Str(out, f.domains[i]);
+    AppendJsonString(out, f.domains[i]);
   }
   out += "],";
   Array(out, "handles", f.handles, [&](const HandleFact& h) {
     out += "\"platform\":";
-    Str(out, h.platform);
+    AppendJsonString(out, h.platform);
     out += ",\"handle\":";
-    Str(out, h.handle);
+    AppendJsonString(out, h.handle);
     out += ',';
     SpanFields(out, h.span);
   });
   out += ',';
   Array(out, "payments", f.payments, [&](const PaymentFact& p) {
     out += "\"kind\":";
-    Str(out, p.kind);
+    AppendJsonString(out, p.kind);
     out += ",\"value\":";
-    Str(out, p.value);
+    AppendJsonString(out, p.value);
     out += ',';
     SpanFields(out, p.span);
   });
@@ -212,7 +160,7 @@ std::string FactsToJson(const Facts& f) {
     out += "\"value\":";
     Num(out, p.value);
     out += ",\"currency\":";
-    Str(out, p.currency);
+    AppendJsonString(out, p.currency);
     out += ",\"minutes\":";
     Num(out, p.minutes);
     out += ",\"per_hour\":";
@@ -223,11 +171,11 @@ std::string FactsToJson(const Facts& f) {
   out += ',';
   Array(out, "locations", f.locations, [&](const LocationFact& l) {
     out += "\"name\":";
-    Str(out, l.name);
+    AppendJsonString(out, l.name);
     out += ",\"admin1\":";
-    Str(out, l.admin1);
+    AppendJsonString(out, l.admin1);
     out += ",\"country\":";
-    Str(out, l.country);
+    AppendJsonString(out, l.country);
     out += ",\"lat\":";
     Num(out, l.lat);
     out += ",\"lon\":";
@@ -240,22 +188,22 @@ std::string FactsToJson(const Facts& f) {
   out += ',';
   Array(out, "attributes", f.attributes, [&](const AttributeFact& a) {
     out += "\"kind\":";
-    Str(out, a.kind);
+    AppendJsonString(out, a.kind);
     out += ",\"value\":";
-    Str(out, a.value);
+    AppendJsonString(out, a.value);
     out += ',';
     SpanFields(out, a.span);
   });
   out += ',';
   Array(out, "indicators", f.indicators, [&](const IndicatorFact& i) {
     out += "\"id\":";
-    Str(out, i.id);
+    AppendJsonString(out, i.id);
     out += ",\"category\":";
-    Str(out, i.category);
+    AppendJsonString(out, i.category);
     out += ',';
     SpanFields(out, i.span);
     out += ",\"text\":";
-    Str(out, i.text);
+    AppendJsonString(out, i.text);
   });
   out += '}';
   return out;

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_text.h"
 #include "core/time.h"
 #include "core/utf8.h"
 #include "ingest/byte_source.h"
@@ -104,23 +105,6 @@ char DetectDelimiter(std::string_view header_line) {
   return ',';
 }
 
-void AppendJsonString(std::string_view s, std::string& out) {
-  out.push_back('"');
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", int(c));
-        else out.push_back(c);
-    }
-  }
-  out.push_back('"');
-}
-
 class CsvDecoder : public RecordDecoder {
  public:
   CsvDecoder(std::vector<std::string> header, char delim, const FieldMap& map)
@@ -185,9 +169,9 @@ class CsvDecoder : public RecordDecoder {
     ad.raw.push_back('{');
     for (size_t c = 0; c < header_.size(); ++c) {
       if (c) ad.raw.push_back(',');
-      AppendJsonString(header_[c], ad.raw);
+      core::AppendJsonString(ad.raw, header_[c]);
       ad.raw.push_back(':');
-      AppendJsonString(fields_[c], ad.raw);
+      core::AppendJsonString(ad.raw, fields_[c]);
     }
     ad.raw.push_back('}');
     return Status::Ok();

@@ -8,20 +8,16 @@ using nlohmann::json;
 
 namespace {
 
-// `facets` is new in SearchResults (index rewrite); encoded as
-// [{kind, values: [{value, count}]}] when the search asked for it.
-template <typename R>
-void PutFacets(const R& results, json& out) {
-  if constexpr (requires { results.facets; }) {
-    if (results.facets.empty()) return;
-    json fs = json::array();
-    for (const auto& f : results.facets) {
-      json values = json::array();
-      for (const auto& v : f.values) values.push_back({{"value", v.value}, {"count", v.count}});
-      fs.push_back({{"kind", f.kind}, {"values", std::move(values)}});
-    }
-    out["facets"] = std::move(fs);
+// Encoded as [{kind, values: [{value, count}]}] when the search asked for facets.
+void PutFacets(const SearchResults& results, json& out) {
+  if (results.facets.empty()) return;
+  json fs = json::array();
+  for (const auto& f : results.facets) {
+    json values = json::array();
+    for (const auto& v : f.values) values.push_back({{"value", v.value}, {"count", v.count}});
+    fs.push_back({{"kind", f.kind}, {"values", std::move(values)}});
   }
+  out["facets"] = std::move(fs);
 }
 
 }  // namespace

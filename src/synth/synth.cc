@@ -34,6 +34,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
 #include "core/progress.h"
 #include "core/time.h"
 #include "io/input_stream.h"
@@ -126,31 +127,6 @@ class Rng {
   uint64_t s_[4];
 };
 
-// JSON string escaping. Template text is escaped once when parsed, so ads are
-// assembled from already-escaped pieces without a per-byte pass.
-void AppendEscaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  size_t start = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + start, i - start);
-    start = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-    }
-  }
-  out.append(s.data() + start, s.size() - start);
-}
-
 // ---------------------------------------------------------------------------
 // Templates: a title and a body made of pieces; a piece is dropped when it needs
 // a slot the ad has no value for (no handle, no e-mail, age not stated).
@@ -191,9 +167,11 @@ struct Template {
   std::string joiner;
 };
 
+// Template text is JSON-escaped once when parsed, so ads are assembled from
+// already-escaped pieces without a per-byte pass.
 std::string Escaped(std::string_view s) {
   std::string out;
-  AppendEscaped(out, s);
+  core::AppendJsonEscaped(out, s);
   return out;
 }
 
