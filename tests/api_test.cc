@@ -6,16 +6,12 @@
 #include <httplib.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <thread>
 
 #include "test_util.h"
@@ -25,6 +21,8 @@ namespace {
 
 using nlohmann::json;
 using test::Lodestar;
+using test::LodestarJson;
+using test::ServerProcess;
 
 std::string Quote(const std::string& s) {
   std::string out = "'";
@@ -40,47 +38,6 @@ std::string AddUser(const std::string& db, const std::string& name, const std::s
   while (!out.empty() && isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
   return out.substr(out.find_last_of(' ') + 1);
 }
-
-// A real `lodestar serve` child process on a free port.
-class ServerProcess {
- public:
-  bool Start(const std::string& db_dir) {
-    int out[2];
-    if (pipe(out) != 0) return false;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], 1);
-      close(out[0]);
-      close(out[1]);
-      execl(LODESTAR_BIN, LODESTAR_BIN, "serve", "--db", db_dir.c_str(), "--port", "0", "--bind", "127.0.0.1",
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(out[1]);
-    std::string line;
-    char c;
-    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-    out_fd_ = out[0];
-    auto p = line.find("127.0.0.1:");
-    if (p == std::string::npos) return false;
-    port_ = std::atoi(line.c_str() + p + 10);
-    return port_ > 0;
-  }
-  ~ServerProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_fd_ >= 0) close(out_fd_);
-  }
-  int port() const { return port_; }
-  bool alive() const { return pid_ > 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-  int out_fd_ = -1;
-};
 
 int Connect(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -118,15 +75,8 @@ class Api : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new test::TempDir();
     db_ = *dir_ / "db";
-    auto s = Lodestar("synth --ads 3000 --seed 11 --quiet --out " + *dir_ / "a.jsonl" + " --truth " + *dir_ / "a.truth");
-    ASSERT_EQ(s.exit_code, 0) << s.out;
-    auto i = Lodestar("ingest " + *dir_ / "a.jsonl" + " --db " + db_);
-    ASSERT_EQ(i.exit_code, 0) << i.out;
-    auto l = Lodestar("link --quiet --db " + db_);
-    ASSERT_EQ(l.exit_code, 0) << l.out;
-    std::ifstream in(*dir_ / "a.truth");
-    std::string line;
-    while (std::getline(in, line)) truth_->push_back(json::parse(line));
+    test::MakeLinkedCorpus(*dir_, "--ads 3000 --seed 11 --quiet", *truth_);
+    if (HasFatalFailure()) return;
     (*tokens_)["admin"] = AddUser(db_, "boss", "admin");
     (*tokens_)["analyst"] = AddUser(db_, "ana", "analyst");
     (*tokens_)["researcher"] = AddUser(db_, "res", "researcher");
@@ -159,22 +109,8 @@ class Api : public ::testing::Test {
     EXPECT_FALSE(j.is_discarded()) << r->body.substr(0, 200);
     return j;
   }
-  static json Cli(const std::string& args) {
-    auto r = Lodestar(args);
-    EXPECT_EQ(r.exit_code, 0) << r.out;
-    auto j = json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << r.out.substr(0, 500);
-    return j;
-  }
   // A truth phone on 3-40 ads.
-  static std::string SomePhone() {
-    std::map<std::string, std::set<std::string>> by_phone;
-    for (const auto& t : *truth_)
-      for (const auto& p : t["phones"]) by_phone[p.get<std::string>()].insert(t["id"].get<std::string>());
-    for (const auto& [p, s] : by_phone)
-      if (s.size() >= 3 && s.size() <= 40 && p.starts_with("+1")) return p;
-    return "";
-  }
+  static std::string SomePhone() { return test::TruthPhone(*truth_, 3); }
 
   static test::TempDir* dir_;
   static std::string db_;
@@ -218,7 +154,7 @@ TEST_F(Api, SearchEqualsTheCli) {
   for (const std::string& q : {std::string("phone:") + phone, std::string("town"), std::string("\"new in\" age:<30"),
                               std::string("age:18-25 city:portland"), std::string("swe*")}) {
     auto http = Get("/api/search?q=" + httplib::detail::encode_query_param(q) + "&limit=15");
-    auto cli = Cli("search " + Quote(q) + " --json --limit 15 --db " + db_);
+    auto cli = LodestarJson("search " + Quote(q) + " --json --limit 15 --db " + db_);
     EXPECT_EQ(http["total"], cli["total"]) << q;
     EXPECT_EQ(http["hits"], cli["hits"]) << q;
     EXPECT_EQ(http["query"], q);
@@ -257,7 +193,7 @@ TEST_F(Api, TipEqualsTheCli) {
   std::string d = phone.substr(2);
   std::string text = "A caller said the number was (" + d.substr(0, 3) + ") " + d.substr(3, 3) + " " + d.substr(6) +
                      " and she was moved often";
-  auto cli = Cli("tip " + Quote(text) + " --json --db " + db_);
+  auto cli = LodestarJson("tip " + Quote(text) + " --json --db " + db_);
   auto http = Get("/api/tip?text=" + httplib::detail::encode_query_param(text));
   EXPECT_EQ(http, cli);
   ASSERT_FALSE(http["identifiers"].empty());
@@ -280,7 +216,7 @@ TEST_F(Api, AnalyticsEqualTheCliAndShowThePlantedStructure) {
   ASSERT_FALSE(city.empty());
   for (auto& c : city) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   auto spikes = Get("/api/spikes");
-  EXPECT_EQ(spikes, Cli("spikes --json --db " + db_));
+  EXPECT_EQ(spikes, LodestarJson("spikes --json --db " + db_));
   bool found = false;
   for (const auto& s : spikes["spikes"]) {
     if (s["region"].get<std::string>().rfind(city, 0) == 0) {
@@ -291,26 +227,26 @@ TEST_F(Api, AnalyticsEqualTheCliAndShowThePlantedStructure) {
   EXPECT_TRUE(found) << "spike city " << city << " not flagged: " << spikes.dump().substr(0, 1000);
 
   auto ts = Get("/api/timeseries?by=state&interval=week&top=5");
-  EXPECT_EQ(ts, Cli("timeseries --by state --interval week --top 5 --json --db " + db_));
+  EXPECT_EQ(ts, LodestarJson("timeseries --by state --interval week --top 5 --json --db " + db_));
   ASSERT_FALSE(ts["series"].empty());
   EXPECT_LE(ts["series"].size(), 5u);
 
   auto terms = Get("/api/terms?a=indicator:movement&b=");
-  EXPECT_EQ(terms, Cli("terms --a indicator:movement --b '' --json --db " + db_));
+  EXPECT_EQ(terms, LodestarJson("terms --a indicator:movement --b '' --json --db " + db_));
   ASSERT_FALSE(terms["terms_a"].empty());
   EXPECT_GT(terms["terms_a"][0]["z"].get<double>(), 1.96);
 
   auto ages = Get("/api/ages?a=indicator:youth");
-  EXPECT_EQ(ages, Cli("ages --a indicator:youth --b '' --json --db " + db_));
+  EXPECT_EQ(ages, LodestarJson("ages --a indicator:youth --b '' --json --db " + db_));
 
   auto mv = Get("/api/movement?min_cities=2&window=30");
-  EXPECT_EQ(mv, Cli("movement --min-cities 2 --window 30 --json --db " + db_));
+  EXPECT_EQ(mv, LodestarJson("movement --min-cities 2 --window 30 --json --db " + db_));
 
   auto hit = Get("/api/search?q=indicator:third_party&limit=1");
   ASSERT_FALSE(hit["hits"].empty());
   std::string id = hit["hits"][0]["id"];
   auto risk = Get("/api/risk/" + httplib::detail::encode_query_param(id));
-  EXPECT_EQ(risk, Cli("risk " + Quote(id) + " --json --db " + db_));
+  EXPECT_EQ(risk, LodestarJson("risk " + Quote(id) + " --json --db " + db_));
   EXPECT_FALSE(risk["calibrated"].get<bool>());
   EXPECT_GT(risk["score"].get<double>(), 0.0);
   Get("/api/risk/no-such-ad-id", "analyst", 404);
@@ -498,7 +434,7 @@ TEST_F(Api, ManyConnectionAttemptsLeaveTheServerAnswering) {
 TEST_F(Api, CountryIndicesEqualTheCli) {
   const std::string data = LODESTAR_SHARED_DATA "/countries/";
   auto rank = Get("/api/countries/rank?year=2009", "researcher");
-  auto cli = Cli("countries rank --year 2009 --json --data " + data + "3p-index-and-tip-tiers.csv");
+  auto cli = LodestarJson("countries rank --year 2009 --json --data " + data + "3p-index-and-tip-tiers.csv");
   ASSERT_TRUE(rank["rows"].is_array()) << rank.dump().substr(0, 300);
   EXPECT_EQ(rank["rows"], cli["rows"]);
   EXPECT_TRUE(rank["provenance"].is_object());
@@ -510,7 +446,8 @@ TEST_F(Api, CountryIndicesEqualTheCli) {
   ASSERT_TRUE(uk["rows"].is_array());
   EXPECT_FALSE(uk["rows"].empty());
   auto flows = Get("/api/countries/flows?limit=5", "researcher");
-  EXPECT_EQ(flows["rows"], Cli("countries flows --limit 5 --json --data " + data + "unodc-glotip-2023.csv")["rows"]);
+  auto cli_flows = LodestarJson("countries flows --limit 5 --json --data " + data + "unodc-glotip-2023.csv");
+  EXPECT_EQ(flows["rows"], cli_flows["rows"]);
   Get("/api/countries/rank", "researcher", 400);
   Get("/api/countries/changes?country=Atlantis", "researcher", 404);
 }
@@ -538,6 +475,34 @@ TEST(ApiEmptyStore, SearchRoutesAnswer404) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_TRUE(json::parse(r->body)["provenance"].is_object());
+
+  // Ads ingested, then linked, while the server runs become searchable without
+  // a restart (it looks every 2 s; the loops below only bound the wait).
+  auto synth = Lodestar("synth --ads 300 --seed 5 --quiet --out " + (dir / "a.jsonl"));
+  ASSERT_EQ(synth.exit_code, 0) << synth.out;
+  auto ingest = Lodestar("ingest " + (dir / "a.jsonl") + " --quiet --db " + db);
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.out;
+  auto search_all = [&] {
+    auto res = cli.Get("/api/search?q=&limit=1", auth);
+    return res && res->status == 200 ? json::parse(res->body) : json();
+  };
+  json found;
+  for (int i = 0; i < 300 && found.is_null(); ++i) {
+    found = search_all();
+    if (found.is_null()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_FALSE(found.is_null()) << "ads ingested after the start never became searchable";
+  EXPECT_EQ(found["total"], 300);
+  EXPECT_TRUE(found["hits"][0]["network"].is_null());
+  auto link = Lodestar("link --quiet --db " + db);
+  ASSERT_EQ(link.exit_code, 0) << link.out;
+  bool linked = false;
+  for (int i = 0; i < 300 && !linked; ++i) {
+    json j = search_all();
+    linked = !j.is_null() && j["hits"][0]["network"].is_string();
+    if (!linked) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(linked) << "the link state written after the start was never picked up";
 }
 
 }  // namespace

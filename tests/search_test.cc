@@ -169,13 +169,22 @@ TEST(SearchSegment, WritesAndReadsBackAndRejectsDamage) {
   uint32_t town = seg.Find("town");
   ASSERT_NE(town, UINT32_MAX);
   EXPECT_EQ(seg.doc_freq(town), 10u);
-  std::vector<search::Posting> postings;
-  std::vector<uint32_t> positions;
-  seg.Decode(town, postings, &positions);
+  std::vector<std::pair<uint32_t, uint32_t>> postings;  // (ad, weighted frequency)
+  seg.ForEachPosting(town, [&](uint32_t doc, uint32_t wtf) { postings.emplace_back(doc, wtf); });
   ASSERT_EQ(postings.size(), 10u);
-  EXPECT_EQ(postings[1].doc, 4u);
-  EXPECT_EQ(postings[1].wtf, search::kTitleWeight);  // once in the title
-  EXPECT_EQ(positions[postings[1].pos_begin], 2u);
+  EXPECT_EQ(postings[1].first, 4u);
+  EXPECT_EQ(postings[1].second, search::kTitleWeight);  // once in the title
+  std::vector<uint64_t> occurrences;  // (ad << 32 | position)
+  const std::vector<uint32_t> only{4, 8};
+  seg.Occurrences(town, &only, occurrences);
+  EXPECT_EQ(occurrences, (std::vector<uint64_t>{uint64_t{4} << 32 | 2, uint64_t{8} << 32 | 2}));
+  uint32_t call = seg.Find("call");  // in every body, after the title and the gap
+  ASSERT_NE(call, UINT32_MAX);
+  occurrences.clear();
+  seg.Occurrences(call, nullptr, occurrences);
+  ASSERT_EQ(occurrences.size(), 40u);
+  EXPECT_EQ(occurrences[4], uint64_t{4} << 32 | 4);  // "new in town" + gap
+  EXPECT_EQ(occurrences[5], uint64_t{5} << 32 | 3);  // "quiet evening" + gap
   uint32_t phone = seg.Find(search::FactTerm("phone", "+15035550100"));
   ASSERT_NE(phone, UINT32_MAX);
   std::vector<uint32_t> docs;
@@ -210,15 +219,7 @@ class SearchCorpus : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new test::TempDir();
     db_ = *dir_ / "db";
-    auto s = Lodestar(fmt("synth --ads 6000 --seed 11 --out {} --truth {}", *dir_ / "a.jsonl", *dir_ / "a.truth"));
-    ASSERT_EQ(s.exit_code, 0) << s.out;
-    auto i = Lodestar("ingest " + *dir_ / "a.jsonl" + " --db " + db_);
-    ASSERT_EQ(i.exit_code, 0) << i.out;
-    auto l = Lodestar("link --quiet --db " + db_);
-    ASSERT_EQ(l.exit_code, 0) << l.out;
-    std::ifstream in(*dir_ / "a.truth");
-    std::string line;
-    while (std::getline(in, line)) truth_->push_back(json::parse(line));
+    test::MakeLinkedCorpus(*dir_, "--ads 6000 --seed 11", *truth_);
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -229,13 +230,7 @@ class SearchCorpus : public ::testing::Test {
     f.replace(f.find("{}"), 2, b);
     return f;
   }
-  static json Json(const std::string& args) {
-    auto r = Lodestar(args);
-    EXPECT_EQ(r.exit_code, 0) << r.out;
-    auto j = json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << r.out.substr(0, 500);
-    return j;
-  }
+  static json Json(const std::string& args) { return test::LodestarJson(args); }
   static std::set<std::string> Ids(const json& hits) {
     std::set<std::string> s;
     for (const auto& h : hits) s.insert(h["id"].get<std::string>());
@@ -243,17 +238,7 @@ class SearchCorpus : public ::testing::Test {
   }
   // A truth phone on at least `min_ads` ads, with the ids of those ads.
   static std::string PhoneWithAds(size_t min_ads, std::set<std::string>& ids) {
-    std::map<std::string, std::set<std::string>> by_phone;
-    for (const auto& t : *truth_) {
-      for (const auto& p : t["phones"]) by_phone[p.get<std::string>()].insert(t["id"].get<std::string>());
-    }
-    for (const auto& [p, s] : by_phone) {
-      if (s.size() >= min_ads && s.size() <= 40 && p.starts_with("+1")) {
-        ids = s;
-        return p;
-      }
-    }
-    return "";
+    return test::TruthPhone(*truth_, min_ads, &ids);
   }
   static test::TempDir* dir_;
   static std::string db_;
@@ -348,6 +333,56 @@ TEST_F(SearchCorpus, FacetsCountEveryMatchAndAgreeWithFilters) {
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->hits.size(), 3u);
   EXPECT_EQ(page->hits[0].id, r->hits[2].id);
+}
+
+TEST_F(SearchCorpus, PaymentFilterFindsEveryAdWithThatPaymentId) {
+  auto idx = search::Index::Open(db_, /*update=*/true);
+  ASSERT_TRUE(idx.ok()) << idx.status().message();
+  std::map<std::string, std::set<uint64_t>> ads_of;
+  ASSERT_TRUE((*idx)->ForEachFact("payment", [&](uint64_t o, const std::string& v, double, const std::string&) {
+                      ads_of[v].insert(o);
+                    }).ok());
+  ASSERT_FALSE(ads_of.empty()) << "the synthetic corpus should carry Cash App tags";
+  const auto& [value, ads] = *std::max_element(ads_of.begin(), ads_of.end(), [](const auto& a, const auto& b) {
+    return a.second.size() < b.second.size();
+  });
+  for (const std::string& q : {"payment:\"" + value + "\"", "payment:\"cashapp:" + value + "\""}) {
+    auto r = (*idx)->Search(q, 1000);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(r->total, ads.size()) << q;
+    for (const auto& h : r->hits) EXPECT_TRUE(ads.count(h.ordinal)) << q;
+  }
+}
+
+// The results page without facets is chosen while streaming (a bounded heap);
+// with facets every match is materialised and sorted. Both must pick the same ads.
+TEST_F(SearchCorpus, StreamedTopHitsEqualTheFullRanking) {
+  auto idx = search::Index::Open(db_, /*update=*/true);
+  ASSERT_TRUE(idx.ok()) << idx.status().message();
+  for (const char* text : {"incall", "incall OR outcall -agency", "\"new in town\"", "sweet*", "age:<25", "",
+                           "available -incall", "massage OR spa OR relax*"}) {
+    auto q = search::ParseQuery(text);
+    ASSERT_TRUE(q.ok()) << text;
+    for (size_t offset : {0, 7}) {
+      search::SearchOptions o;
+      o.limit = 25;
+      o.offset = offset;
+      o.facets = false;
+      auto streamed = (*idx)->Search(*q, o);
+      o.facets = true;
+      auto full = (*idx)->Search(*q, o);
+      ASSERT_TRUE(streamed.ok() && full.ok()) << text;
+      EXPECT_EQ(streamed->total, full->total) << text;
+      ASSERT_EQ(streamed->hits.size(), full->hits.size()) << text;
+      for (size_t i = 0; i < full->hits.size(); ++i) {
+        EXPECT_EQ(streamed->hits[i].id, full->hits[i].id) << text << " hit " << i;
+        EXPECT_EQ(streamed->hits[i].score, full->hits[i].score) << text << " hit " << i;
+      }
+      if (std::string_view(text).empty()) {
+        EXPECT_EQ(streamed->total, (*idx)->size());
+      }
+    }
+  }
 }
 
 TEST_F(SearchCorpus, TipFindsTheNetworkOfATruthPhone) {

@@ -7,8 +7,11 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "analytics/stats.h"
 #include "core/time.h"
@@ -130,11 +133,19 @@ core::Result<json> Spikes(const search::Index& index, const SpikeOptions& opt) {
   if (!(opt.alpha > 0 && opt.alpha < 1)) return Status::Error(StatusCode::kInvalidInput, "--alpha must be in (0, 1)");
   auto ads = index.Ads();
   if (!ads.ok()) return ads.status();
+  // Each ad's region as a small integer (UINT32_MAX: undated or no region), computed once.
   int64_t first = INT64_MAX, last = INT64_MIN;
   std::unordered_map<std::string, uint32_t> region_id;
   std::vector<std::string> regions;
-  for (const auto& r : *ads) {
-    if (!r.posted || Region(r, opt.by).empty()) continue;
+  std::vector<uint32_t> region_of(ads->size(), UINT32_MAX);
+  for (size_t i = 0; i < ads->size(); ++i) {
+    const auto& r = (*ads)[i];
+    if (!r.posted) continue;
+    std::string reg = Region(r, opt.by);
+    if (reg.empty()) continue;
+    auto [it, fresh] = region_id.try_emplace(std::move(reg), static_cast<uint32_t>(regions.size()));
+    if (fresh) regions.push_back(it->first);
+    region_of[i] = it->second;
     first = std::min(first, r.day);
     last = std::max(last, r.day);
   }
@@ -147,38 +158,40 @@ core::Result<json> Spikes(const search::Index& index, const SpikeOptions& opt) {
     return out;
   }
   const int64_t days = last - first + 1;
-  std::vector<std::vector<uint32_t>> counts;  // [region][day - first]
-  std::vector<std::vector<uint64_t>> members;  // [region] -> ordinals (for driving networks)
   if (opt.count != "advertisers" && opt.count != "ads") {
     return Status::Error(StatusCode::kInvalidInput, fmt::format("--count {}: use advertisers or ads", opt.count));
   }
   const bool arrivals = opt.count == "advertisers" && index.linked();
   out["count"] = arrivals ? "advertisers" : "ads";
-  // Last day each (network, region) was seen, for counting arrivals only. Ads are
-  // visited in time order for that.
-  std::vector<const search::AdRow*> by_time;
-  for (const auto& r : *ads) by_time.push_back(&r);
-  std::stable_sort(by_time.begin(), by_time.end(), [](auto* a, auto* b) { return a->posted < b->posted; });
-  std::unordered_map<std::string, int64_t> last_seen;
-  for (const auto* rp : by_time) {
-    const auto& r = *rp;
-    std::string reg = Region(r, opt.by);
-    if (!r.posted || reg.empty()) continue;
-    auto [it, fresh] = region_id.emplace(reg, static_cast<uint32_t>(regions.size()));
-    if (fresh) {
-      regions.push_back(reg);
-      counts.emplace_back(static_cast<size_t>(days), 0);
-      members.emplace_back();
+  std::vector<std::vector<uint32_t>> counts(regions.size(), std::vector<uint32_t>(static_cast<size_t>(days), 0));
+  std::vector<std::vector<uint64_t>> members(regions.size());  // [region] -> ordinals (for driving networks)
+  // Arrivals need the ads in day order (a counting sort: days are few); only the
+  // last day each (network, region) was seen matters, so order within a day does not.
+  std::vector<uint32_t> day_start(static_cast<size_t>(days) + 1, 0), by_day;
+  for (size_t i = 0; i < ads->size(); ++i) {
+    if (region_of[i] != UINT32_MAX) day_start[static_cast<size_t>((*ads)[i].day - first) + 1]++;
+  }
+  for (size_t d = 0; d < static_cast<size_t>(days); ++d) day_start[d + 1] += day_start[d];
+  by_day.resize(day_start.back());
+  {
+    std::vector<uint32_t> fill(day_start.begin(), day_start.end() - 1);
+    for (size_t i = 0; i < ads->size(); ++i) {
+      if (region_of[i] != UINT32_MAX) by_day[fill[static_cast<size_t>((*ads)[i].day - first)]++] = static_cast<uint32_t>(i);
     }
-    members[it->second].push_back(r.ordinal);
+  }
+  absl::flat_hash_map<uint64_t, int64_t> last_seen;  // network << 32 | region -> last day seen
+  for (uint32_t i : by_day) {
+    const auto& r = (*ads)[i];
+    const uint32_t g = region_of[i];
+    members[g].push_back(r.ordinal);
     if (arrivals) {
-      auto key = fmt::format("{}|{}", index.NetworkOf(r.ordinal), reg);
-      auto [ls, first_time] = last_seen.emplace(key, r.day);
+      const uint64_t key = uint64_t{index.NetworkOf(r.ordinal)} << 32 | g;
+      auto [ls, first_time] = last_seen.try_emplace(key, r.day);
       bool recent = !first_time && r.day - ls->second < opt.current_days;
       ls->second = r.day;
       if (recent) continue;
     }
-    counts[it->second][static_cast<size_t>(r.day - first)]++;
+    counts[g][static_cast<size_t>(r.day - first)]++;
   }
   struct Test {
     uint32_t region;
@@ -189,6 +202,21 @@ core::Result<json> Spikes(const search::Index& index, const SpikeOptions& opt) {
   };
   std::vector<Test> tests;
   const int cur = opt.current_days;
+  // Exact tails are the cost of a scan (hundreds of thousands of region-days), and
+  // small counts repeat, so each (current, total, reference days) is computed once.
+  // A count at or below the expected one has p >= 0.5 (it is at most the
+  // binomial's median); with alpha < 0.5 Benjamini-Hochberg can flag neither it
+  // nor, through it, any other test, so its tail is not computed (reported as 1).
+  absl::flat_hash_map<uint64_t, double> tail_memo;
+  auto upper_tail = [&](uint64_t c, uint64_t n, int ref) {
+    const double p0 = static_cast<double>(cur) / (cur + ref);
+    if (opt.alpha < 0.5 && static_cast<double>(c) <= std::floor(static_cast<double>(n) * p0)) return 1.0;
+    if (c >= (1u << 24) || n >= (1u << 24)) return BinomialUpperTail(c, n, p0);
+    const uint64_t key = c | n << 24 | static_cast<uint64_t>(ref) << 48;
+    auto [it, fresh] = tail_memo.try_emplace(key, 0.0);
+    if (fresh) it->second = BinomialUpperTail(c, n, p0);
+    return it->second;
+  };
   for (uint32_t g = 0; g < regions.size(); ++g) {
     const auto& cnt = counts[g];
     std::vector<uint64_t> prefix(cnt.size() + 1, 0);
@@ -198,8 +226,7 @@ core::Result<json> Spikes(const search::Index& index, const SpikeOptions& opt) {
       uint64_t c = prefix[d + 1] - prefix[d + 1 - cur];
       uint64_t r = prefix[d + 1 - cur] - prefix[d + 1 - cur - ref];
       if (c + r == 0) continue;
-      double p0 = static_cast<double>(cur) / (cur + ref);
-      tests.push_back({g, d, c, r, ref, BinomialUpperTail(c, c + r, p0)});
+      tests.push_back({g, d, c, r, ref, upper_tail(c, c + r, ref)});
     }
   }
   std::vector<double> ps(tests.size());
@@ -265,7 +292,11 @@ core::Result<json> Spikes(const search::Index& index, const SpikeOptions& opt) {
                      {"networks", drivers}});
     i = j;
   }
-  std::sort(found.begin(), found.end(), [](const json& a, const json& b) { return a["q"].get<double>() < b["q"].get<double>(); });
+  std::sort(found.begin(), found.end(), [](const json& a, const json& b) {
+    const double qa = a["q"].get<double>(), qb = b["q"].get<double>();
+    if (qa != qb) return qa < qb;
+    return std::tie(a["region"], a["start"]) < std::tie(b["region"], b["start"]);
+  });
   for (auto& f : found) spikes.push_back(std::move(f));
   out["spikes"] = spikes;
   out["caveats"] = json::array(

@@ -14,6 +14,7 @@
 
 #include "cases/case_db.h"
 #include "cases/request_json.h"
+#include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "core/time.h"
 #include "server/server.h"
@@ -50,8 +51,7 @@ std::optional<Session> OpenSession(const Common& c, int& exit_code, const std::s
   o.key_dir = c.db;
   auto db = cases::CaseDatabase::Open(o);
   if (!db.ok()) {
-    fmt::print(stderr, "error: {}\n", db.status().message());
-    exit_code = 1;
+    Fail(exit_code, db.status());
     return std::nullopt;
   }
   Session s{std::move(*db), cases::Actor::LocalAdmin()};
@@ -62,8 +62,7 @@ std::optional<Session> OpenSession(const Common& c, int& exit_code, const std::s
   if (!token.empty()) {
     auto a = s.db->Authenticate(token);
     if (!a.ok() || !*a) {
-      fmt::print(stderr, "error: --token is not a valid API token for this cases database\n");
-      exit_code = 1;
+      Fail(exit_code, "--token is not a valid API token for this cases database");
       return std::nullopt;
     }
     s.actor = **a;
@@ -71,8 +70,9 @@ std::optional<Session> OpenSession(const Common& c, int& exit_code, const std::s
   return s;
 }
 
-int Fail(const core::Status& st) {
-  fmt::print(stderr, "error: {}\n", st.message());
+// Prints a case database error; returns the exit code: 3 for a permission refusal, else 1.
+int PrintCaseError(const core::Status& st) {
+  PrintError(st.message());
   return cases::IsPermissionDenied(st) ? 3 : 1;
 }
 
@@ -125,15 +125,11 @@ void RegisterUsers(CLI::App& app, int& exit_code) {
       cases::UserInput u{f->name, f->role, f->org, f->jurisdiction, ""};
       if (f->password_stdin) {
         std::getline(std::cin, u.password);
-        if (u.password.size() < 12) {
-          fmt::print(stderr, "error: the password must have at least 12 characters\n");
-          exit_code = 2;
-          return;
-        }
+        if (u.password.size() < 12) return Fail(exit_code, "the password must have at least 12 characters", 2);
       }
       auto r = s->db->AddUser(s->actor, u);
       if (!r.ok()) {
-        exit_code = Fail(r.status());
+        exit_code = PrintCaseError(r.status());
         return;
       }
       fmt::print("created user {} (id {}, role {}, org {}); API token (shown once): {}\n", f->name, r->user_id,
@@ -154,7 +150,7 @@ void RegisterUsers(CLI::App& app, int& exit_code) {
       if (!s) return;
       auto r = s->db->NewTokenFor(s->actor, f->name);
       if (!r.ok()) {
-        exit_code = Fail(r.status());
+        exit_code = PrintCaseError(r.status());
         return;
       }
       fmt::print("new API token for {} (shown once): {}\n", f->name, *r);
@@ -174,7 +170,7 @@ void RegisterUsers(CLI::App& app, int& exit_code) {
       if (!s) return;
       auto r = s->db->ListTokens(s->actor, f->name);
       if (!r.ok()) {
-        exit_code = Fail(r.status());
+        exit_code = PrintCaseError(r.status());
         return;
       }
       fmt::print("{:>6}  {:<20}  {:<20}  {}\n", "id", "user", "created", "status");
@@ -200,16 +196,14 @@ void RegisterUsers(CLI::App& app, int& exit_code) {
     AddCommon(cmd, f->c);
     cmd->callback([f, &exit_code] {
       if (f->id <= 0 && f->user.empty()) {
-        fmt::print(stderr, "error: users revoke-token needs --id TOKEN_ID or --user NAME "
-                           "(list ids with `lodestar users tokens`)\n");
-        exit_code = 2;
-        return;
+        return Fail(exit_code,
+                    "users revoke-token needs --id TOKEN_ID or --user NAME (list ids with `lodestar users tokens`)", 2);
       }
       auto s = OpenSession(f->c, exit_code);
       if (!s) return;
       auto r = s->db->RevokeTokens(s->actor, f->id, f->user);
       if (!r.ok()) {
-        exit_code = Fail(r.status());
+        exit_code = PrintCaseError(r.status());
         return;
       }
       fmt::print("revoked {} token{}\n", *r, *r == 1 ? "" : "s");
@@ -249,33 +243,21 @@ void RegisterTips(CLI::App& app, int& exit_code) {
       cases::TipInput tip = f->t;
       if (!f->json_file.empty()) {
         std::string body;
-        if (!ReadInput(f->json_file, body)) {
-          fmt::print(stderr, "error: cannot read --json {}\n", f->json_file);
-          exit_code = 2;
-          return;
-        }
+        if (!ReadInput(f->json_file, body)) return Fail(exit_code, "cannot read --json " + f->json_file, 2);
         auto parsed = cases::ParseTipJson(body);
-        if (auto* e = std::get_if<cases::FieldError>(&parsed)) {
-          fmt::print(stderr, "error: {}: field '{}': {}\n", f->json_file, e->field, e->reason);
-          exit_code = 2;
-          return;
-        }
+        if (auto* e = std::get_if<cases::FieldError>(&parsed))
+          return Fail(exit_code, fmt::format("{}: field '{}': {}", f->json_file, e->field, e->reason), 2);
         tip = std::get<cases::TipInput>(parsed);
       } else {
         tip.location.text = f->location;
         tip.location.country = f->country;
-        if (auto e = cases::ValidateTip(tip)) {
-          fmt::print(stderr, "error: --{}: {}\n", e->field == "text" || e->field == "channel" ? e->field : e->field,
-                     e->reason);
-          exit_code = 2;
-          return;
-        }
+        if (auto e = cases::ValidateTip(tip)) return Fail(exit_code, fmt::format("--{}: {}", e->field, e->reason), 2);
       }
       auto s = OpenSession(f->c, exit_code, f->org);
       if (!s) return;
       auto r = s->db->AddTip(s->actor, tip);
       if (!r.ok()) {
-        exit_code = Fail(r.status());
+        exit_code = PrintCaseError(r.status());
         return;
       }
       fmt::print("tip {} filed in case {} ({}); urgency {}, language {}\n", r->tip_id, r->case_id,
@@ -301,7 +283,7 @@ void RegisterTips(CLI::App& app, int& exit_code) {
       if (!s) return;
       auto r = s->db->ListTipsJson(s->actor, f->limit);
       if (!r.ok()) {
-        exit_code = Fail(r.status());
+        exit_code = PrintCaseError(r.status());
         return;
       }
       if (f->json) return PrintJson(*r);
@@ -347,14 +329,14 @@ void RegisterCases(CLI::App& app, int& exit_code) {
         } else {
           auto n = s->db->LinkAds(s->actor, f->id, *intel);
           if (!n.ok()) {
-            exit_code = Fail(n.status());
+            exit_code = PrintCaseError(n.status());
             return;
           }
         }
       }
       auto r = s->db->GetCaseJson(s->actor, f->id);
       if (!r.ok()) {
-        exit_code = Fail(r.status());
+        exit_code = PrintCaseError(r.status());
         return;
       }
       PrintJson(*r);
@@ -382,7 +364,7 @@ void RegisterCases(CLI::App& app, int& exit_code) {
       if (!s) return;
       auto r = s->db->AddPerson(s->actor, f->id, f->p);
       if (!r.ok()) {
-        exit_code = Fail(r.status());
+        exit_code = PrintCaseError(r.status());
         return;
       }
       fmt::print("person {} added to case {}\n", *r, f->id);
@@ -404,7 +386,7 @@ void RegisterCases(CLI::App& app, int& exit_code) {
       auto s = OpenSession(f->c, exit_code);
       if (!s) return;
       auto st = s->db->SetStatus(s->actor, f->id, f->status, f->note);
-      if (!st.ok()) exit_code = Fail(st);
+      if (!st.ok()) exit_code = PrintCaseError(st);
       else fmt::print("case {} is now {}\n", f->id, f->status);
     });
   }
@@ -425,7 +407,7 @@ void RegisterCases(CLI::App& app, int& exit_code) {
       auto s = OpenSession(f->c, exit_code);
       if (!s) return;
       auto st = s->db->Assign(s->actor, f->id, f->org, f->unit, f->jurisdiction);
-      if (!st.ok()) exit_code = Fail(st);
+      if (!st.ok()) exit_code = PrintCaseError(st);
       else fmt::print("case {} assigned to {}\n", f->id, f->org);
     });
   }
@@ -447,7 +429,7 @@ void RegisterCases(CLI::App& app, int& exit_code) {
       auto s = OpenSession(f->c, exit_code);
       if (!s) return;
       auto st = s->db->Share(s->actor, f->id, f->org, f->jurisdiction, f->scope, f->reason);
-      if (!st.ok()) exit_code = Fail(st);
+      if (!st.ok()) exit_code = PrintCaseError(st);
       else fmt::print("case {} shared ({})\n", f->id, f->scope);
     });
   }
@@ -479,16 +461,12 @@ void RegisterCases(CLI::App& app, int& exit_code) {
       if (f->age >= 0) f->in.age = f->age;
       if (f->consent == "yes") f->in.consent_given = true;
       else if (f->consent == "no") f->in.consent_given = false;
-      else if (!f->consent.empty()) {
-        fmt::print(stderr, "error: --consent must be yes or no\n");
-        exit_code = 2;
-        return;
-      }
+      else if (!f->consent.empty()) return Fail(exit_code, "--consent must be yes or no", 2);
       auto s = OpenSession(f->c, exit_code);
       if (!s) return;
       auto r = s->db->Screen(s->actor, f->id, f->in);
       if (!r.ok()) {
-        exit_code = Fail(r.status());
+        exit_code = PrintCaseError(r.status());
         return;
       }
       PrintJson(*r);
@@ -516,22 +494,15 @@ void RegisterCases(CLI::App& app, int& exit_code) {
     cmd->callback([f, &exit_code] {
       if (!f->date.empty()) {
         f->in.decided_at = core::ParseTimestamp(f->date);
-        if (!f->in.decided_at) {
-          fmt::print(stderr, "error: --date {}: use YYYY-MM-DD\n", f->date);
-          exit_code = 2;
-          return;
-        }
+        if (!f->in.decided_at) return Fail(exit_code, fmt::format("--date {}: use YYYY-MM-DD", f->date), 2);
       }
-      if (auto e = cases::ValidateDecision(f->in)) {
-        fmt::print(stderr, "error: {}: {}\n", e->field, e->reason);
-        exit_code = 2;
-        return;
-      }
+      if (auto e = cases::ValidateDecision(f->in))
+        return Fail(exit_code, fmt::format("{}: {}", e->field, e->reason), 2);
       auto s = OpenSession(f->c, exit_code);
       if (!s) return;
       auto r = s->db->Decide(s->actor, f->id, f->in);
       if (!r.ok()) {
-        exit_code = Fail(r.status());
+        exit_code = PrintCaseError(r.status());
         return;
       }
       PrintJson(*r);
@@ -553,7 +524,7 @@ void RegisterCases(CLI::App& app, int& exit_code) {
       auto s = OpenSession(f->c, exit_code);
       if (!s) return;
       auto st = s->db->ErasePerson(s->actor, f->id, f->reason);
-      if (!st.ok()) exit_code = Fail(st);
+      if (!st.ok()) exit_code = PrintCaseError(st);
       else fmt::print("personal data of person {} erased\n", f->id);
     });
   }
@@ -576,7 +547,7 @@ void RegisterCases(CLI::App& app, int& exit_code) {
       if (f->verify) {
         auto v = s->db->VerifyAudit(s->actor);
         if (!v.ok()) {
-          exit_code = Fail(v.status());
+          exit_code = PrintCaseError(v.status());
           return;
         }
         fmt::print("{}{}\n", v->message, v->ok ? "; head " + v->head_hash : "");
@@ -585,7 +556,7 @@ void RegisterCases(CLI::App& app, int& exit_code) {
       }
       auto r = s->db->AuditJson(s->actor, f->after, f->limit);
       if (!r.ok()) {
-        exit_code = Fail(r.status());
+        exit_code = PrintCaseError(r.status());
         return;
       }
       PrintJson(*r);
@@ -600,7 +571,7 @@ void RegisterCases(CLI::App& app, int& exit_code) {
       if (!s) return;
       auto r = s->db->AggregatesJson(s->actor);
       if (!r.ok()) {
-        exit_code = Fail(r.status());
+        exit_code = PrintCaseError(r.status());
         return;
       }
       PrintJson(*r);
@@ -622,14 +593,10 @@ void RegisterCases(CLI::App& app, int& exit_code) {
       AddCommon(cmd, f->c);
       cmd->callback([f, &exit_code] {
         std::string text;
-        if (!ReadInput(f->file, text)) {
-          fmt::print(stderr, "error: cannot read {}\n", f->file);
-          exit_code = 2;
-          return;
-        }
+        if (!ReadInput(f->file, text)) return Fail(exit_code, "cannot read " + f->file, 2);
         auto csv = cases::ParseMissingCsv(text, f->file);
         if (!csv.ok()) {
-          exit_code = Fail(csv.status());
+          exit_code = PrintCaseError(csv.status());
           return;
         }
         for (const auto& e : csv->errors) fmt::print(stderr, "warning: {}\n", e);
@@ -637,7 +604,7 @@ void RegisterCases(CLI::App& app, int& exit_code) {
         if (!s) return;
         auto n = s->db->ImportMissing(s->actor, csv->reports);
         if (!n.ok()) {
-          exit_code = Fail(n.status());
+          exit_code = PrintCaseError(n.status());
           return;
         }
         fmt::print("imported {} missing-person reports ({} rows skipped)\n", *n, csv->errors.size());
@@ -659,7 +626,7 @@ void RegisterCases(CLI::App& app, int& exit_code) {
         if (!s) return;
         auto m = s->db->MatchMissing(s->actor, f->min_score);
         if (!m.ok()) {
-          exit_code = Fail(m.status());
+          exit_code = PrintCaseError(m.status());
           return;
         }
         std::vector<cases::MissingAdMatch> ads;
@@ -667,7 +634,7 @@ void RegisterCases(CLI::App& app, int& exit_code) {
         if (intel) {
           auto a = s->db->MatchMissingAds(s->actor, *intel, f->min_score);
           if (!a.ok()) {
-            exit_code = Fail(a.status());
+            exit_code = PrintCaseError(a.status());
             return;
           }
           ads = std::move(*a);
@@ -735,6 +702,9 @@ void RegisterServe(CLI::App& app, int& exit_code) {
   cmd->add_option("--bind", f->o.server.bind, "Address to listen on (default 127.0.0.1)");
   cmd->add_option("--threads", f->o.server.threads, "Worker threads = concurrent connections served (default 160)");
   cmd->add_option("--max-body", f->o.server.max_body_bytes, "Largest request body in bytes (default 65536)");
+  cmd->add_option("--refresh", f->o.search_refresh_seconds,
+                  "Seconds between checks for newly ingested or linked ads to search (default 2; 0 = never)")
+      ->check(CLI::Range(0, 86400));
   cmd->add_option("--countries-data", f->o.countries_dir,
                   "Directory with 3p-index-and-tip-tiers.csv and unodc-glotip-2023.csv for /api/countries/* "
                   "(default $LODESTAR_COUNTRIES_DATA, else DB/countries)");

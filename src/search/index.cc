@@ -32,7 +32,7 @@ namespace {
 using core::Status;
 using core::StatusCode;
 
-constexpr const char* kManifestHeader = "lodestar-search-index 2";
+constexpr const char* kManifestHeader = "lodestar-search-index 3";  // 3: segment format 2
 constexpr size_t kMaxSegments = 8;  // beyond this, Update() rebuilds one segment
 constexpr size_t kBatchAds = 4096;
 
@@ -408,7 +408,16 @@ core::Result<std::unique_ptr<Index>> Index::Open(const std::string& db_dir, bool
   for (const char* old : {"/index.sqlite", "/index.sqlite-wal", "/index.sqlite-shm"}) {
     std::filesystem::remove(SearchDir(db_dir) + old, ec);
   }
-  if (auto s = idx->LoadSegments(); !s.ok()) return s;
+  if (auto s = idx->LoadSegments(); !s.ok()) {
+    // The index is derived from the store: an index in an older format is
+    // rebuilt when the caller may update it, not left for the user to delete.
+    if (s.code() != StatusCode::kIncompatible || !update) return s;
+    for (const auto& entry : std::filesystem::directory_iterator(SearchDir(db_dir), ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name == "manifest" || name.starts_with("seg-")) std::filesystem::remove(entry.path(), ec);
+    }
+    if (auto again = idx->LoadSegments(); !again.ok()) return again;
+  }
   if (update) {
     auto r = idx->Update(progress);
     if (!r.ok()) return r.status();
@@ -500,7 +509,7 @@ const Segment* Index::Locate(uint64_t ordinal, uint32_t& local) const {
 
 namespace {
 
-core::Result<std::vector<Match>> Run(const Index& idx, const std::vector<const Segment*>& segs, const Query& q) {
+core::Status CheckLinkFilters(const Index& idx, const Query& q) {
   for (const auto& f : q.filters) {
     if ((f.key == "network" || f.key == "template") && !idx.linked()) {
       return Status::Error(StatusCode::kNotFound,
@@ -508,11 +517,15 @@ core::Result<std::vector<Match>> Run(const Index& idx, const std::vector<const S
                                        idx.db_dir(), f.key, idx.db_dir()));
     }
   }
+  return Status::Ok();
+}
+
+MatchContext Context(const Index& idx, const std::vector<std::unique_ptr<Segment>>& segments) {
   MatchContext ctx;
-  ctx.segments = segs;
+  for (const auto& s : segments) ctx.segments.push_back(s.get());
   ctx.network_of = [&idx](uint64_t o) { return idx.NetworkOf(o); };
   ctx.cluster_of = [&idx](uint64_t o) { return idx.ClusterOf(o); };
-  return Evaluate(ctx, q);
+  return ctx;
 }
 
 }  // namespace
@@ -530,37 +543,56 @@ core::Result<SearchResults> Index::Search(const Query& q, size_t limit) const {
 }
 
 core::Result<SearchResults> Index::Search(const Query& q, const SearchOptions& options) const {
-  std::vector<const Segment*> segs;
-  for (const auto& s : segments_) segs.push_back(s.get());
-  auto matches = Run(*this, segs, q);
-  if (!matches.ok()) return matches.status();
+  if (auto st = CheckLinkFilters(*this, q); !st.ok()) return st;
+  const MatchContext ctx = Context(*this, segments_);
+  const MatchOrder order = q.has_text() ? MatchOrder::kScore : MatchOrder::kPosted;
+  const size_t want = options.offset + options.limit;
   SearchResults out;
-  auto& m = *matches;
-  out.total = m.size();
-  const size_t want = std::min(m.size(), options.offset + options.limit);
+  std::vector<Match> best;
+  if (options.facets) {
+    // Facets count over every match, so every match is materialised.
+    auto matches = Evaluate(ctx, q);
+    if (!matches.ok()) return matches.status();
+    out.facets = Facets(*matches, options.facet_values);
+    auto top = TopOf(std::move(*matches), want, order);
+    out.total = top.total;
+    best = std::move(top.best);
+  } else {
+    auto top = EvaluateTop(ctx, q, want, order);
+    if (!top.ok()) return top.status();
+    out.total = top->total;
+    best = std::move(top->best);
+  }
+  for (size_t i = options.offset; i < best.size(); ++i) {
+    Hit h;
+    h.ordinal = best[i].ordinal;
+    h.score = best[i].score;
+    if (auto st = Fill(h, q); !st.ok()) return st;
+    out.hits.push_back(std::move(h));
+  }
+  return out;
+}
+
+TopMatches Index::TopOf(std::vector<Match> matches, size_t k, MatchOrder order) const {
   auto posted = [&](uint64_t o) {
     uint32_t local;
     const Segment* s = Locate(o, local);
     return s ? s->posted(local) : 0;
   };
   auto better = [&](const Match& a, const Match& b) {
-    if (q.has_text()) {
+    if (order == MatchOrder::kScore) {
       if (a.score != b.score) return a.score > b.score;
-      return a.ordinal < b.ordinal;
+    } else if (int64_t pa = posted(a.ordinal), pb = posted(b.ordinal); pa != pb) {
+      return pa > pb;
     }
-    int64_t pa = posted(a.ordinal), pb = posted(b.ordinal);
-    if (pa != pb) return pa > pb;
     return a.ordinal < b.ordinal;
   };
-  std::partial_sort(m.begin(), m.begin() + static_cast<std::ptrdiff_t>(want), m.end(), better);
-  for (size_t i = options.offset; i < want; ++i) {
-    Hit h;
-    h.ordinal = m[i].ordinal;
-    h.score = m[i].score;
-    if (auto st = Fill(h, q); !st.ok()) return st;
-    out.hits.push_back(std::move(h));
-  }
-  if (options.facets) out.facets = Facets(m, options.facet_values);
+  TopMatches out;
+  out.total = matches.size();
+  k = std::min(k, matches.size());
+  std::partial_sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(k), matches.end(), better);
+  matches.resize(k);
+  out.best = std::move(matches);
   return out;
 }
 
@@ -656,9 +688,8 @@ core::Status Index::Fill(Hit& h, const Query& q) const {
 }
 
 core::Result<std::vector<uint64_t>> Index::Select(const Query& q) const {
-  std::vector<const Segment*> segs;
-  for (const auto& s : segments_) segs.push_back(s.get());
-  auto matches = Run(*this, segs, q);
+  if (auto st = CheckLinkFilters(*this, q); !st.ok()) return st;
+  auto matches = Evaluate(Context(*this, segments_), q);
   if (!matches.ok()) return matches.status();
   std::vector<uint64_t> out;
   out.reserve(matches->size());

@@ -122,6 +122,8 @@ class Index {
   // The segment holding `ordinal` and the ad's number in it; nullptr if not indexed.
   const Segment* Locate(uint64_t ordinal, uint32_t& local) const;
   std::vector<Facet> Facets(const std::vector<Match>& matches, size_t top) const;
+  // The best `k` of `matches` in `order` (as EvaluateTop would choose them).
+  TopMatches TopOf(std::vector<Match> matches, size_t k, MatchOrder order) const;
   std::string db_dir_;
   std::vector<std::unique_ptr<Segment>> segments_;
   std::vector<uint32_t> networks_, clusters_;

@@ -159,25 +159,6 @@ bool IsPerAdFilter(const Filter& f) {
   return f.key == "after" || f.key == "before" || f.key == "network" || f.key == "template";
 }
 
-// Keeps the entries of `cand` (with parallel `score`) whose doc is in sorted `docs`.
-void Intersect(std::vector<uint32_t>& cand, std::vector<double>& score, const std::vector<uint32_t>& docs) {
-  size_t w = 0, j = 0;
-  const bool gallop = docs.size() > 16 * cand.size();
-  for (size_t i = 0; i < cand.size(); ++i) {
-    if (gallop) {
-      j = static_cast<size_t>(std::lower_bound(docs.begin() + static_cast<std::ptrdiff_t>(j), docs.end(), cand[i]) - docs.begin());
-    } else {
-      while (j < docs.size() && docs[j] < cand[i]) ++j;
-    }
-    if (j < docs.size() && docs[j] == cand[i]) {
-      cand[w] = cand[i];
-      score[w++] = score[i];
-    }
-  }
-  cand.resize(w);
-  score.resize(w);
-}
-
 }  // namespace
 
 std::vector<std::pair<std::string, bool>> HighlightTokens(const Query& q) {
@@ -191,155 +172,293 @@ std::vector<std::pair<std::string, bool>> HighlightTokens(const Query& q) {
   return out;
 }
 
-core::Result<std::vector<Match>> Evaluate(const MatchContext& ctx, const Query& q) {
-  std::vector<Match> out;
+namespace {
+
+// One clause's ads in one segment, ascending, with their BM25 scores (empty for filters).
+struct Postings {
+  std::vector<uint32_t> docs;
+  std::vector<double> score;
+};
+
+// Adds `b` into `a` (both ascending): the union, with scores of ads in both
+// summed. `out` is scratch space (swapped with `a`).
+void MergeInto(Postings& a, const Postings& b, Postings& out) {
+  out.docs.clear();
+  out.score.clear();
+  out.docs.reserve(a.docs.size() + b.docs.size());
+  out.score.reserve(a.docs.size() + b.docs.size());
+  size_t i = 0, j = 0;
+  while (i < a.docs.size() || j < b.docs.size()) {
+    if (j == b.docs.size() || (i < a.docs.size() && a.docs[i] < b.docs[j])) {
+      out.docs.push_back(a.docs[i]);
+      out.score.push_back(a.score[i++]);
+    } else if (i == a.docs.size() || b.docs[j] < a.docs[i]) {
+      out.docs.push_back(b.docs[j]);
+      out.score.push_back(b.score[j++]);
+    } else {
+      out.docs.push_back(a.docs[i]);
+      out.score.push_back(a.score[i++] + b.score[j++]);
+    }
+  }
+  std::swap(a, out);
+}
+
+// Per-thread buffers of one evaluation: `slots[0, used)` are this segment's
+// positive clauses and filters.
+struct Scratch {
+  Postings alt, merged, cand;
+  std::vector<Postings> slots;
+  size_t used = 0;
+  std::vector<uint32_t> excluded;
+  Postings& Next() {
+    if (used == slots.size()) slots.emplace_back();
+    Postings& p = slots[used++];
+    p.docs.clear();
+    p.score.clear();
+    return p;
+  }
+};
+
+// Keeps the ads of `p` that are also in ascending `docs`, adding `add` scores when given.
+void IntersectWith(Postings& p, const std::vector<uint32_t>& docs, const std::vector<double>* add) {
+  size_t w = 0, j = 0;
+  const bool gallop = docs.size() > 16 * p.docs.size();
+  for (size_t i = 0; i < p.docs.size(); ++i) {
+    if (gallop) {
+      j = static_cast<size_t>(std::lower_bound(docs.begin() + static_cast<std::ptrdiff_t>(j), docs.end(), p.docs[i]) -
+                              docs.begin());
+    } else {
+      while (j < docs.size() && docs[j] < p.docs[i]) ++j;
+    }
+    if (j < docs.size() && docs[j] == p.docs[i]) {
+      p.docs[w] = p.docs[i];
+      p.score[w++] = p.score[i] + (add ? (*add)[j] : 0.0);
+    }
+  }
+  p.docs.resize(w);
+  p.score.resize(w);
+}
+
+// Removes from `p` the ads in ascending `docs`.
+void Subtract(Postings& p, const std::vector<uint32_t>& docs) {
+  size_t w = 0, j = 0;
+  for (size_t i = 0; i < p.docs.size(); ++i) {
+    while (j < docs.size() && docs[j] < p.docs[i]) ++j;
+    if (j < docs.size() && docs[j] == p.docs[i]) continue;
+    p.docs[w] = p.docs[i];
+    p.score[w++] = p.score[i];
+  }
+  p.docs.resize(w);
+  p.score.resize(w);
+}
+
+// A single word is read straight from its postings in phase 2 (its document
+// frequency is in the dictionary); phrases and prefixes are matched in phase 1,
+// because their document frequency is only known once matched.
+bool IsPlainWord(const TextTerm& t) { return t.tokens.size() == 1 && !t.prefix; }
+
+// Calls sink(segment, local ad, score) for every ad matching `q`, in ordinal order.
+template <class Sink>
+core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) {
   uint64_t n_docs = 0, n_tokens = 0;
   for (const Segment* s : ctx.segments) {
     n_docs += s->doc_count();
     n_tokens += s->total_tokens();
   }
-  if (n_docs == 0) return out;
+  if (n_docs == 0) return Status::Ok();
   const double avgdl = static_cast<double>(n_tokens) / static_cast<double>(n_docs);
 
-  // Phase 1: per segment, the ads of every alternative of every clause.
-  const size_t S = ctx.segments.size();
-  std::vector<std::vector<std::vector<std::vector<Scored>>>> lists(S);  // [segment][clause][alternative]
-  std::vector<std::vector<double>> df(q.clauses.size());
-  for (size_t c = 0; c < q.clauses.size(); ++c) df[c].assign(q.clauses[c].any.size(), 0);
+  // Phase 1: document frequencies of every alternative of every clause over all segments.
+  const size_t S = ctx.segments.size(), C = q.clauses.size();
+  std::vector<std::vector<std::vector<std::vector<Scored>>>> matched(S);  // [segment][clause][alternative]
+  std::vector<std::vector<double>> df(C);
+  for (size_t c = 0; c < C; ++c) df[c].assign(q.clauses[c].any.size(), 0);
   for (size_t si = 0; si < S; ++si) {
-    lists[si].resize(q.clauses.size());
-    for (size_t c = 0; c < q.clauses.size(); ++c) {
+    const Segment& seg = *ctx.segments[si];
+    matched[si].resize(C);
+    for (size_t c = 0; c < C; ++c) {
       for (size_t a = 0; a < q.clauses[c].any.size(); ++a) {
-        lists[si][c].push_back(MatchTerm(*ctx.segments[si], q.clauses[c].any[a]));
-        df[c][a] += static_cast<double>(lists[si][c].back().size());
+        const TextTerm& term = q.clauses[c].any[a];
+        if (IsPlainWord(term)) {
+          matched[si][c].emplace_back();
+          if (uint32_t t = seg.Find(term.tokens[0]); t != UINT32_MAX) df[c][a] += seg.doc_freq(t);
+        } else {
+          matched[si][c].push_back(MatchTerm(seg, term));
+          df[c][a] += static_cast<double>(matched[si][c].back().size());
+        }
       }
     }
   }
+  std::vector<std::vector<double>> idf(C);
+  for (size_t c = 0; c < C; ++c) {
+    for (double d : df[c]) idf[c].push_back(Idf(static_cast<double>(n_docs), d));
+  }
 
-  // Phase 2: per segment, score clauses, intersect, filter.
+  // Phase 2: per segment, each clause's ads with scores, intersected smallest first.
+  std::vector<const Filter*> per_ad;
+  bool set_filters = false;
+  for (const auto& f : q.filters) {
+    if (IsPerAdFilter(f)) per_ad.push_back(&f);
+    else set_filters = true;
+  }
+  auto passes_per_ad = [&](const Segment& seg, uint32_t d) {
+    for (const Filter* f : per_ad) {
+      bool ok;
+      if (f->key == "after" || f->key == "before") {
+        const int64_t t = seg.posted(d);
+        const auto lo = static_cast<int64_t>(f->lo);
+        ok = t != 0 && (f->op == Filter::Op::kGe ? t >= lo : t < lo);
+      } else {
+        const uint64_t ordinal = seg.first_ordinal() + d;
+        const uint32_t g = f->key == "network" ? ctx.network_of(ordinal) : ctx.cluster_of(ordinal);
+        ok = g == static_cast<uint32_t>(f->lo);
+      }
+      if (!ok) return false;
+    }
+    return true;
+  };
+  auto bm25 = [&](const Segment& seg, double idf_value, uint32_t doc, uint32_t wtf) {
+    const double tf = wtf;
+    const double norm = kK1 * (1 - kB + kB * seg.doc_tokens(doc) / avgdl);
+    return idf_value * tf * (kK1 + 1) / (tf + norm);
+  };
+  // One plain word (the commonest query) streams from its postings to the sink.
+  if (C == 1 && !q.clauses[0].negated && q.clauses[0].any.size() == 1 && IsPlainWord(q.clauses[0].any[0]) &&
+      !set_filters) {
+    for (const Segment* seg : ctx.segments) {
+      if (uint32_t t = seg->Find(q.clauses[0].any[0].tokens[0]); t != UINT32_MAX) {
+        seg->ForEachPosting(t, [&](uint32_t doc, uint32_t wtf) {
+          if (passes_per_ad(*seg, doc)) sink(*seg, doc, bm25(*seg, idf[0][0], doc, wtf));
+        });
+      }
+    }
+    return Status::Ok();
+  }
+  // Buffers live across queries on this thread: broad clauses fill millions of
+  // entries, and fresh allocations of that size cost page faults on every query.
+  thread_local Scratch scratch;
+  Postings& alt = scratch.alt;
+  std::vector<uint32_t>& excluded = scratch.excluded;
   for (size_t si = 0; si < S; ++si) {
     const Segment& seg = *ctx.segments[si];
-    struct Positive {
-      std::vector<uint32_t> docs;
-      std::vector<double> score;  // empty for filters
-    };
-    std::vector<Positive> positives;
-    std::vector<uint32_t> excluded;
-    for (size_t c = 0; c < q.clauses.size(); ++c) {
-      auto& alts = lists[si][c];
-      if (q.clauses[c].negated) {
-        for (const auto& l : alts) {
-          for (const auto& x : l) excluded.push_back(x.doc);
-        }
-        continue;
-      }
-      Positive p;
-      std::vector<double> idfs;
-      for (size_t a = 0; a < alts.size(); ++a) idfs.push_back(Idf(static_cast<double>(n_docs), df[c][a]));
-      auto score_of = [&](size_t a, const Scored& x) {
-        const double tf = x.wtf;
-        const double norm = kK1 * (1 - kB + kB * seg.doc_tokens(x.doc) / avgdl);
-        return idfs[a] * tf * (kK1 + 1) / (tf + norm);
-      };
-      if (alts.size() == 1) {
-        // The common case: no merge needed, score straight from the postings.
-        p.docs.reserve(alts[0].size());
-        p.score.reserve(alts[0].size());
-        for (const auto& x : alts[0]) {
-          p.docs.push_back(x.doc);
-          p.score.push_back(score_of(0, x));
-        }
-      } else {
-        std::vector<std::pair<uint32_t, double>> merged;
-        for (size_t a = 0; a < alts.size(); ++a) {
-          for (const auto& x : alts[a]) merged.emplace_back(x.doc, score_of(a, x));
-        }
-        std::sort(merged.begin(), merged.end());
-        for (const auto& [doc, sc] : merged) {
-          if (!p.docs.empty() && p.docs.back() == doc) {
-            p.score.back() += sc;
-          } else {
-            p.docs.push_back(doc);
-            p.score.push_back(sc);
+    scratch.used = 0;
+    excluded.clear();
+    size_t excluded_lists = 0;
+    for (size_t c = 0; c < C; ++c) {
+      const Clause& clause = q.clauses[c];
+      Postings* p = clause.negated ? nullptr : &scratch.Next();
+      for (size_t a = 0; a < clause.any.size(); ++a) {
+        auto add = [&](uint32_t doc, uint32_t wtf) {
+          if (clause.negated) {
+            excluded.push_back(doc);
+            return;
           }
+          alt.docs.push_back(doc);
+          alt.score.push_back(bm25(seg, idf[c][a], doc, wtf));
+        };
+        alt.docs.clear();
+        alt.score.clear();
+        if (IsPlainWord(clause.any[a])) {
+          if (uint32_t t = seg.Find(clause.any[a].tokens[0]); t != UINT32_MAX) seg.ForEachPosting(t, add);
+        } else {
+          for (const Scored& x : matched[si][c][a]) add(x.doc, x.wtf);
+          std::vector<Scored>().swap(matched[si][c][a]);  // free as we go
+        }
+        if (clause.negated) {
+          ++excluded_lists;
+        } else if (a == 0) {
+          std::swap(*p, alt);
+        } else {
+          MergeInto(*p, alt, scratch.merged);
         }
       }
-      std::vector<std::vector<Scored>>().swap(lists[si][c]);  // free as we go
-      positives.push_back(std::move(p));
     }
-    std::vector<const Filter*> per_ad;
     for (const auto& f : q.filters) {
-      if (IsPerAdFilter(f)) {
-        per_ad.push_back(&f);
-        continue;
-      }
-      Positive p;
+      if (IsPerAdFilter(f)) continue;
+      Postings& p = scratch.Next();
       if (f.key == "age" || f.key == "price") {
         p.docs = NumericFilter(seg, f);
       } else if (uint32_t t = seg.Find(FactTerm(FactKind(f), f.value)); t != UINT32_MAX) {
         seg.Docs(t, p.docs);
       }
-      positives.push_back(std::move(p));
     }
+    std::vector<Postings*> positives;
+    for (size_t i = 0; i < scratch.used; ++i) positives.push_back(&scratch.slots[i]);
     std::sort(positives.begin(), positives.end(),
-              [](const Positive& a, const Positive& b) { return a.docs.size() < b.docs.size(); });
-    std::vector<uint32_t> cand;
-    std::vector<double> score;
+              [](const Postings* a, const Postings* b) { return a->docs.size() < b->docs.size(); });
+    Postings& cand = scratch.cand;
+    cand.docs.clear();
+    cand.score.clear();
     if (positives.empty()) {
-      cand.resize(seg.doc_count());
-      for (uint32_t d = 0; d < seg.doc_count(); ++d) cand[d] = d;
-      score.assign(cand.size(), 0.0);
+      cand.docs.resize(seg.doc_count());
+      for (uint32_t d = 0; d < seg.doc_count(); ++d) cand.docs[d] = d;
     } else {
-      cand = std::move(positives[0].docs);
-      score = positives[0].score.empty() ? std::vector<double>(cand.size(), 0.0) : std::move(positives[0].score);
+      std::swap(cand, *positives[0]);
     }
-    for (size_t i = 1; i < positives.size() && !cand.empty(); ++i) {
-      const Positive& p = positives[i];
-      if (p.score.empty()) {
-        Intersect(cand, score, p.docs);
-        continue;
-      }
-      // Add this clause's score while intersecting.
-      size_t w = 0, j = 0;
-      for (size_t k = 0; k < cand.size(); ++k) {
-        while (j < p.docs.size() && p.docs[j] < cand[k]) ++j;
-        if (j < p.docs.size() && p.docs[j] == cand[k]) {
-          cand[w] = cand[k];
-          score[w++] = score[k] + p.score[j];
-        }
-      }
-      cand.resize(w);
-      score.resize(w);
+    if (cand.score.size() != cand.docs.size()) cand.score.assign(cand.docs.size(), 0.0);  // a filter came first
+    for (size_t i = 1; i < positives.size() && !cand.docs.empty(); ++i) {
+      const Postings& p = *positives[i];
+      IntersectWith(cand, p.docs, p.score.empty() ? nullptr : &p.score);
     }
-    if (!excluded.empty()) {
-      std::sort(excluded.begin(), excluded.end());
-      size_t w = 0;
-      for (size_t k = 0; k < cand.size(); ++k) {
-        if (!std::binary_search(excluded.begin(), excluded.end(), cand[k])) {
-          cand[w] = cand[k];
-          score[w++] = score[k];
-        }
+    if (!excluded.empty() && !cand.docs.empty()) {
+      if (excluded_lists > 1) {
+        std::sort(excluded.begin(), excluded.end());
+        excluded.erase(std::unique(excluded.begin(), excluded.end()), excluded.end());
       }
-      cand.resize(w);
-      score.resize(w);
+      Subtract(cand, excluded);
     }
-    for (size_t k = 0; k < cand.size(); ++k) {
-      const uint64_t ordinal = seg.first_ordinal() + cand[k];
-      bool ok = true;
-      for (const Filter* f : per_ad) {
-        if (f->key == "after" || f->key == "before") {
-          const int64_t t = seg.posted(cand[k]);
-          const auto lo = static_cast<int64_t>(f->lo);
-          ok = t != 0 && (f->op == Filter::Op::kGe ? t >= lo : t < lo);
-        } else {
-          const uint32_t g = f->key == "network" ? ctx.network_of(ordinal) : ctx.cluster_of(ordinal);
-          ok = g == static_cast<uint32_t>(f->lo);
-        }
-        if (!ok) break;
-      }
-      if (ok) out.push_back({ordinal, score[k]});
+    for (size_t k = 0; k < cand.docs.size(); ++k) {
+      if (passes_per_ad(seg, cand.docs[k])) sink(seg, cand.docs[k], cand.score[k]);
     }
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+core::Result<std::vector<Match>> Evaluate(const MatchContext& ctx, const Query& q) {
+  std::vector<Match> out;
+  auto st = ForEachMatch(ctx, q, [&](const Segment& seg, uint32_t d, double score) {
+    out.push_back({seg.first_ordinal() + d, score});
+  });
+  if (!st.ok()) return st;
+  return out;
+}
+
+core::Result<TopMatches> EvaluateTop(const MatchContext& ctx, const Query& q, size_t k, MatchOrder order) {
+  TopMatches out;
+  // A heap ordered by `better` keeps the worst of the best k on top; ads arrive
+  // in ordinal order, so one tying the worst kept loses (ties go to the lower ordinal).
+  struct Entry {
+    Match m;
+    int64_t posted;
+  };
+  auto better = [order](const Entry& a, const Entry& b) {
+    if (order == MatchOrder::kScore) {
+      if (a.m.score != b.m.score) return a.m.score > b.m.score;
+    } else if (a.posted != b.posted) {
+      return a.posted > b.posted;
+    }
+    return a.m.ordinal < b.m.ordinal;
+  };
+  std::vector<Entry> heap;
+  heap.reserve(k);
+  auto st = ForEachMatch(ctx, q, [&](const Segment& seg, uint32_t d, double score) {
+    ++out.total;
+    if (k == 0) return;
+    Entry e{{seg.first_ordinal() + d, score}, order == MatchOrder::kPosted ? seg.posted(d) : 0};
+    if (heap.size() < k) {
+      heap.push_back(e);
+      std::push_heap(heap.begin(), heap.end(), better);
+    } else if (better(e, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), better);
+      heap.back() = e;
+      std::push_heap(heap.begin(), heap.end(), better);
+    }
+  });
+  if (!st.ok()) return st;
+  std::sort(heap.begin(), heap.end(), better);
+  for (const auto& e : heap) out.best.push_back(e.m);
   return out;
 }
 

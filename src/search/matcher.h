@@ -33,6 +33,18 @@ struct MatchContext {
 // Every ad matching `q`, in ordinal order. An empty query matches every ad.
 core::Result<std::vector<Match>> Evaluate(const MatchContext& ctx, const Query& q);
 
+enum class MatchOrder {
+  kScore,   // highest BM25 first
+  kPosted,  // newest first
+};
+struct TopMatches {
+  std::vector<Match> best;  // best first; ties go to the lower ordinal
+  uint64_t total = 0;       // every match, counted exactly
+};
+// The `k` best matches of `q` in `order` and the number of all matches, without
+// materialising them (what a results page needs when no facets are asked for).
+core::Result<TopMatches> EvaluateTop(const MatchContext& ctx, const Query& q, size_t k, MatchOrder order);
+
 // The tokens of a query worth marking in a snippet (negated clauses excluded);
 // `second` is true for a prefix (marks every token starting with it).
 std::vector<std::pair<std::string, bool>> HighlightTokens(const Query& q);

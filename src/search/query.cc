@@ -16,7 +16,7 @@ using core::Status;
 using core::StatusCode;
 
 constexpr const char* kKnownKeys =
-    "phone, email, handle, city, state, site, age, price, after, before, indicator, network, template";
+    "phone, email, handle, payment, city, state, site, age, price, after, before, indicator, network, template";
 
 Status Error(size_t pos, const std::string& what) {
   return Status::Error(StatusCode::kInvalidInput, fmt::format("query position {}: {}", pos, what));
@@ -94,6 +94,9 @@ Status MakeFilter(std::string_view key_in, std::string_view value, size_t pos, F
   if (k == "phone") {
     f.value = NormalizePhone(value);
     if (f.value.empty()) return Error(pos, "phone: needs at least 7 digits, e.g. phone:+15035550123 or phone:503-555-0123");
+  } else if (k == "payment") {
+    // As extracted ("$name", a venmo or bitcoin id); "cashapp:$name", as the link identifiers print it, works too.
+    f.value = Lower(value.substr(value.find(':') == std::string_view::npos ? 0 : value.rfind(':') + 1));
   } else if (k == "email" || k == "city" || k == "state" || k == "site") {
     f.value = Lower(value);
   } else if (k == "handle") {

@@ -4,7 +4,7 @@
 //   prefix*                 sweet*           any word starting with "sweet"
 //   either of               incall OR outcall    an ad matches if it has any of the alternatives
 //   exclusion               -agency  -"call 911"  NOT agency
-//   key:value filters       phone:, email:, handle:, city:, state:, site:, indicator:, network:, template:
+//   key:value filters       phone:, email:, handle:, payment:, city:, state:, site:, indicator:, network:, template:
 //   numeric filters         age:<21 age:18-20 age:>=30 price:<100
 //   date filters            after:2017-01-01 (inclusive) before:2017-02-01 (exclusive)
 // Everything else is ANDed. Values with spaces are quoted: city:"new york".

@@ -21,12 +21,13 @@ using core::Status;
 using core::StatusCode;
 
 constexpr char kMagic[8] = {'L', 'S', 'I', 'D', 'X', 0, 0, 1};
-constexpr uint32_t kVersion = 1;
-constexpr size_t kSections = 19;
+// Version 2 keeps positions in their own section, so word queries read only ad numbers and frequencies.
+constexpr uint32_t kVersion = 2;
+constexpr size_t kSections = 21;
 constexpr size_t kHeaderSize = 48 + kSections * 16;
 enum Section : size_t {
   kTermOff, kTermBlob, kPostOff, kDf, kPostings, kDocTokens, kTitleTokens, kPosted, kIdOff, kIdBlob,
-  kPlace, kStrOff, kStrBlob, kFwdOff, kFwd, kSpanOff, kSpanBlob, kTextOff, kText
+  kPlace, kStrOff, kStrBlob, kFwdOff, kFwd, kSpanOff, kSpanBlob, kTextOff, kText, kPosOff, kPositions
 };
 
 void PutVarint(std::string& out, uint32_t v) {
@@ -96,7 +97,8 @@ std::string FactTerm(std::string_view kind, std::string_view value) {
 struct SegmentWriter::Impl {
   uint64_t first = 0;
   StringIds term_ids;
-  std::vector<std::string> postings;   // by insertion id
+  std::vector<std::string> postings;   // by insertion id: ad deltas and weighted frequencies
+  std::vector<std::string> positions;  // by insertion id: per posting, count and delta positions
   std::vector<uint32_t> next_doc, df;  // next_doc: last ad with the term + 1 (delta base)
   std::vector<uint32_t> doc_tokens, title_tokens;
   std::vector<int64_t> posted;
@@ -120,6 +122,7 @@ struct SegmentWriter::Impl {
     auto [it, inserted] = term_ids.try_emplace(Key(t), static_cast<uint32_t>(postings.size()));
     if (inserted) {
       postings.emplace_back();
+      positions.emplace_back();
       next_doc.push_back(0);
       df.push_back(0);
     }
@@ -166,13 +169,14 @@ void SegmentWriter::Prepare(SegmentDoc doc, Prepared& out) {
   out.term_ends.clear();
   out.encoded.clear();
   out.encoded_ends.clear();
+  out.wtf.clear();
   for (size_t g = 0; g < group_terms.size(); ++g) {
     const auto& pos = positions[g];
     uint32_t in_title = 0;
     while (in_title < pos.size() && pos[in_title] < out.title_tokens) ++in_title;
     out.terms += group_terms[g];
     out.term_ends.push_back(static_cast<uint32_t>(out.terms.size()));
-    PutVarint(out.encoded, kTitleWeight * in_title + static_cast<uint32_t>(pos.size() - in_title));
+    out.wtf.push_back(kTitleWeight * in_title + static_cast<uint32_t>(pos.size() - in_title));
     PutVarint(out.encoded, static_cast<uint32_t>(pos.size()));
     uint32_t prev = 0;
     for (uint32_t p : pos) {
@@ -195,7 +199,8 @@ void SegmentWriter::Add(Prepared& p) {
     const uint32_t t = m.TermId(std::string_view(p.terms).substr(tb, p.term_ends[i] - tb));
     std::string& out = m.postings[t];
     PutVarint(out, d - m.next_doc[t]);
-    out.append(p.encoded, eb, p.encoded_ends[i] - eb);
+    PutVarint(out, p.wtf[i]);
+    m.positions[t].append(p.encoded, eb, p.encoded_ends[i] - eb);
     m.next_doc[t] = d + 1;
     m.df[t]++;
     tb = p.term_ends[i];
@@ -207,7 +212,7 @@ void SegmentWriter::Add(Prepared& p) {
       std::string& out = m.postings[t];
       PutVarint(out, d - m.next_doc[t]);
       PutVarint(out, 1);
-      PutVarint(out, 0);
+      m.positions[t].push_back(0);  // no positions
       m.next_doc[t] = d + 1;
       m.df[t]++;
     }
@@ -248,14 +253,16 @@ Status SegmentWriter::Write(const std::string& path) {
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return names[a] < names[b]; });
   for (uint32_t i = 0; i < T; ++i) new_id[order[i]] = i;
   std::vector<uint32_t> term_off{0}, df;
-  std::vector<uint64_t> post_off{0};
+  std::vector<uint64_t> post_off{0}, pos_off{0};
   std::string term_blob;
-  uint64_t post_bytes = 0;
+  uint64_t post_bytes = 0, pos_bytes = 0;
   for (uint32_t i = 0; i < T; ++i) {
     term_blob += names[order[i]];
     term_off.push_back(static_cast<uint32_t>(term_blob.size()));
     post_bytes += m.postings[order[i]].size();
     post_off.push_back(post_bytes);
+    pos_bytes += m.positions[order[i]].size();
+    pos_off.push_back(pos_bytes);
     df.push_back(m.df[order[i]]);
   }
   for (size_t i = 0; i < m.fwd.size(); i += 2) m.fwd[i] = new_id[m.fwd[i]];
@@ -289,6 +296,8 @@ Status SegmentWriter::Write(const std::string& path) {
   size[kSpanBlob] = m.span_blob.size();
   size[kTextOff] = m.text_off.size() * 8;
   size[kText] = m.text_blob.size();
+  size[kPosOff] = pos_off.size() * 8;
+  size[kPositions] = pos_bytes + 8;
   uint64_t at = kHeaderSize;
   for (size_t s = 0; s < kSections; ++s) {
     at = (at + 7) & ~uint64_t{7};
@@ -357,6 +366,13 @@ Status SegmentWriter::Write(const std::string& path) {
   section(kSpanBlob, m.span_blob);
   section(kTextOff, Bytes(m.text_off));
   section(kText, m.text_blob);
+  section(kPosOff, Bytes(pos_off));
+  if (st.ok()) st = pad_to(off[kPositions]);
+  for (uint32_t i = 0; i < T && st.ok(); ++i) {
+    st = put(m.positions[order[i]]);
+    std::string().swap(m.positions[order[i]]);
+  }
+  if (st.ok()) st = put(std::string_view("\0\0\0\0\0\0\0\0", 8));
   if (st.ok() && ::fsync(fd) != 0) {
     st = Status::Error(StatusCode::kIoError, fmt::format("{}: fsync failed: {}", tmp, std::strerror(errno)));
   }
@@ -409,7 +425,7 @@ core::Result<std::unique_ptr<Segment>> Segment::Open(const std::string& path) {
   }
   const uint64_t D = s->docs_, T = s->terms_;
   auto expect = [&](Section sec, uint64_t bytes) { return size[sec] == bytes; };
-  if (!expect(kTermOff, (T + 1) * 4) || !expect(kPostOff, (T + 1) * 8) || !expect(kDf, T * 4) ||
+  if (!expect(kTermOff, (T + 1) * 4) || !expect(kPostOff, (T + 1) * 8) || !expect(kPosOff, (T + 1) * 8) || !expect(kDf, T * 4) ||
       !expect(kDocTokens, D * 4) || !expect(kTitleTokens, D * 4) || !expect(kPosted, D * 8) ||
       !expect(kIdOff, (D + 1) * 4) || !expect(kPlace, D * 12) || !expect(kStrOff, (uint64_t{s->strings_} + 1) * 4) ||
       !expect(kFwdOff, (D + 1) * 4) || !expect(kTextOff, (uint64_t{s->text_blocks_} + 1) * 8) ||
@@ -436,8 +452,11 @@ core::Result<std::unique_ptr<Segment>> Segment::Open(const std::string& path) {
   s->span_blob_ = at(kSpanBlob);
   s->text_off_ = reinterpret_cast<const uint64_t*>(at(kTextOff));
   s->text_ = at(kText);
+  s->pos_off_ = reinterpret_cast<const uint64_t*>(at(kPosOff));
+  s->pos_ = at(kPositions);
   // The offsets tables bound every later read; check their ends once here.
   if (s->term_off_[T] != size[kTermBlob] || s->post_off_[T] + 8 != size[kPostings] ||
+      s->pos_off_[T] + 8 != size[kPositions] ||
       s->id_off_[D] != size[kIdBlob] || s->str_off_[s->strings_] != size[kStrBlob] ||
       uint64_t{s->fwd_off_[D]} * 8 != size[kFwd] || s->text_off_[s->text_blocks_] != size[kText] ||
       (size[kSpanOff] >= 4 && s->span_off_[size[kSpanOff] / 4 - 1] != size[kSpanBlob])) {
@@ -476,69 +495,38 @@ std::pair<uint32_t, uint32_t> Segment::PrefixRange(std::string_view prefix) cons
 
 uint32_t Segment::doc_freq(uint32_t t) const { return df_[t]; }
 
-void Segment::Decode(uint32_t t, std::vector<Posting>& out, std::vector<uint32_t>* positions) const {
-  const auto* p = reinterpret_cast<const uint8_t*>(post_ + post_off_[t]);
-  const auto* end = reinterpret_cast<const uint8_t*>(post_ + post_off_[t + 1]);
-  uint32_t next = 0;
-  while (p < end) {
-    Posting x;
-    x.doc = next + GetVarint(p);
-    next = x.doc + 1;
-    x.wtf = GetVarint(p);
-    x.pos_count = GetVarint(p);
-    if (positions) {
-      x.pos_begin = static_cast<uint32_t>(positions->size());
-      uint32_t pos = 0;
-      for (uint32_t k = 0; k < x.pos_count; ++k) {
-        pos += GetVarint(p);
-        positions->push_back(pos);
-      }
-    } else {
-      for (uint32_t k = 0; k < x.pos_count; ++k) {
-        while (*p++ >= 0x80) {
-        }
-      }
-    }
-    if (x.doc < docs_) out.push_back(x);
-  }
-}
-
 void Segment::Docs(uint32_t t, std::vector<uint32_t>& out) const {
-  const auto* p = reinterpret_cast<const uint8_t*>(post_ + post_off_[t]);
-  const auto* end = reinterpret_cast<const uint8_t*>(post_ + post_off_[t + 1]);
-  uint32_t next = 0;
-  while (p < end) {
-    uint32_t doc = next + GetVarint(p);
-    next = doc + 1;
-    GetVarint(p);
-    uint32_t n = GetVarint(p);
-    for (uint32_t k = 0; k < n; ++k) {
-      while (*p++ >= 0x80) {
-      }
-    }
-    if (doc < docs_) out.push_back(doc);
-  }
+  ForEachPosting(t, [&](uint32_t doc, uint32_t) { out.push_back(doc); });
 }
 
 void Segment::Occurrences(uint32_t t, const std::vector<uint32_t>* only, std::vector<uint64_t>& out) const {
   const auto* p = reinterpret_cast<const uint8_t*>(post_ + post_off_[t]);
   const auto* end = reinterpret_cast<const uint8_t*>(post_ + post_off_[t + 1]);
+  const auto* q = reinterpret_cast<const uint8_t*>(pos_ + pos_off_[t]);
+  const auto* q_end = reinterpret_cast<const uint8_t*>(pos_ + pos_off_[t + 1]);
   uint32_t next = 0;
   size_t k = 0;  // walks `only` alongside the postings
-  while (p < end) {
+  while (p < end && q < q_end) {
     uint32_t doc = next + GetVarint(p);
     next = doc + 1;
     GetVarint(p);
-    uint32_t n = GetVarint(p);
+    uint32_t n = GetVarint(q);
     bool keep = doc < docs_;
     if (only) {
       while (k < only->size() && (*only)[k] < doc) ++k;
       keep = keep && k < only->size() && (*only)[k] == doc;
     }
+    if (!keep) {
+      for (uint32_t i = 0; i < n && q < q_end; ++i) {
+        while (q < q_end && *q++ >= 0x80) {
+        }
+      }
+      continue;
+    }
     uint32_t pos = 0;
-    for (uint32_t i = 0; i < n; ++i) {
-      pos += GetVarint(p);
-      if (keep) out.push_back(uint64_t{doc} << 32 | pos);
+    for (uint32_t i = 0; i < n && q < q_end; ++i) {
+      pos += GetVarint(q);
+      out.push_back(uint64_t{doc} << 32 | pos);
     }
   }
 }

@@ -6,9 +6,10 @@
 //     fact terms are "\x01kind:value" (phone, email, handle, payment, city, state,
 //     site, age, price, indicator, category, commercial), so filters are posting
 //     lookups like words;
-//   - per term, postings in ad order: delta-coded local ad numbers and, for text
-//     terms, the weighted term frequency (3 x title + body) and the token
-//     positions (title first, then body after a gap, so no phrase spans both);
+//   - per term, postings in ad order: delta-coded local ad numbers and the
+//     weighted term frequency (3 x title + body); in a separate section, per
+//     posting, the token positions (title first, then body after a gap, so no
+//     phrase spans both), so word queries never read positions;
 //   - per ad: token count, title token count, posted time, display id, primary
 //     site/city/state, its facts (term + evidence span) for evidence and facets;
 //   - the title and body, zstd-compressed in small blocks, for snippets and
@@ -56,7 +57,8 @@ class SegmentWriter {
     uint32_t title_tokens = 0, body_tokens = 0;
     std::string terms;  // distinct text terms, back to back
     std::vector<uint32_t> term_ends;
-    std::string encoded;  // per term: varint wtf, varint count, delta positions
+    std::vector<uint32_t> wtf;  // per term: weighted frequency
+    std::string encoded;        // per term: varint count, delta positions
     std::vector<uint32_t> encoded_ends;
     Tokens title, body;  // scratch
   };
@@ -72,13 +74,6 @@ class SegmentWriter {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
-};
-
-// A posting: local ad number, weighted term frequency, and where its positions are.
-struct Posting {
-  uint32_t doc = 0;
-  uint32_t wtf = 0;
-  uint32_t pos_begin = 0, pos_count = 0;  // into the positions vector of the decode call
 };
 
 class Segment {
@@ -99,11 +94,8 @@ class Segment {
   std::pair<uint32_t, uint32_t> PrefixRange(std::string_view prefix) const;
   uint32_t doc_freq(uint32_t t) const;
 
-  // Appends the postings of term `t` to `out`; with `positions`, also their
-  // positions (Posting::pos_begin indexes `*positions`).
-  void Decode(uint32_t t, std::vector<Posting>& out, std::vector<uint32_t>* positions) const;
   // fn(ad, weighted frequency) for every posting of term `t`, in ad order (the
-  // fast path of word queries: no positions, no intermediate vector).
+  // fast path of word queries: no intermediate vector).
   template <class Fn>
   void ForEachPosting(uint32_t t, Fn&& fn) const {
     const auto* p = reinterpret_cast<const uint8_t*>(post_ + post_off_[t]);
@@ -113,10 +105,6 @@ class Segment {
       const uint32_t doc = next + ReadVarint(p);
       next = doc + 1;
       const uint32_t wtf = ReadVarint(p);
-      for (uint32_t n = ReadVarint(p); n > 0; --n) {
-        while (*p++ >= 0x80) {
-        }
-      }
       if (doc < docs_) fn(doc, wtf);
     }
   }
@@ -175,6 +163,8 @@ class Segment {
   const char* span_blob_ = nullptr;
   const uint64_t* text_off_ = nullptr;  // text_blocks_ + 1
   const char* text_ = nullptr;
+  const uint64_t* pos_off_ = nullptr;  // terms_ + 1
+  const char* pos_ = nullptr;
 };
 
 inline constexpr uint32_t kDocsPerTextBlock = 16;

@@ -1,15 +1,21 @@
 // Search, tip and analytics routes (docs/api.md, "Search and analytics").
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <stop_token>
+#include <thread>
 #include <vector>
 
 #include "analytics/analytics.h"
 #include "cases/request_json.h"
+#include "link/linker.h"
 #include "search/index.h"
 #include "search/query.h"
 #include "search/results_json.h"
@@ -75,45 +81,71 @@ using route::EnumParam;
 using route::IntParam;
 using route::NumParam;
 
-// The ad index, opened once. Its const methods may run on any number of
-// threads at once (index.h), so every worker shares this one instance.
+// The ad index. Its const methods may run on any number of threads at once
+// (index.h), so every worker shares one instance; Refresh() swaps in a newer
+// one when ads were ingested or linked since, and requests already running
+// keep the instance they started with.
 class SharedIndex {
  public:
   explicit SharedIndex(std::string db_dir) : db_dir_(std::move(db_dir)) {}
 
-  // Brings the index up to date (once, before serving). Sets `unavailable()`
-  // with the reason when there is nothing to search.
-  void Init() {
+  struct Snapshot {
+    std::shared_ptr<const search::Index> index;  // null when unavailable
+    std::string unavailable;                     // why there is nothing to search
+    uint64_t generation = 0;                     // changes with every swap
+  };
+  Snapshot Get() const {
+    std::lock_guard lock(mu_);
+    return current_;
+  }
+
+  // Opens the index, indexing ads added to the store since the last update;
+  // swaps it in if anything changed. True if it swapped.
+  bool Refresh() {
+    Snapshot next;
     auto idx = search::Index::Open(db_dir_, /*update=*/true);
     if (!idx.ok()) {
       if (idx.status().code() == core::StatusCode::kNotFound) {
-        unavailable_ = "no ad store in " + db_dir_ + ": run `lodestar ingest FILE --db " + db_dir_ +
-                       "` and `lodestar link --db " + db_dir_ + "`, then restart `lodestar serve`";
+        next.unavailable = "no ad store in " + db_dir_ + ": run `lodestar ingest FILE --db " + db_dir_ +
+                           "` and `lodestar link --db " + db_dir_ + "`; the server picks the ads up by itself";
       } else {
         std::fprintf(stderr, "lodestar serve: search index unavailable: %s\n", idx.status().message().c_str());
-        unavailable_ = "the search index of " + db_dir_ + " cannot be opened; the server log has details";
+        next.unavailable = "the search index of " + db_dir_ + " cannot be opened; the server log has details";
       }
-      return;
+    } else if ((*idx)->size() == 0) {
+      next.unavailable = "the ad store in " + db_dir_ + " has no ads: run `lodestar ingest FILE --db " + db_dir_ +
+                         "`; the server picks the ads up by itself";
+    } else {
+      next.index = std::move(idx.value());
     }
-    if ((*idx)->size() == 0) {
-      unavailable_ = "the ad store in " + db_dir_ + " has no ads: run `lodestar ingest FILE --db " + db_dir_ +
-                     "`, then restart `lodestar serve`";
-      return;
-    }
-    index_ = std::move(idx.value());
+    const auto link_time = LinkTime();
+    std::lock_guard lock(mu_);
+    const bool same = next.unavailable == current_.unavailable && link_time == link_time_ &&
+                      (next.index == nullptr) == (current_.index == nullptr) &&
+                      (!next.index || next.index->size() == current_.index->size());
+    if (same && current_.generation != 0) return false;
+    next.generation = current_.generation + 1;
+    current_ = std::move(next);
+    link_time_ = link_time;
+    return true;
   }
 
-  const std::string& unavailable() const { return unavailable_; }
-  const search::Index& operator*() const { return *index_; }
-
  private:
+  // When `lodestar link` last replaced networks.u32 (written to a temporary file and renamed).
+  std::filesystem::file_time_type LinkTime() const {
+    std::error_code ec;
+    auto t = std::filesystem::last_write_time(link::LinkDir(db_dir_) + "/networks.u32", ec);
+    return ec ? std::filesystem::file_time_type{} : t;
+  }
+
   std::string db_dir_;
-  std::unique_ptr<search::Index> index_;
-  std::string unavailable_;
+  mutable std::mutex mu_;
+  Snapshot current_;
+  std::filesystem::file_time_type link_time_{};
 };
 
-// The analytics read an index that does not change while the server runs, so
-// a reply is reusable for the same route and parameters. Bounded; cleared when full.
+// The analytics read a fixed index snapshot, so a reply is reusable for the same
+// route, parameters and snapshot generation. Bounded; cleared when full.
 class ReplyCache {
  public:
   std::optional<std::string> Get(const std::string& key) {
@@ -126,6 +158,10 @@ class ReplyCache {
     std::lock_guard lock(mu_);
     if (map_.size() >= 256) map_.clear();
     map_[key] = body;
+  }
+  void Clear() {
+    std::lock_guard lock(mu_);
+    map_.clear();
   }
 
  private:
@@ -154,7 +190,22 @@ struct SearchState {
   ServerContext* ctx = nullptr;
   SharedIndex index;
   ReplyCache cache;
+  // Checks for new ads and link state every `seconds`; stops with the server. Last member: it uses the others.
+  std::jthread refresher;
+
   explicit SearchState(ServerContext& c) : ctx(&c), index(c.db_dir) {}
+  void StartRefresh(int seconds) {
+    if (seconds <= 0) return;
+    refresher = std::jthread([this, seconds](std::stop_token stop) {
+      std::mutex m;
+      std::condition_variable_any cv;
+      while (true) {
+        std::unique_lock lock(m);
+        if (cv.wait_for(lock, stop, std::chrono::seconds(seconds), [] { return false; }) || stop.stop_requested()) return;
+        if (index.Refresh()) cache.Clear();
+      }
+    });
+  }
 };
 
 // Runs `fn` on the index, after the role check and the "no ads" check.
@@ -166,8 +217,9 @@ Reply WithIndex(SearchState& s, const httplib::Request& req, const cases::Actor&
     return ErrorReply(403, "", std::string("role '") + cases::RoleName(actor.role) +
                                    "' may not search ads (admins, analysts and investigators may)");
   }
-  if (!s.index.unavailable().empty()) return ErrorReply(404, "", s.index.unavailable());
-  return fn(*s.index);
+  const SharedIndex::Snapshot snap = s.index.Get();
+  if (!snap.index) return ErrorReply(404, "", snap.unavailable);
+  return fn(*snap.index, snap.generation);
 }
 
 // Maps an analytics failure: invalid input -> 400 naming `field`, unknown id -> 404.
@@ -190,8 +242,8 @@ std::string CacheKey(const httplib::Request& req) {
 
 template <typename Fn>
 Reply Cached(SearchState& s, const httplib::Request& req, const cases::Actor& actor, const std::string& field, Fn&& fn) {
-  return WithIndex(s, req, actor, [&](const search::Index& idx) {
-    std::string key = CacheKey(req);
+  return WithIndex(s, req, actor, [&](const search::Index& idx, uint64_t generation) {
+    std::string key = std::to_string(generation) + "\n" + CacheKey(req);
     if (auto hit = s.cache.Get(key)) return Reply{200, *hit};
     core::Result<json> r = fn(idx);
     if (!r.ok()) return AnalyticsError(r.status(), field);
@@ -217,10 +269,11 @@ std::optional<Reply> SliceParam(const httplib::Request& req, const char* name, b
 
 void RegisterSearchRoutes(ApiServer& server, ServerContext& ctx) {
   auto s = std::make_shared<SearchState>(ctx);
-  s->index.Init();
-  if (!s->index.unavailable().empty()) {
-    std::fprintf(stderr, "lodestar serve: search routes answer 404: %s\n", s->index.unavailable().c_str());
+  s->index.Refresh();
+  if (auto snap = s->index.Get(); !snap.index) {
+    std::fprintf(stderr, "lodestar serve: search routes answer 404: %s\n", snap.unavailable.c_str());
   }
+  s->StartRefresh(ctx.search_refresh_seconds);
 
   server.Route("GET", "/api/search", std::nullopt, [s](const httplib::Request& req, const cases::Actor& a) {
     if (!req.has_param("q")) return ErrorReply(400, "q", "required: the search query, e.g. q=phone:5035550123 (docs/search.md)");
@@ -230,7 +283,7 @@ void RegisterSearchRoutes(ApiServer& server, ServerContext& ctx) {
     if (auto e = IntParam(req, "offset", 0, 10000, offset)) return *e;
     if (auto e = IntParam(req, "facets", 0, 1, facets)) return *e;
     if (auto e = IntParam(req, "facet_values", 1, 100, facet_values)) return *e;
-    return WithIndex(*s, req, a, [&](const search::Index& idx) {
+    return WithIndex(*s, req, a, [&](const search::Index& idx, uint64_t) {
       // Parsed after the role check, so a refused caller learns nothing about the query language.
       auto q = search::ParseQuery(text);
       if (!q.ok()) return QueryError("q", q.status());
@@ -251,7 +304,7 @@ void RegisterSearchRoutes(ApiServer& server, ServerContext& ctx) {
   auto tip = [s](const httplib::Request& req, const cases::Actor& a, const std::string& text, int64_t limit) {
     if (text.empty()) return ErrorReply(400, "text", "required: the free text of the tip");
     if (text.size() > 16384) return ErrorReply(400, "text", "longer than 16384 bytes");
-    return WithIndex(*s, req, a, [&](const search::Index& idx) {
+    return WithIndex(*s, req, a, [&](const search::Index& idx, uint64_t) {
       auto r = search::SearchTip(idx, text, static_cast<size_t>(limit));
       if (!r.ok()) return AnalyticsError(r.status(), "text");
       return Reply{200, Dump(search::TipResultJson(*r))};

@@ -83,6 +83,7 @@ struct ServerContext {
   cases::AdIntelligence* ads = nullptr;  // null when --db holds no ad store
   std::string db_dir;
   std::string countries_dir;  // see ServeOptions::countries_dir (resolved; may be empty = DB_DIR/countries)
+  int search_refresh_seconds = 2;  // see ServeOptions::search_refresh_seconds
 };
 
 using RouteModule = std::function<void(ApiServer&, ServerContext&)>;
@@ -98,6 +99,9 @@ struct ServeOptions {
   // Directory with the 3P and UNODC country files for /api/countries/*; empty =
   // $LODESTAR_COUNTRIES_DATA, else DB_DIR/countries.
   std::string countries_dir;
+  // How often the search routes look for newly ingested or linked ads (0 = never:
+  // the index stays as it was at start).
+  int search_refresh_seconds = 2;
   ServerOptions server;
 };
 // Opens the databases, installs routes, prints "listening on http://HOST:PORT"
