@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <memory>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -203,7 +205,7 @@ void MergeInto(Postings& a, const Postings& b, Postings& out) {
   std::swap(a, out);
 }
 
-// Per-thread buffers of one evaluation: `slots[0, used)` are this segment's
+// Buffers of one evaluation: `slots[0, used)` are this segment's
 // positive clauses and filters.
 struct Scratch {
   Postings alt, merged, cand;
@@ -217,6 +219,35 @@ struct Scratch {
     p.score.clear();
     return p;
   }
+};
+
+// Borrows a Scratch from a small shared pool and returns it after the query. A
+// pool, not one per thread, because the server runs many more threads than
+// queries run at once, and a set of buffers can hold tens of MB at 10^6 ads.
+class ScratchLease {
+ public:
+  ScratchLease() {
+    std::lock_guard lock(mu_);
+    if (!pool_.empty()) {
+      scratch_ = std::move(pool_.back());
+      pool_.pop_back();
+    } else {
+      scratch_ = std::make_unique<Scratch>();
+    }
+  }
+  ~ScratchLease() {
+    std::lock_guard lock(mu_);
+    if (pool_.size() < kKept) pool_.push_back(std::move(scratch_));
+  }
+  ScratchLease(const ScratchLease&) = delete;
+  ScratchLease& operator=(const ScratchLease&) = delete;
+  Scratch& operator*() { return *scratch_; }
+
+ private:
+  static constexpr size_t kKept = 4;
+  static inline std::mutex mu_;
+  static inline std::vector<std::unique_ptr<Scratch>> pool_;
+  std::unique_ptr<Scratch> scratch_;
 };
 
 // Keeps the ads of `p` that are also in ascending `docs`, adding `add` scores when given.
@@ -334,9 +365,10 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
     }
     return Status::Ok();
   }
-  // Buffers live across queries on this thread: broad clauses fill millions of
-  // entries, and fresh allocations of that size cost page faults on every query.
-  thread_local Scratch scratch;
+  // Buffers live across queries: broad clauses fill millions of entries, and
+  // fresh allocations of that size cost page faults on every query.
+  ScratchLease lease;
+  Scratch& scratch = *lease;
   Postings& alt = scratch.alt;
   std::vector<uint32_t>& excluded = scratch.excluded;
   for (size_t si = 0; si < S; ++si) {
