@@ -67,15 +67,36 @@ std::vector<Scored> MatchTerm(const Segment& s, const TextTerm& term) {
     ids[i] = Expand(s, term.tokens[i], term.prefix && i + 1 == n);
     if (ids[i].empty()) return out;
   }
-  std::vector<uint32_t> cand, next, docs;
+  // Rarest token first; single-term tokens are then intersected while walking
+  // their postings, so a common word ("in") is never copied out.
+  std::vector<size_t> by_df(n);
+  std::vector<uint64_t> df_of(n, 0);
   for (size_t i = 0; i < n; ++i) {
+    by_df[i] = i;
+    for (uint32_t t : ids[i]) df_of[i] += s.doc_freq(t);
+  }
+  std::sort(by_df.begin(), by_df.end(), [&](size_t a, size_t b) { return df_of[a] < df_of[b]; });
+  std::vector<uint32_t> cand, next, docs;
+  for (size_t k = 0; k < n; ++k) {
+    const size_t i = by_df[k];
+    if (k > 0 && ids[i].size() == 1) {
+      size_t w = 0, j = 0;
+      s.ForEachPosting(ids[i][0], [&](uint32_t doc, uint32_t) {
+        while (j < cand.size() && cand[j] < doc) ++j;
+        if (j < cand.size() && cand[j] == doc) cand[w++] = cand[j++];
+        return j < cand.size();
+      });
+      cand.resize(w);
+      if (cand.empty()) return out;
+      continue;
+    }
     docs.clear();
     for (uint32_t t : ids[i]) s.Docs(t, docs);
     if (ids[i].size() > 1) {
       std::sort(docs.begin(), docs.end());
       docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
     }
-    if (i == 0) {
+    if (k == 0) {
       cand.swap(docs);
     } else {
       next.clear();
@@ -376,8 +397,24 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
     scratch.used = 0;
     excluded.clear();
     size_t excluded_lists = 0;
-    for (size_t c = 0; c < C; ++c) {
+    // A positive clause or filter: a list built here, or one term read only when
+    // intersected (a plain word, or a fact term), smallest first.
+    struct Positive {
+      Postings* list = nullptr;
+      uint32_t term = UINT32_MAX;
+      double idf = -1;  // < 0: a filter, no score
+      size_t size = 0;
+    };
+    std::vector<Positive> positives;
+    bool none = false;  // some positive has no ads in this segment
+    for (size_t c = 0; c < C && !none; ++c) {
       const Clause& clause = q.clauses[c];
+      if (!clause.negated && clause.any.size() == 1 && IsPlainWord(clause.any[0])) {
+        const uint32_t t = seg.Find(clause.any[0].tokens[0]);
+        none = t == UINT32_MAX;
+        if (!none) positives.push_back({nullptr, t, idf[c][0], seg.doc_freq(t)});
+        continue;
+      }
       Postings* p = clause.negated ? nullptr : &scratch.Next();
       for (size_t a = 0; a < clause.any.size(); ++a) {
         auto add = [&](uint32_t doc, uint32_t wtf) {
@@ -404,33 +441,62 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
           MergeInto(*p, alt, scratch.merged);
         }
       }
+      if (p) positives.push_back({p, UINT32_MAX, 0, p->docs.size()});
     }
     for (const auto& f : q.filters) {
+      if (none) break;
       if (IsPerAdFilter(f)) continue;
-      Postings& p = scratch.Next();
       if (f.key == "age" || f.key == "price") {
+        Postings& p = scratch.Next();
         p.docs = NumericFilter(seg, f);
-      } else if (uint32_t t = seg.Find(FactTerm(FactKind(f), f.value)); t != UINT32_MAX) {
-        seg.Docs(t, p.docs);
+        positives.push_back({&p, UINT32_MAX, -1, p.docs.size()});
+      } else {
+        const uint32_t t = seg.Find(FactTerm(FactKind(f), f.value));
+        none = t == UINT32_MAX;
+        if (!none) positives.push_back({nullptr, t, -1, seg.doc_freq(t)});
       }
     }
-    std::vector<Postings*> positives;
-    for (size_t i = 0; i < scratch.used; ++i) positives.push_back(&scratch.slots[i]);
-    std::sort(positives.begin(), positives.end(),
-              [](const Postings* a, const Postings* b) { return a->docs.size() < b->docs.size(); });
+    if (none) {
+      for (size_t c = 0; c < C; ++c) {
+        for (auto& m : matched[si][c]) std::vector<Scored>().swap(m);
+      }
+      continue;
+    }
+    std::sort(positives.begin(), positives.end(), [](const Positive& a, const Positive& b) { return a.size < b.size; });
     Postings& cand = scratch.cand;
     cand.docs.clear();
     cand.score.clear();
     if (positives.empty()) {
       cand.docs.resize(seg.doc_count());
       for (uint32_t d = 0; d < seg.doc_count(); ++d) cand.docs[d] = d;
+    } else if (positives[0].list) {
+      std::swap(cand, *positives[0].list);
     } else {
-      std::swap(cand, *positives[0]);
+      const Positive& first = positives[0];
+      seg.ForEachPosting(first.term, [&](uint32_t doc, uint32_t wtf) {
+        cand.docs.push_back(doc);
+        cand.score.push_back(first.idf < 0 ? 0.0 : bm25(seg, first.idf, doc, wtf));
+      });
     }
     if (cand.score.size() != cand.docs.size()) cand.score.assign(cand.docs.size(), 0.0);  // a filter came first
     for (size_t i = 1; i < positives.size() && !cand.docs.empty(); ++i) {
-      const Postings& p = *positives[i];
-      IntersectWith(cand, p.docs, p.score.empty() ? nullptr : &p.score);
+      const Positive& p = positives[i];
+      if (p.list) {
+        IntersectWith(cand, p.list->docs, p.list->score.empty() ? nullptr : &p.list->score);
+        continue;
+      }
+      // Walk the term's postings beside the candidates, scoring only the ads kept.
+      size_t w = 0, j = 0;
+      seg.ForEachPosting(p.term, [&](uint32_t doc, uint32_t wtf) {
+        while (j < cand.docs.size() && cand.docs[j] < doc) ++j;
+        if (j < cand.docs.size() && cand.docs[j] == doc) {
+          cand.docs[w] = doc;
+          cand.score[w++] = cand.score[j++] + (p.idf < 0 ? 0.0 : bm25(seg, p.idf, doc, wtf));
+        }
+        return j < cand.docs.size();
+      });
+      cand.docs.resize(w);
+      cand.score.resize(w);
     }
     if (!excluded.empty() && !cand.docs.empty()) {
       if (excluded_lists > 1) {

@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "core/status.h"
@@ -95,7 +96,8 @@ class Segment {
   uint32_t doc_freq(uint32_t t) const;
 
   // fn(ad, weighted frequency) for every posting of term `t`, in ad order (the
-  // fast path of word queries: no intermediate vector).
+  // fast path of word queries: no intermediate vector). If fn returns bool,
+  // returning false stops the walk (an intersection that ran out of candidates).
   template <class Fn>
   void ForEachPosting(uint32_t t, Fn&& fn) const {
     const auto* p = reinterpret_cast<const uint8_t*>(post_ + post_off_[t]);
@@ -105,7 +107,12 @@ class Segment {
       const uint32_t doc = next + ReadVarint(p);
       next = doc + 1;
       const uint32_t wtf = ReadVarint(p);
-      if (doc < docs_) fn(doc, wtf);
+      if (doc >= docs_) continue;
+      if constexpr (std::is_same_v<decltype(fn(doc, wtf)), bool>) {
+        if (!fn(doc, wtf)) return;
+      } else {
+        fn(doc, wtf);
+      }
     }
   }
   // Every occurrence of term `t` as (ad << 32 | position), ascending; only in
