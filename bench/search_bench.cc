@@ -667,6 +667,7 @@ struct Args {
   std::string corpus, db, work, out;
   int repeat = 5, per_class = 40;
   uint32_t seed = 11;
+  bool peers = true;  // --peers none: Lodestar alone (for corpora where building Xapian takes too long)
 };
 
 Args ParseArgs(int argc, char** argv) {
@@ -674,7 +675,7 @@ Args ParseArgs(int argc, char** argv) {
   auto usage = [] {
     fmt::print(stderr,
                "usage: search_bench --corpus ADS.jsonl --db STORE [--work DIR] [--repeat N] [--per-class K] [--seed S] "
-               "[--out FILE.md]\n");
+               "[--out FILE.md] [--peers all|none]\n");
   };
   for (int i = 1; i < argc; ++i) {
     std::string k = argv[i];
@@ -708,6 +709,8 @@ Args ParseArgs(int argc, char** argv) {
       a.per_class = num(1);
     else if (k == "--seed")
       a.seed = static_cast<uint32_t>(num(0));
+    else if (k == "--peers" && (v == "all" || v == "none"))
+      a.peers = v == "all";
     else {
       usage();
       Die(fmt::format("unknown option {}", k));
@@ -782,23 +785,27 @@ int main(int argc, char** argv) {
   uint64_t live = std::count_if(docs.begin(), docs.end(), [](const Doc& d) { return d.in_store; });
 
   // (b) Peers, from the same texts in memory.
-  fmt::print(stderr, "building xapian...\n");
   std::vector<uint32_t> docid2doc;
-  builds.push_back(BuildXapian(args.work + "/xapian", docs, docid2doc));
-  fmt::print(stderr, "building fts5...\n");
-  builds.push_back(BuildFts5(args.work + "/fts5.sqlite", docs));
+  if (args.peers) {
+    fmt::print(stderr, "building xapian...\n");
+    builds.push_back(BuildXapian(args.work + "/xapian", docs, docid2doc));
+    fmt::print(stderr, "building fts5...\n");
+    builds.push_back(BuildFts5(args.work + "/fts5.sqlite", docs));
+  }
 
   // (c) Workload.
   std::vector<BenchQuery> queries = MakeWorkload(docs, args.per_class, args.seed);
   std::vector<std::unique_ptr<Engine>> engines;
   engines.push_back(std::make_unique<LodestarEngine>(std::move(idx), ord2doc));
-  try {
-    engines.push_back(std::make_unique<XapianEngine>(args.work + "/xapian", docid2doc,
-                                                     std::vector<double>(age_values.begin(), age_values.end())));
-  } catch (const Xapian::Error& e) {
-    Die(fmt::format("{}/xapian: {}", args.work, e.get_description()));
+  if (args.peers) {
+    try {
+      engines.push_back(std::make_unique<XapianEngine>(args.work + "/xapian", docid2doc,
+                                                       std::vector<double>(age_values.begin(), age_values.end())));
+    } catch (const Xapian::Error& e) {
+      Die(fmt::format("{}/xapian: {}", args.work, e.get_description()));
+    }
+    engines.push_back(std::make_unique<Fts5Engine>(args.work + "/fts5.sqlite"));
   }
-  engines.push_back(std::make_unique<Fts5Engine>(args.work + "/fts5.sqlite"));
 
   // (d) Latency: one untimed warm-up pass, then `repeat` passes; within a pass
   // the engines take turns on each query so load drift hits them alike.
@@ -843,7 +850,7 @@ int main(int argc, char** argv) {
       Cmp& c = cmp[q.cls];
       ++c.queries;
       c.sizes.push_back(static_cast<double>(sets[0].size()));
-      for (int p = 0; p < 3; ++p) {
+      for (int p = 0; p < 3 && ne == 3; ++p) {
         const auto& a = sets[pairs[p].first];
         const auto& b = sets[pairs[p].second];
         if (a == b) continue;
@@ -927,10 +934,11 @@ int main(int argc, char** argv) {
     }
     out("\n");
   }
-  out("\nResult sets (every match, not only the top 10): queries whose sets differ, and documents only in the first / "
+  if (ne < 3) out("\nPeers not run (--peers none): no result-set comparison.\n");
+  else out("\nResult sets (every match, not only the top 10): queries whose sets differ, and documents only in the first / "
       "only in the second engine of the pair:\n\n");
-  out("| class | queries | lodestar vs xapian | lodestar vs fts5 | xapian vs fts5 |\n|---|---|---|---|---|\n");
-  for (int c = 0; c < kClasses; ++c) {
+  if (ne == 3) out("| class | queries | lodestar vs xapian | lodestar vs fts5 | xapian vs fts5 |\n|---|---|---|---|---|\n");
+  for (int c = 0; c < kClasses && ne == 3; ++c) {
     const Cmp& m = cmp[c];
     if (!m.queries) continue;
     out(fmt::format("| {} | {} |", kClassName[c], m.queries));

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -483,6 +484,20 @@ TEST_F(SearchCorpus, ZIncrementalIndexingAfterASecondIngest) {
   EXPECT_TRUE(Ids(j["hits"]).count(id) || j["total"].get<uint64_t>() > 0);
   auto again = Lodestar("index --db " + db_);
   EXPECT_NE(again.out.find("indexed 0 new ads"), std::string::npos) << again.out;
+
+  // An index written by an older version is rebuilt on first use, not refused.
+  const std::string manifest = search::SearchDir(db_) + "/manifest";
+  {
+    std::ifstream m(manifest);
+    std::string rest((std::istreambuf_iterator<char>(m)), std::istreambuf_iterator<char>());
+    std::ofstream(manifest) << "lodestar-search-index 2" << rest.substr(rest.find('\n'));
+  }
+  auto rebuilt = Json("search 'age:>=0' --json --limit 1 --db " + db_);
+  EXPECT_EQ(rebuilt["total"], after["total"]);
+  std::ifstream m(manifest);
+  std::string header;
+  std::getline(m, header);
+  EXPECT_EQ(header, "lodestar-search-index 3");
 }
 
 }  // namespace
