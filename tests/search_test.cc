@@ -490,14 +490,14 @@ TEST_F(SearchCorpus, ZIncrementalIndexingAfterASecondIngest) {
   {
     std::ifstream m(manifest);
     std::string rest((std::istreambuf_iterator<char>(m)), std::istreambuf_iterator<char>());
-    std::ofstream(manifest) << "lodestar-search-index 2" << rest.substr(rest.find('\n'));
+    std::ofstream(manifest) << "lodestar-search-index 3" << rest.substr(rest.find('\n'));
   }
   auto rebuilt = Json("search 'age:>=0' --json --limit 1 --db " + db_);
   EXPECT_EQ(rebuilt["total"], after["total"]);
   std::ifstream m(manifest);
   std::string header;
   std::getline(m, header);
-  EXPECT_EQ(header, "lodestar-search-index 3");
+  EXPECT_EQ(header, "lodestar-search-index 4");
 }
 
 }  // namespace

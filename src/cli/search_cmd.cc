@@ -51,6 +51,9 @@ void RegisterSearch(CLI::App& app, int& exit_code) {
         // Opening with update rebuilds an index written in an older format.
         fmt::print(stderr, "the search index is in an older format; rebuilding it\n");
         idx = search::Index::Open(*db, /*update=*/true, /*progress=*/true);
+        if (!idx.ok()) return Fail(exit_code, idx.status());
+        fmt::print("rebuilt the index: {} ads searchable in {}\n", (*idx)->size(), search::SearchDir(*db));
+        return;
       }
       if (!idx.ok()) return Fail(exit_code, idx.status());
       auto r = (*idx)->Update(/*progress=*/true);

@@ -61,62 +61,35 @@ std::vector<Scored> MatchTerm(const Segment& s, const TextTerm& term) {
     if (ids.size() > 1) SortMerge(out);
     return out;
   }
-  // Phrase: ads having every token first, then positions only in those ads.
+  // Phrase: tokens rarest first, each read once: its occurrences (shifted back
+  // by its place in the phrase) in the ads every rarer token had; a phrase
+  // starts where the occurrences of all tokens meet.
   std::vector<std::vector<uint32_t>> ids(n);
+  std::vector<uint64_t> df_of(n, 0);
+  std::vector<size_t> by_df(n);
   for (size_t i = 0; i < n; ++i) {
     ids[i] = Expand(s, term.tokens[i], term.prefix && i + 1 == n);
     if (ids[i].empty()) return out;
-  }
-  // Rarest token first; single-term tokens are then intersected while walking
-  // their postings, so a common word ("in") is never copied out.
-  std::vector<size_t> by_df(n);
-  std::vector<uint64_t> df_of(n, 0);
-  for (size_t i = 0; i < n; ++i) {
-    by_df[i] = i;
     for (uint32_t t : ids[i]) df_of[i] += s.doc_freq(t);
+    by_df[i] = i;
   }
   std::sort(by_df.begin(), by_df.end(), [&](size_t a, size_t b) { return df_of[a] < df_of[b]; });
-  std::vector<uint32_t> cand, next, docs;
+  std::vector<uint32_t> cand;
+  std::vector<uint64_t> starts, occ, met;
   for (size_t k = 0; k < n; ++k) {
     const size_t i = by_df[k];
-    if (k > 0 && ids[i].size() == 1) {
-      size_t w = 0, j = 0;
-      s.ForEachPosting(ids[i][0], [&](uint32_t doc, uint32_t) {
-        while (j < cand.size() && cand[j] < doc) ++j;
-        if (j < cand.size() && cand[j] == doc) cand[w++] = cand[j++];
-        return j < cand.size();
-      });
-      cand.resize(w);
-      if (cand.empty()) return out;
-      continue;
-    }
-    docs.clear();
-    for (uint32_t t : ids[i]) s.Docs(t, docs);
-    if (ids[i].size() > 1) {
-      std::sort(docs.begin(), docs.end());
-      docs.erase(std::unique(docs.begin(), docs.end()), docs.end());
-    }
-    if (k == 0) {
-      cand.swap(docs);
-    } else {
-      next.clear();
-      std::set_intersection(cand.begin(), cand.end(), docs.begin(), docs.end(), std::back_inserter(next));
-      cand.swap(next);
-    }
-    if (cand.empty()) return out;
-  }
-  // Occurrences of token i shifted back by i: a phrase starts where all of them meet.
-  std::vector<uint64_t> starts, occ, met;
-  for (size_t i = 0; i < n; ++i) {
     occ.clear();
-    for (uint32_t t : ids[i]) s.Occurrences(t, &cand, occ);
+    for (uint32_t t : ids[i]) s.Occurrences(t, k == 0 ? nullptr : &cand, occ);
     if (ids[i].size() > 1) std::sort(occ.begin(), occ.end());
+    cand.clear();
     size_t w = 0;
     for (uint64_t o : occ) {
+      const auto doc = static_cast<uint32_t>(o >> 32);
+      if (cand.empty() || cand.back() != doc) cand.push_back(doc);
       if ((o & 0xffffffffu) >= i) occ[w++] = o - i;
     }
     occ.resize(w);
-    if (i == 0) {
+    if (k == 0) {
       starts.swap(occ);
     } else {
       met.clear();
@@ -140,12 +113,20 @@ double Idf(double n_docs, double df) {
   return idf > 1e-6 ? idf : 1e-6;  // as SQLite FTS5 does: very common terms still count a little
 }
 
-// Ads of one segment with a fact term of `kind` passing a numeric filter.
-std::vector<uint32_t> NumericFilter(const Segment& s, const Filter& f) {
-  std::vector<uint32_t> docs;
+// The fact terms of a numeric filter's kind in one segment ([begin, begin + pass.size())) and which pass it.
+struct NumericTerms {
+  uint32_t begin = 0;
+  std::vector<char> pass;
+  uint64_t ads = 0;  // sum of their document frequencies (ads with two passing values count twice)
+  bool Passes(uint32_t t) const { return t >= begin && t - begin < pass.size() && pass[t - begin]; }
+};
+
+NumericTerms NumericFilterTerms(const Segment& s, const Filter& f) {
+  NumericTerms out;
   const std::string prefix = FactTerm(f.key, "");
   auto [b, e] = s.PrefixRange(prefix);
-  size_t lists = 0;
+  out.begin = b;
+  out.pass.assign(e - b, 0);
   for (uint32_t t = b; t < e; ++t) {
     std::string_view v = s.term(t).substr(prefix.size());
     double num;
@@ -161,9 +142,21 @@ std::vector<uint32_t> NumericFilter(const Segment& s, const Filter& f) {
       default: ok = num == f.lo;
     }
     if (ok) {
-      s.Docs(t, docs);
-      ++lists;
+      out.pass[t - b] = 1;
+      out.ads += s.doc_freq(t);
     }
+  }
+  return out;
+}
+
+// Ads of one segment with a passing term, ascending.
+std::vector<uint32_t> NumericFilterDocs(const Segment& s, const NumericTerms& terms) {
+  std::vector<uint32_t> docs;
+  size_t lists = 0;
+  for (size_t i = 0; i < terms.pass.size(); ++i) {
+    if (!terms.pass[i]) continue;
+    s.Docs(terms.begin + static_cast<uint32_t>(i), docs);
+    ++lists;
   }
   if (lists > 1) {
     std::sort(docs.begin(), docs.end());
@@ -404,6 +397,10 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
       uint32_t term = UINT32_MAX;
       double idf = -1;  // < 0: a filter, no score
       size_t size = 0;
+      // A numeric filter (age, price): materialised only if it is the smallest;
+      // otherwise checked on each remaining candidate's facts, which is cheaper
+      // than listing every ad aged under 25.
+      std::shared_ptr<NumericTerms> numeric;
     };
     std::vector<Positive> positives;
     bool none = false;  // some positive has no ads in this segment
@@ -412,7 +409,7 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
       if (!clause.negated && clause.any.size() == 1 && IsPlainWord(clause.any[0])) {
         const uint32_t t = seg.Find(clause.any[0].tokens[0]);
         none = t == UINT32_MAX;
-        if (!none) positives.push_back({nullptr, t, idf[c][0], seg.doc_freq(t)});
+        if (!none) positives.push_back({nullptr, t, idf[c][0], seg.doc_freq(t), nullptr});
         continue;
       }
       Postings* p = clause.negated ? nullptr : &scratch.Next();
@@ -441,19 +438,19 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
           MergeInto(*p, alt, scratch.merged);
         }
       }
-      if (p) positives.push_back({p, UINT32_MAX, 0, p->docs.size()});
+      if (p) positives.push_back({p, UINT32_MAX, 0, p->docs.size(), nullptr});
     }
     for (const auto& f : q.filters) {
       if (none) break;
       if (IsPerAdFilter(f)) continue;
       if (f.key == "age" || f.key == "price") {
-        Postings& p = scratch.Next();
-        p.docs = NumericFilter(seg, f);
-        positives.push_back({&p, UINT32_MAX, -1, p.docs.size()});
+        auto terms = std::make_shared<NumericTerms>(NumericFilterTerms(seg, f));
+        none = terms->ads == 0;
+        positives.push_back({nullptr, UINT32_MAX, -1, terms->ads, std::move(terms)});
       } else {
         const uint32_t t = seg.Find(FactTerm(FactKind(f), f.value));
         none = t == UINT32_MAX;
-        if (!none) positives.push_back({nullptr, t, -1, seg.doc_freq(t)});
+        if (!none) positives.push_back({nullptr, t, -1, seg.doc_freq(t), nullptr});
       }
     }
     if (none) {
@@ -471,6 +468,8 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
       for (uint32_t d = 0; d < seg.doc_count(); ++d) cand.docs[d] = d;
     } else if (positives[0].list) {
       std::swap(cand, *positives[0].list);
+    } else if (positives[0].numeric) {
+      cand.docs = NumericFilterDocs(seg, *positives[0].numeric);
     } else {
       const Positive& first = positives[0];
       seg.ForEachPosting(first.term, [&](uint32_t doc, uint32_t wtf) {
@@ -483,6 +482,19 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
       const Positive& p = positives[i];
       if (p.list) {
         IntersectWith(cand, p.list->docs, p.list->score.empty() ? nullptr : &p.list->score);
+        continue;
+      }
+      if (p.numeric) {
+        size_t w = 0;
+        for (size_t j = 0; j < cand.docs.size(); ++j) {
+          bool pass = false;
+          seg.ForEachFact(cand.docs[j], [&](uint32_t term, std::string_view) { pass = pass || p.numeric->Passes(term); });
+          if (!pass) continue;
+          cand.docs[w] = cand.docs[j];
+          cand.score[w++] = cand.score[j];
+        }
+        cand.docs.resize(w);
+        cand.score.resize(w);
         continue;
       }
       // Walk the term's postings beside the candidates, scoring only the ads kept.

@@ -21,8 +21,10 @@ using core::Status;
 using core::StatusCode;
 
 constexpr char kMagic[8] = {'L', 'S', 'I', 'D', 'X', 0, 0, 1};
-// Version 2 keeps positions in their own section, so word queries read only ad numbers and frequencies.
-constexpr uint32_t kVersion = 2;
+// Version 2 keeps positions in their own section, so word queries read only ad numbers and frequencies;
+// version 3 prefixes each posting's positions with their byte length (was: their count), so phrase
+// matching skips the ads it does not want without reading their positions.
+constexpr uint32_t kVersion = 3;
 constexpr size_t kSections = 21;
 constexpr size_t kHeaderSize = 48 + kSections * 16;
 enum Section : size_t {
@@ -177,12 +179,16 @@ void SegmentWriter::Prepare(SegmentDoc doc, Prepared& out) {
     out.terms += group_terms[g];
     out.term_ends.push_back(static_cast<uint32_t>(out.terms.size()));
     out.wtf.push_back(kTitleWeight * in_title + static_cast<uint32_t>(pos.size() - in_title));
-    PutVarint(out.encoded, static_cast<uint32_t>(pos.size()));
+    // Byte length first, so a reader skips the positions of an ad it does not want in one step.
+    thread_local std::string deltas;
+    deltas.clear();
     uint32_t prev = 0;
     for (uint32_t p : pos) {
-      PutVarint(out.encoded, p - prev);
+      PutVarint(deltas, p - prev);
       prev = p;
     }
+    PutVarint(out.encoded, static_cast<uint32_t>(deltas.size()));
+    out.encoded += deltas;
     out.encoded_ends.push_back(static_cast<uint32_t>(out.encoded.size()));
   }
   out.doc = std::move(doc);
@@ -212,7 +218,7 @@ void SegmentWriter::Add(Prepared& p) {
       std::string& out = m.postings[t];
       PutVarint(out, d - m.next_doc[t]);
       PutVarint(out, 1);
-      m.positions[t].push_back(0);  // no positions
+      m.positions[t].push_back(0);  // no positions (zero bytes)
       m.next_doc[t] = d + 1;
       m.df[t]++;
     }
@@ -510,24 +516,24 @@ void Segment::Occurrences(uint32_t t, const std::vector<uint32_t>* only, std::ve
     uint32_t doc = next + GetVarint(p);
     next = doc + 1;
     GetVarint(p);
-    uint32_t n = GetVarint(q);
+    const uint32_t len = GetVarint(q);
+    const uint8_t* pos_end = q + std::min<size_t>(len, static_cast<size_t>(q_end - q));
     bool keep = doc < docs_;
     if (only) {
       while (k < only->size() && (*only)[k] < doc) ++k;
-      keep = keep && k < only->size() && (*only)[k] == doc;
+      if (k == only->size()) return;  // no listed ad left
+      keep = keep && (*only)[k] == doc;
     }
     if (!keep) {
-      for (uint32_t i = 0; i < n && q < q_end; ++i) {
-        while (q < q_end && *q++ >= 0x80) {
-        }
-      }
+      q = pos_end;
       continue;
     }
     uint32_t pos = 0;
-    for (uint32_t i = 0; i < n && q < q_end; ++i) {
+    while (q < pos_end) {
       pos += GetVarint(q);
       out.push_back(uint64_t{doc} << 32 | pos);
     }
+    q = pos_end;
   }
 }
 

@@ -59,7 +59,7 @@ class SegmentWriter {
     std::string terms;  // distinct text terms, back to back
     std::vector<uint32_t> term_ends;
     std::vector<uint32_t> wtf;  // per term: weighted frequency
-    std::string encoded;        // per term: varint count, delta positions
+    std::string encoded;        // per term: varint byte length, delta positions
     std::vector<uint32_t> encoded_ends;
     Tokens title, body;  // scratch
   };
