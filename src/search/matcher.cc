@@ -54,6 +54,15 @@ std::vector<Scored> MatchTerm(const Segment& s, const TextTerm& term) {
     const auto ids = Expand(s, term.tokens[0], term.prefix);
     size_t total = 0;
     for (uint32_t t : ids) total += s.doc_freq(t);
+    if (ids.size() > 1 && total > s.doc_count() / 16) {
+      // A broad prefix: summing into one counter per ad beats sorting the concatenated postings.
+      std::vector<uint32_t> acc(s.doc_count(), 0);
+      for (uint32_t t : ids) s.ForEachPosting(t, [&](uint32_t doc, uint32_t wtf) { acc[doc] += wtf; });
+      for (uint32_t d = 0; d < acc.size(); ++d) {
+        if (acc[d]) out.push_back({d, acc[d]});
+      }
+      return out;
+    }
     out.reserve(total);
     for (uint32_t t : ids) {
       s.ForEachPosting(t, [&](uint32_t doc, uint32_t wtf) { out.push_back({doc, wtf}); });
