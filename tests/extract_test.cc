@@ -14,6 +14,7 @@
 
 #include "extract/extractor.h"
 #include "extract/payments.h"
+#include "extract/phones.h"
 
 namespace lodestar::extract {
 namespace {
@@ -160,6 +161,125 @@ TEST(ExtractHandles, PlatformsAndMentions) {
   EXPECT_TRUE(got.count({"kik", "miakik"}));
   for (const auto& h : f.handles) EXPECT_NE(h.handle, "gmail");
   ASSERT_EQ(f.urls.size(), 0u) << f.urls[0].value;
+}
+
+// WhatsApp identifies people by phone number: text after "WhatsApp" that holds digits is the number (a phone fact),
+// and a piece of one (an area code spelled out) must not become an identifier that links unrelated posters.
+TEST(ExtractHandles, PhoneNumbersAndFragmentsAreNotHandles) {
+  struct Case {
+    const char* text;
+    std::vector<std::string> handles;  // "platform:handle"
+    std::vector<std::string> phones;
+  } cases[] = {
+      // Whole numbers after WhatsApp: a phone, no handle.
+      {"WhatsApp: 5o3..724..3o16", {}, {"+15037243016"}},
+      {"WhatsApp 5.0.3.7.2.4.3.0.1.6 anytime", {}, {"+15037243016"}},
+      {"whatsapp 503.724.3016", {}, {"+15037243016"}},
+      {"whatsapp: fiveothree.seven24.3016", {}, {"+15037243016"}},
+      // Pieces of a number (the rest follows after a space or another separator).
+      {"WhatsApp: 5O3~7two4~3Ol6", {}, {"+15037243016"}},
+      {"whatsapp fivezerothree 724 3016", {}, {"+15037243016"}},
+      {"WhatsApp 5sevenzero only", {}, {}},
+      {"wa: 2l5 - 7two4", {}, {}},
+      {"whatsapp: 21five", {}, {}},
+      {"whatsapp 3o3", {}, {}},
+      // Number words alone are not a handle on any platform.
+      {"snap: twozerotwo", {}, {}},
+      {"kik me: sixsixsix", {}, {}},
+      {"telegram: cincodos", {}, {}},
+      {"insta: 2sixseven", {}, {}},
+      {"twitter @ohfive", {}, {}},
+      // Real names stay, including names that contain number words.
+      {"whatsapp: simone_xo", {"whatsapp:simone_xo"}, {}},
+      {"snapchat: honey.bee", {"snapchat:honey.bee"}, {}},
+      {"snap: tenisha", {"snapchat:tenisha"}, {}},
+      {"kik: oneal", {"kik:oneal"}, {}},
+      {"instagram: nina_one2", {"instagram:nina_one2"}, {}},
+      {"twitter @nine2five_girl", {"twitter:nine2five_girl"}, {}},
+      // A filler word ("me", "on") is only skipped as a whole word.
+      {"kik me: mercedes_xo", {"kik:mercedes_xo"}, {}},
+      {"snapchat only_yours", {"snapchat:only_yours"}, {}},
+  };
+  for (const auto& c : cases) {
+    const Facts f = Ext(c.text);
+    std::vector<std::string> handles;
+    for (const auto& h : f.handles) handles.push_back(h.platform + ":" + h.handle);
+    EXPECT_EQ(handles, c.handles) << c.text;
+    EXPECT_EQ(Phones(f), c.phones) << c.text;
+  }
+}
+
+// A place name in a North American location must not switch the default region away from +1 ("Dublin" in the
+// East Bay, "Manchester Blvd" in Inglewood, "Delhi" near Modesto); real foreign locations keep their region.
+TEST(ExtractPhones, ForeignPlaceNamesInNorthAmericanLocations) {
+  const PhoneCase cases[] = {
+      {"Call 925-551-0234", "Dublin, East Bay, Pleasanton", {"+19255510234"}},
+      {"Call 925 551 0234", "Pleasanton/Dublin", {"+19255510234"}},
+      {"Text (310) 641-2290", "Inglewood / Hawthorne, LAX / Manchester Blvd, Los Angeles", {"+13106412290"}},
+      {"Text 209-632-1234", "Modesto, Atwater Delhi Turlock", {"+12096321234"}},
+      {"Text 209-632-1234", "Delhi, CA", {"+12096321234"}},
+      {"Call 614 728 3301", "Dublin, OH", {"+16147283301"}},
+      {"Call 619.234.5678", "San Diego, Tijuana", {"+16192345678"}},
+      // No North American context: the foreign region stays, and a NANP number it rejects is still read.
+      {"Call 925-551-0234", "Dublin", {"+19255510234"}},
+      {"mobile 087 123 4567 or 925-551-0234", "Dublin", {"+353871234567", "+19255510234"}},
+      {"mobile 087 123 4567", "Dublin, Ireland", {"+353871234567"}},
+      {"mobile 07911 123456", "Manchester, England", {"+447911123456"}},
+      {"mobile 07911 123456 or 310 641 2290", "London, UK", {"+447911123456", "+13106412290"}},
+      {"call 98765 43210", "New Delhi, IN", {"+919876543210"}},
+      {"bel 06 12345678", "Amsterdam, NL", {"+31612345678"}},
+  };
+  for (const auto& c : cases) {
+    auto got = Phones(Ext(c.text, c.location));
+    auto want = c.want;
+    std::sort(got.begin(), got.end());
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(got, want) << "text: " << c.text << " location: " << c.location;
+  }
+  // Without a gazetteer only explicit marks count.
+  EXPECT_EQ(RegionFromLocation("Dublin"), "IE");
+  EXPECT_EQ(RegionFromLocation("Dublin, CA"), "US");
+  EXPECT_EQ(RegionFromLocation("Delhi, California"), "US");
+  EXPECT_EQ(RegionFromLocation("New Delhi, IN"), "IN");
+  EXPECT_EQ(RegionFromLocation("Manchester Blvd, Inglewood"), "GB");
+  EXPECT_EQ(RegionFromLocation(""), "US");
+}
+
+// Only a currency sign before a number makes it a price; other non-ASCII text before a number does not.
+TEST(ExtractPhones, OnlyCurrencySignsMarkPrices) {
+  const char* const kNotPrices[] = {
+      "\xE1\x97\xB0\xE1\x8F\x8B: 503-724-3016",  // look-alike letters for "ME:"
+      "\xD1\x94 503-724-3016",                   // Cyrillic ie
+      "\xCE\xBB 503-724-3016",                   // Greek lambda
+      "\xD7\xA9 503-724-3016",                   // Hebrew shin
+      "\xE2\x98\x85 503-724-3016",               // a star
+      "Incall 150$ / outcall 280$. 503-724-3016",  // the sign belongs to the price before it
+      "half hour 80\xE2\x82\xAC 503 724 3016",
+  };
+  for (const char* text : kNotPrices) {
+    EXPECT_EQ(Phones(Ext(text)), std::vector<std::string>{"+15037243016"}) << text;
+  }
+  const char* const kPrices[] = {
+      "$5037243016",     "\xEF\xBC\x84 503-724-3016",  // full-width dollar
+      "\xE2\x82\xAC 503-724-3016",  "\xC2\xA3 503-724-3016", "\xC2\xA5 503-724-3016",
+      "\xE2\x82\xB9 503-724-3016",  "\xE2\x82\xB1 503-724-3016",
+  };
+  for (const char* text : kPrices) EXPECT_TRUE(Ext(text).phones.empty()) << text;
+}
+
+TEST(ExtractPhones, DigitLookAlikesAtGroupEdges) {
+  const PhoneCase cases[] = {
+      {"Text 5O3 * 724 * 3Ol6", "", {"+15037243016"}},
+      {"Text 3l2-9lO-l4ll", "", {"+13129101411"}},
+      {"Text 3I2~9IO~I4II", "", {"+13129101411"}},
+      {"five0three / 7two4 / threeeightonesix", "", {"+15037243816"}},
+      // Look-alike letters away from digits are words.
+      {"lol, oil and io 503", "", {}},
+      {"Size 4, lil 2", "", {}},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(Phones(Ext(c.text, c.location)), c.want) << c.text;
+  }
 }
 
 TEST(ExtractPayments, CashAppVenmoBitcoin) {

@@ -87,6 +87,30 @@ bool IsStopHandle(std::string_view h) {
   return false;
 }
 
+// A "handle" that is a phone number or a piece of one: digits, number words and separators only ("5037243016",
+// "twozerotwo", "2sixseven"), with a lone l or i next to a digit read as 1 ("38l7"). Such text is the phone
+// extractor's; as a handle, an area code written in words would link every poster who shares it. WhatsApp
+// accounts are phone numbers, so there any digit at all marks a number ("2o2..476..o772", "503.724.3016").
+// Names that merely contain number words ("simone", "honey", "tenisha") do not split into them and stay.
+bool IsPhoneHandle(std::string_view h, bool whatsapp) {
+  const auto letter = [](char c) { return c >= 'a' && c <= 'z'; };
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (whatsapp && std::any_of(h.begin(), h.end(), digit)) return true;
+  for (size_t i = 0; i < h.size();) {
+    if (!letter(h[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < h.size() && letter(h[j])) ++j;
+    const std::string_view w = h.substr(i, j - i);
+    const bool by_digit = (i > 0 && digit(h[i - 1])) || (j < h.size() && digit(h[j]));
+    if (!(by_digit && (w == "l" || w == "i")) && !IsNumberWords(w)) return false;
+    i = j;
+  }
+  return true;
+}
+
 std::string PlatformFor(std::string_view word) {
   if (word.rfind("tw", 0) == 0) return "twitter";
   if (word.rfind("insta", 0) == 0 || word == "ig") return "instagram";
@@ -215,7 +239,9 @@ core::Result<std::shared_ptr<const ExtractorResources>> LoadResources(const std:
       {&res->url, {BuildUrlPattern(), "url"}},
       {&res->handle_long,
        {"\\b(twitter|tweet\\s+me|instagram|insta|snapchat|snap|kik|telegram|whats\\s*app|whatsapp|onlyfans|only\\s*fans|"
-        "fansly|skype|wechat)\\b(?:\\s*(?:me|handle|name|id|username|user|account|page|is|at|on|:|-|=|@|>|\\|))*\\s*@?\\s*"
+        "fansly|skype|wechat)\\b"
+        // Filler words must end at a word boundary: "kik mercedes_x" is "mercedes_x", not "rcedes_x" after "me".
+        "(?:\\s*(?:(?:me|handle|name|id|username|user|account|page|is|at|on)\\b|[:=@>|-]))*\\s*@?\\s*"
         "([a-z0-9_][a-z0-9_.]{1,29})",
         "handle"}},
       {&res->handle_short, {"\\b(ig|sc|tw|of|tg|wa)\\s*[:@]\\s*@?\\s*([a-z0-9_][a-z0-9_.]{1,29})", "handle_short"}},
@@ -379,7 +405,7 @@ void FactExtractor::Impl::Handles(Facts& f) {
     std::string h(handle);
     while (!h.empty() && h.back() == '.') h.pop_back();
     if (h.size() < 2 || IsStopHandle(h)) return;
-    if (std::all_of(h.begin(), h.end(), [](char c) { return c >= '0' && c <= '9'; })) return;  // a phone
+    if (IsPhoneHandle(h, platform == "whatsapp")) return;
     for (const auto& x : f.handles) {
       if (x.handle == h && (x.platform == platform || platform == "unknown")) return;
     }
@@ -1010,7 +1036,7 @@ void FactExtractor::Extract(const core::Ad& ad, Facts& out) {
   Impl& im = *impl_;
   if (ad.location != im.last_location || im.last_region.empty()) {
     im.last_location = ad.location;
-    im.last_region = RegionFromLocation(ad.location);
+    im.last_region = RegionFromLocation(ad.location, im.res->gazetteer.get());
     im.last_location_key = GazetteerKey(ad.location);
     im.location_words.clear();
     const std::string_view key = im.last_location_key;
@@ -1079,7 +1105,7 @@ void FactExtractor::Extract(const core::Ad& ad, Facts& out) {
 void FactExtractor::ExtractPhones(const core::Ad& ad, std::vector<PhoneFact>& out) {
   out.clear();
   Facts f;
-  const std::string region = RegionFromLocation(ad.location);
+  const std::string region = RegionFromLocation(ad.location, impl_->res->gazetteer.get());
   impl_->Field("title", ad.title, region, ad.location, f, true);
   impl_->Field("body", ad.body, region, ad.location, f, true);
   out = std::move(f.phones);

@@ -58,6 +58,8 @@ struct UrlFact {
   Span span;
 };
 
+// An account name. Never a phone number or a piece of one (digits and number words only, "twozerotwo"), and on
+// WhatsApp, whose accounts are phone numbers, never anything with a digit: those are phone facts or nothing.
 struct HandleFact {
   std::string platform;  // twitter, instagram, snapchat, telegram, whatsapp, kik, onlyfans, fansly, unknown
   std::string handle;    // without '@', lower case

@@ -2,10 +2,13 @@
 
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
+#include <unicode/uchar.h>
 
 #include <algorithm>
 #include <array>
 #include <cstring>
+
+#include "extract/gazetteer.h"
 
 namespace lodestar::extract {
 namespace {
@@ -20,12 +23,14 @@ struct NumberWord {
   const char* word;
   const char* digits;
 };
-// English and Spanish number words, plus "o"/"oh" for zero.
-constexpr std::array<NumberWord, 24> kNumberWords = {{
+// English and Spanish number words, plus "o"/"oh" for zero. "threight" is "three" + "eight" after the
+// normaliser has folded the run of three e's into one.
+constexpr std::array<NumberWord, 25> kNumberWords = {{
     {"zero", "0"}, {"oh", "0"},    {"o", "0"},      {"one", "1"},    {"two", "2"},   {"three", "3"},
     {"four", "4"}, {"five", "5"},  {"six", "6"},    {"seven", "7"},  {"eight", "8"}, {"nine", "9"},
     {"ten", "10"}, {"cero", "0"},  {"uno", "1"},    {"dos", "2"},    {"tres", "3"},  {"cuatro", "4"},
     {"cinco", "5"}, {"seis", "6"}, {"siete", "7"},  {"ocho", "8"},   {"nueve", "9"}, {"diez", "10"},
+    {"threight", "38"},
 }};
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -85,6 +90,18 @@ bool DecomposeNumberWords(std::string_view s, std::vector<std::pair<uint32_t, co
   return true;
 }
 
+// A short run of o, l and i with at least one l or i: digits written with look-alike letters ("lO", "ll").
+// Runs of o alone are number words already.
+bool IsDigitLookAlikes(std::string_view s) {
+  if (s.size() > 4) return false;
+  bool one = false;
+  for (char c : s) {
+    if (c != 'o' && c != 'l' && c != 'i') return false;
+    one |= c != 'o';
+  }
+  return one;
+}
+
 // Fast path for a letter run outside any digit context: only an exact number word counts.
 bool SingleNumberWord(std::string_view s, std::vector<std::pair<uint32_t, const char*>>& parts) {
   if (s.size() > 6) return false;
@@ -100,9 +117,47 @@ bool SingleNumberWord(std::string_view s, std::vector<std::pair<uint32_t, const 
 
 bool IsNanpRegion(const std::string& region) { return region == "US" || region == "CA"; }
 
+// The code point starting at t[i] and its length in bytes; a malformed sequence reads as one byte (U+FFFD).
+char32_t DecodeUtf8(std::string_view t, size_t i, size_t* len) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(t[k]); };
+  const unsigned char b0 = b(i);
+  *len = 1;
+  if (b0 < 0x80) return b0;
+  const size_t need = b0 >= 0xF0 ? 3 : b0 >= 0xE0 ? 2 : b0 >= 0xC0 ? 1 : 0;
+  if (need == 0 || b0 >= 0xF8 || i + need >= t.size()) return 0xFFFD;
+  char32_t cp = b0 & (0x3F >> need);
+  for (size_t k = 1; k <= need; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0xFFFD;
+    cp = (cp << 6) | (b(i + k) & 0x3F);
+  }
+  *len = need + 1;
+  return cp;
+}
+
 }  // namespace
 
 PhoneFinder::PhoneFinder() = default;
+
+bool PhoneFinder::NanpValid(const char* national) {
+  // Validity of a NANP number depends on its area code and exchange only, so results are cached by those six digits.
+  uint32_t key = 0;
+  for (int k = 0; k < 6; ++k) key = key * 10 + static_cast<uint32_t>(national[k] - '0');
+  auto it = nanp_cache_.find(key);
+  if (it != nanp_cache_.end()) return it->second;
+  if (nanp_cache_.size() > 200000) nanp_cache_.clear();
+  if (validations_left_ <= 0) return false;  // not cached: the budget ran out, the answer is unknown
+  --validations_left_;
+  // Parse("NXXNXXXXXX", "US") yields exactly {country 1, national NXXNXXXXXX} (nothing to strip: the number
+  // starts with 2-9), so the number is built directly; its text parsing is half the library's cost here.
+  uint64_t nn = 0;
+  for (int k = 0; k < 10; ++k) nn = nn * 10 + static_cast<uint64_t>(national[k] - '0');
+  PhoneNumber number;
+  number.set_country_code(1);
+  number.set_national_number(nn);
+  const bool ok = PhoneNumberUtil::GetInstance()->IsValidNumber(number);
+  nanp_cache_.emplace(key, ok);
+  return ok;
+}
 
 bool PhoneFinder::Validate(const std::string& digits, bool plus, const std::string& region, std::string* e164,
                            bool* international, bool one_group) {
@@ -125,40 +180,25 @@ bool PhoneFinder::Validate(const std::string& digits, bool plus, const std::stri
     *international = true;
     return try_parse(scratch_, "ZZ");
   }
+  // NANP shape: NXX-NXX-XXXX, optional leading 1.
+  const char* d = digits.data();
+  const char* national = nullptr;
+  if (n == 10 && d[0] >= '2' && d[3] >= '2') national = d;
+  if (n == 11 && d[0] == '1' && d[1] >= '2' && d[4] >= '2') national = d + 1;
   if (IsNanpRegion(region)) {
-    // NANP shape check before the (costlier) library call: NXX-NXX-XXXX, optional leading 1.
-    // Validity of a NANP number depends on its area code and exchange only, so
-    // results are cached by those six digits.
-    const char* d = digits.data();
-    const char* national = nullptr;
-    if (n == 10 && d[0] >= '2' && d[3] >= '2') national = d;
-    if (n == 11 && d[0] == '1' && d[1] >= '2' && d[4] >= '2') national = d + 1;
     if (national) {
-      uint32_t key = 0;
-      for (int k = 0; k < 6; ++k) key = key * 10 + static_cast<uint32_t>(national[k] - '0');
-      auto it = nanp_cache_.find(key);
-      if (it == nanp_cache_.end()) {
-        if (nanp_cache_.size() > 200000) nanp_cache_.clear();
-        // Parse("NXXNXXXXXX", "US") yields exactly {country 1, national NXXNXXXXXX} (nothing to strip: the number
-        // starts with 2-9), so the number is built directly; its text parsing is half the library's cost here.
-        bool ok = false;
-        if (validations_left_ > 0) {
-          --validations_left_;
-          uint64_t nn = 0;
-          for (int k = 0; k < 10; ++k) nn = nn * 10 + static_cast<uint64_t>(national[k] - '0');
-          PhoneNumber number;
-          number.set_country_code(1);
-          number.set_national_number(nn);
-          ok = util->IsValidNumber(number);
-        }
-        it = nanp_cache_.emplace(key, ok).first;
-      }
-      if (!it->second) return false;
+      if (!NanpValid(national)) return false;
       e164->assign("+1");
       e164->append(national, 10);
       return true;
     }
   } else if (n <= 13 && try_parse(digits, region)) {
+    return true;
+  } else if (national && NanpValid(national)) {
+    // A place name can set a foreign region for a North American ad (a Dublin in California, Manchester Blvd in
+    // Inglewood); a NANP-shaped number that region rejects is read as North American rather than lost.
+    e164->assign("+1");
+    e164->append(national, 10);
     return true;
   }
   // Digits that only parse with a country code written without '+' ("..._917756805125" in a URL slug). Only
@@ -268,12 +308,16 @@ void PhoneFinder::Find(const NormText& norm, std::string_view orig, const char* 
       const std::string_view word(t.data() + i, j - i);
       const bool prev_digit = i > 0 && IsDigit(t[i - 1]);
       const bool next_digit = j < n && IsDigit(t[j]);
-      if ((word == "l" || word == "i") && prev_digit && next_digit) {
+      if ((prev_digit || next_digit) && IsDigitLookAlikes(word)) {
+        // "2lO", "85l", "l494": l and i for 1, o for 0, written against a digit.
+        if (seps > 4) end_run();
         Group g;
-        g.digits = "1";
+        for (char ch : word) g.digits += ch == 'o' ? '0' : '1';
         g.nb = static_cast<uint32_t>(i);
         g.ne = static_cast<uint32_t>(j);
         g.obfuscated = true;
+        g.plus = plus_pending;
+        plus_pending = false;
         groups_.push_back(std::move(g));
         seps = 0;
       } else if (DecomposeNumberWords(word, parts) &&
@@ -334,44 +378,121 @@ void PhoneFinder::Find(const NormText& norm, std::string_view orig, const char* 
       ++i;
       continue;
     }
-    // Anything else (newline, '$', '@', non-ASCII letters, ...) ends the run.
+    // Anything else (newline, '$', '@', non-ASCII letters, ...) ends the run. Only a currency sign makes the
+    // next number a price: look-alike letters written before a number ("ᗰᏋ: 503...") say nothing about it,
+    // and a sign written after digits ("280$. 503-...") belongs to the price before it.
     end_run();
     plus_pending = false;
-    dollar_pending = c == '$' || static_cast<unsigned char>(c) >= 0x80;
-    ++i;
+    size_t len = 1;
+    const char32_t cp = DecodeUtf8(t, i, &len);
+    const bool currency = c == '$' || (cp >= 0x80 && u_charType(static_cast<UChar32>(cp)) == U_CURRENCY_SYMBOL);
+    dollar_pending = currency && !(i > 0 && IsDigit(t[i - 1]));
+    i += len;
   }
   end_run();
 }
 
-std::string RegionFromLocation(std::string_view location) {
+bool IsNumberWords(std::string_view letters) {
+  std::vector<std::pair<uint32_t, const char*>> parts;
+  return DecomposeNumberWords(letters, parts);
+}
+
+namespace {
+
+struct RegionHint {
+  const char* word;
+  const char* region;
+};
+constexpr RegionHint kRegionHints[] = {
+    {" uk ", "GB"},        {" united kingdom ", "GB"}, {" england ", "GB"},   {" london ", "GB"},
+    {" scotland ", "GB"},  {" manchester ", "GB"},     {" glasgow ", "GB"},   {" canada ", "CA"},
+    {" toronto ", "CA"},   {" vancouver ", "CA"},      {" montreal ", "CA"},  {" ontario ", "CA"},
+    {" mexico ", "MX"},    {" cdmx ", "MX"},           {" guadalajara ", "MX"}, {" tijuana ", "MX"},
+    {" cancun ", "MX"},    {" india ", "IN"},          {" mumbai ", "IN"},    {" delhi ", "IN"},
+    {" bangalore ", "IN"}, {" australia ", "AU"},      {" sydney ", "AU"},    {" melbourne ", "AU"},
+    {" germany ", "DE"},   {" berlin ", "DE"},         {" france ", "FR"},    {" paris ", "FR"},
+    {" spain ", "ES"},     {" madrid ", "ES"},         {" barcelona ", "ES"}, {" philippines ", "PH"},
+    {" manila ", "PH"},    {" thailand ", "TH"},       {" bangkok ", "TH"},   {" dubai ", "AE"},
+    {" ireland ", "IE"},   {" dublin ", "IE"},         {" netherlands ", "NL"}, {" amsterdam ", "NL"},
+};
+
+bool IsRegionHint(std::string_view padded) {
+  for (const auto& h : kRegionHints) {
+    if (padded == h.word) return true;
+  }
+  return false;
+}
+
+bool IsNorthAmerican(const char country[2]) {
+  return (country[0] == 'U' && country[1] == 'S') || (country[0] == 'C' && country[1] == 'A');
+}
+
+// North American context in a location that also names a foreign city (`hinted`, its ISO code). `loc` is the
+// location lower-cased with every non-letter turned into a space, padded with spaces.
+bool NorthAmericanContext(std::string_view location, const std::string& loc, const Gazetteer& gz,
+                          std::string_view hinted) {
+  // State and province codes count only when written in capitals ("Dublin, CA"; "or" and "me" are words) and
+  // not when they are the hinted country's own code ("New Delhi, IN", "Amsterdam, NL").
+  for (size_t i = 0; i + 1 < location.size(); ++i) {
+    const auto up = [](char c) { return c >= 'A' && c <= 'Z'; };
+    const auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+    if (!up(location[i]) || !up(location[i + 1]) || (i > 0 && alpha(location[i - 1])) ||
+        (i + 2 < location.size() && alpha(location[i + 2]))) {
+      continue;
+    }
+    const char code[2] = {location[i], location[i + 1]};
+    if (hinted == std::string_view(code, 2)) continue;
+    const char key[2] = {static_cast<char>(code[0] + 32), static_cast<char>(code[1] + 32)};
+    const GzRegion* r = gz.FindRegion(std::string_view(key, 2));
+    if (r && r->is_abbrev && IsNorthAmerican(r->country)) return true;
+  }
+  // Full state or province names and North American places, by word n-grams.
+  std::vector<std::pair<size_t, size_t>> words;  // [begin, end) in loc
+  for (size_t i = 0; i < loc.size();) {
+    if (loc[i] == ' ') {
+      ++i;
+      continue;
+    }
+    const size_t j = loc.find(' ', i);
+    words.emplace_back(i, j);
+    i = j;
+  }
+  for (size_t a = 0; a < words.size(); ++a) {
+    for (size_t b = a; b < words.size() && b < a + 3; ++b) {
+      const std::string_view gram(loc.data() + words[a].first, words[b].second - words[a].first);
+      const std::string_view padded(loc.data() + words[a].first - 1, gram.size() + 2);
+      if (IsRegionHint(padded)) continue;
+      if (const GzRegion* r = gz.FindRegion(gram); r && !r->is_abbrev && IsNorthAmerican(r->country)) return true;
+      if (!gz.MaybeKnown(gram)) continue;
+      for (const GzPlace& p : gz.Find(gram)) {
+        if (IsNorthAmerican(p.country) && !(p.flags & kPlaceCommonWord)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string RegionFromLocation(std::string_view location, const Gazetteer* gazetteer) {
   std::string loc;
   loc.reserve(location.size() + 2);
   loc += ' ';
   for (char c : location) loc += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : (IsLetter(c) ? c : ' ');
   loc += ' ';
-  struct Hint {
-    const char* word;
-    const char* region;
-  };
-  static constexpr Hint kHints[] = {
-      {" uk ", "GB"},        {" united kingdom ", "GB"}, {" england ", "GB"},   {" london ", "GB"},
-      {" scotland ", "GB"},  {" manchester ", "GB"},     {" glasgow ", "GB"},   {" canada ", "CA"},
-      {" toronto ", "CA"},   {" vancouver ", "CA"},      {" montreal ", "CA"},  {" ontario ", "CA"},
-      {" mexico ", "MX"},    {" cdmx ", "MX"},           {" guadalajara ", "MX"}, {" tijuana ", "MX"},
-      {" cancun ", "MX"},    {" india ", "IN"},          {" mumbai ", "IN"},    {" delhi ", "IN"},
-      {" bangalore ", "IN"}, {" australia ", "AU"},      {" sydney ", "AU"},    {" melbourne ", "AU"},
-      {" germany ", "DE"},   {" berlin ", "DE"},         {" france ", "FR"},    {" paris ", "FR"},
-      {" spain ", "ES"},     {" madrid ", "ES"},         {" barcelona ", "ES"}, {" philippines ", "PH"},
-      {" manila ", "PH"},    {" thailand ", "TH"},       {" bangkok ", "TH"},   {" dubai ", "AE"},
-      {" ireland ", "IE"},   {" dublin ", "IE"},         {" netherlands ", "NL"}, {" amsterdam ", "NL"},
-  };
   // US context wins over a foreign city name ("Paris, TX", "London, KY").
-  static constexpr const char* kUsMarks[] = {" usa ", " united states ", " tx ", " ky ", " texas ", " kentucky "};
+  static constexpr const char* kUsMarks[] = {" usa ", " united states ", " tx ", " ky ", " texas ", " kentucky ",
+                                             " ca ",  " california "};
   for (const char* m : kUsMarks) {
     if (loc.find(m) != std::string::npos) return "US";
   }
-  for (const auto& h : kHints) {
-    if (loc.find(h.word) != std::string::npos) return h.region;
+  for (const auto& h : kRegionHints) {
+    if (loc.find(h.word) == std::string::npos) continue;
+    // Canada shares the North American plan: nothing to check.
+    if (gazetteer && std::strcmp(h.region, "CA") != 0 && NorthAmericanContext(location, loc, *gazetteer, h.region)) {
+      return "US";
+    }
+    return h.region;
   }
   return "US";
 }

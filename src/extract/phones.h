@@ -1,12 +1,15 @@
 // Phone numbers in normalised text, including spelled and disguised digits.
 //
 // Candidates are runs of digit groups (digits, English/Spanish number words,
-// "o"/"oh" for zero, l/i between digits) joined by at most three separator
-// characters. Each run is split greedily into the longest prefixes that
-// libphonenumber accepts as valid numbers for the default region, or as
-// international numbers when written with '+' (or 11+ digits that only make
-// sense with a country code). Work per run is bounded: a start group never
-// reaches past 15 digits, and validations per field are capped.
+// "o"/"oh" for zero, short o/l/i runs written against a digit: "3Ol6")
+// joined by at most three separator characters. Each run is split greedily
+// into the longest prefixes that libphonenumber accepts as valid numbers for
+// the default region (or, for a NANP-shaped number the region rejects, as
+// North American), or as international numbers when written with '+' (or 11+
+// digits that only make sense with a country code). A number right after a
+// currency sign ("$", "€", "₹", full-width "＄", ...) is a price and never
+// starts a phone. Work per run is bounded: a start group never reaches past
+// 15 digits, and validations per field are capped.
 #pragma once
 
 #include <string>
@@ -18,6 +21,8 @@
 #include "extract/normalize.h"
 
 namespace lodestar::extract {
+
+class Gazetteer;
 
 class PhoneFinder {
  public:
@@ -39,6 +44,8 @@ class PhoneFinder {
                   std::vector<PhoneFact>& out);
   bool Validate(const std::string& digits, bool plus, const std::string& region, std::string* e164,
                 bool* international, bool one_group);
+  // Whether the 10 digits at `national` (NXXNXXXXXX) are a valid NANP number; spends one validation when not cached.
+  bool NanpValid(const char* national);
 
   std::vector<Group> groups_;
   std::string scratch_;
@@ -48,6 +55,17 @@ class PhoneFinder {
 
 // Maps an ad's stated location to a default ISO region for phone parsing
 // ("Portland, OR" -> "US", "London" -> "GB"); "US" when nothing is recognised.
-std::string RegionFromLocation(std::string_view location);
+// A foreign city name only counts without North American context: with a
+// gazetteer, a US/Canadian state or province (full name, or an upper-case code
+// such as "CA") or a US/Canadian place that is neither a common word nor itself
+// a foreign city name keeps "US" ("Dublin, East Bay, Pleasanton", "Manchester
+// Blvd, Inglewood"). Whatever the region, the finder also reads a NANP-shaped
+// number that the region rejects as North American.
+std::string RegionFromLocation(std::string_view location, const Gazetteer* gazetteer = nullptr);
+
+// True when lower-case `letters` split entirely into the number words the finder
+// reads ("twozerotwo", "ohfive", "cincodos"; "o"/"oh" for zero). For telling
+// spelled phone fragments from names ("simone" and "honey" do not split).
+bool IsNumberWords(std::string_view letters);
 
 }  // namespace lodestar::extract
