@@ -23,6 +23,7 @@
 #include "link/ad_features.h"
 #include "link/minhash.h"
 #include "link/network_profile.h"
+#include "link/template_clusters.h"
 #include "link/union_find.h"
 #include "store/store.h"
 
@@ -132,52 +133,6 @@ Result<uint64_t> UpdateFeatures(const LinkOptions& opt, std::vector<AdFeatures>&
   return static_cast<uint64_t>(total - have);
 }
 
-struct TemplateEdge {
-  uint32_t a, b;
-  float jaccard;
-};
-
-// LSH over the signatures: per band, sort (key, ad) and verify each bucket
-// member against up to kReps representatives of that bucket. Linear in the
-// number of ads per band, even for buckets with thousands of copies.
-std::vector<TemplateEdge> TemplateEdges(const std::vector<AdFeatures>& f, double threshold) {
-  constexpr size_t kReps = 4;
-  std::vector<std::vector<TemplateEdge>> per_band(kBands);
-  tbb::parallel_for(0, kBands, [&](int band) {
-    std::vector<std::pair<uint64_t, uint32_t>> keys;
-    keys.reserve(f.size());
-    for (uint32_t i = 0; i < f.size(); ++i)
-      if (!IsEmptySignature(f[i].signature)) keys.emplace_back(BandKey(f[i].signature, band), i);
-    std::sort(keys.begin(), keys.end());
-    auto& edges = per_band[band];
-    for (size_t start = 0; start < keys.size();) {
-      size_t end = start;
-      while (end < keys.size() && keys[end].first == keys[start].first) ++end;
-      std::vector<uint32_t> reps;
-      for (size_t k = start; k < end; ++k) {
-        uint32_t ad = keys[k].second;
-        bool joined = false;
-        for (uint32_t rep : reps) {
-          double j = EstimatedJaccard(f[rep].signature, f[ad].signature);
-          if (j >= threshold) {
-            edges.push_back({rep, ad, static_cast<float>(j)});
-            joined = true;
-            break;
-          }
-        }
-        if (!joined && reps.size() < kReps) reps.push_back(ad);
-      }
-      start = end;
-    }
-  });
-  std::vector<TemplateEdge> all;
-  for (auto& e : per_band) all.insert(all.end(), e.begin(), e.end());
-  std::sort(all.begin(), all.end(), [](const auto& x, const auto& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
-  all.erase(std::unique(all.begin(), all.end(), [](const auto& x, const auto& y) { return x.a == y.a && x.b == y.b; }),
-            all.end());
-  return all;
-}
-
 Status WriteAtomically(const std::string& path, const std::string& content) {
   std::string tmp = path + ".tmp";
   {
@@ -212,6 +167,12 @@ std::string NetworkId(uint32_t ordinal) { return fmt::format("N{:07d}", ordinal)
 
 Result<LinkSummary> RunLink(const LinkOptions& opt) {
   auto t0 = std::chrono::steady_clock::now();
+  auto in_unit = [](double x) { return x > 0 && x <= 1; };
+  if (!in_unit(opt.jaccard_threshold) || !in_unit(opt.centre_jaccard))
+    return Status::Error(StatusCode::kInvalidInput,
+                         fmt::format("link: Jaccard thresholds must be in (0, 1] (got --jaccard {} and centre {}); "
+                                     "the defaults are 0.5 and 0.35",
+                                     opt.jaccard_threshold, opt.centre_jaccard));
   LinkSummary sum;
   const std::string dir = LinkDir(opt.db_dir);
   std::error_code ec;
@@ -225,13 +186,12 @@ Result<LinkSummary> RunLink(const LinkOptions& opt) {
   sum.ads = f.size();
   const uint32_t n = static_cast<uint32_t>(f.size());
 
-  // 1. Template clusters.
-  auto edges = TemplateEdges(f, opt.jaccard_threshold);
+  // 1. Template clusters: verified LSH pairs, then stars around centres
+  //    within their connected components (single link alone chains free text).
+  auto grouped = ClusterTemplates(f, TemplateEdges(f, opt.jaccard_threshold), opt.centre_jaccard);
+  const std::vector<TemplateEdge>& edges = grouped.edges;
+  const std::vector<uint32_t>& cluster_of = grouped.cluster_of;
   sum.template_edges = edges.size();
-  UnionFind templates(n);
-  for (const auto& e : edges) templates.Union(e.a, e.b);
-  std::vector<uint32_t> cluster_of(n);
-  for (uint32_t i = 0; i < n; ++i) cluster_of[i] = templates.Smallest(i);
 
   // 2. Identifiers and hubs.
   std::unordered_map<std::string, std::vector<uint32_t>> ads_of;
@@ -435,6 +395,7 @@ Result<LinkSummary> RunLink(const LinkOptions& opt) {
   }
   json state = {{"ads", n},
                 {"jaccard_threshold", opt.jaccard_threshold},
+                {"centre_jaccard", opt.centre_jaccard},
                 {"hub_min_ads", opt.hub_min_ads},
                 {"hub_min_templates", opt.hub_min_templates},
                 {"hub_template_ratio", opt.hub_template_ratio},

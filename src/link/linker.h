@@ -1,7 +1,10 @@
 // Linking ads into template clusters and networks (see docs/linking.md).
 //
 //  - Template clusters: MinHash/LSH candidates over the text (digits masked),
-//    verified by estimated Jaccard >= `jaccard_threshold`, joined transitively.
+//    verified by estimated Jaccard >= `jaccard_threshold`; each connected
+//    component of those edges is split into stars, a centre ad and the members
+//    at least `centre_jaccard` similar to it (link/template_clusters.h), so
+//    free-written ads that each resemble a few others do not chain together.
 //  - Networks: ads joined through shared identifiers (phones, e-mails, handles,
 //    payment ids); identifiers used by implausibly many unrelated ads (hubs:
 //    agency lines, placeholders, hotline numbers) are detected from the data,
@@ -25,6 +28,10 @@ namespace lodestar::link {
 struct LinkOptions {
   std::string db_dir;
   double jaccard_threshold = 0.5;  // template edge: estimated Jaccard of digit-masked 3-word shingles
+  // Template cluster member: estimated Jaccard to the cluster's centre. Below the
+  // edge threshold because copies of a template with optional sentences differ
+  // more from a typical copy than neighbouring copies differ from each other.
+  double centre_jaccard = 0.35;
   uint32_t hub_min_ads = 20;       // an identifier on fewer ads is never a hub
   uint32_t hub_min_templates = 6;  // ... and a hub spans at least this many template clusters
   double hub_template_ratio = 0.2; // ... and at least this many clusters per ad
