@@ -928,8 +928,7 @@ void FactExtractor::Impl::Locations(Facts& f, std::string_view location_key) {
             const Span s = MakeSpan(toks[last + 1].b, toks[last + 1].e);
             const bool caps = s.end > s.begin + 1 && std::isupper(static_cast<unsigned char>(orig[s.begin])) &&
                               std::isupper(static_cast<unsigned char>(orig[s.begin + 1]));
-            if (gap.find(',') != std::string_view::npos || caps) r = r;
-            else r = nullptr;
+            if (gap.find(',') == std::string_view::npos && !caps) r = nullptr;
           }
           if (r) {
             region = r;
