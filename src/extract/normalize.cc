@@ -11,45 +11,6 @@
 namespace lodestar::extract {
 namespace {
 
-// Decodes one code point at s[i]; invalid or truncated sequences read as U+FFFD
-// and consume one byte, so every byte is consumed exactly once.
-inline char32_t DecodeUtf8(std::string_view s, size_t i, size_t* len) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) {
-    *len = 1;
-    return b0;
-  }
-  auto cont = [&](size_t k) -> int {
-    if (i + k >= s.size()) return -1;
-    const auto b = static_cast<unsigned char>(s[i + k]);
-    return (b & 0xC0) == 0x80 ? (b & 0x3F) : -1;
-  };
-  *len = 1;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    int c1 = cont(1);
-    if (c1 < 0) return 0xFFFD;
-    *len = 2;
-    return ((b0 & 0x1F) << 6) | c1;
-  }
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    int c1 = cont(1), c2 = cont(2);
-    if (c1 < 0 || c2 < 0) return 0xFFFD;
-    char32_t cp = ((b0 & 0x0F) << 12) | (c1 << 6) | c2;
-    if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
-    *len = 3;
-    return cp;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    int c1 = cont(1), c2 = cont(2), c3 = cont(3);
-    if (c1 < 0 || c2 < 0 || c3 < 0) return 0xFFFD;
-    char32_t cp = ((b0 & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3;
-    if (cp < 0x10000 || cp > 0x10FFFF) return 0xFFFD;
-    *len = 4;
-    return cp;
-  }
-  return 0xFFFD;
-}
-
 void AppendUtf8(std::string& out, char32_t c) {
   if (c < 0x80) {
     out += static_cast<char>(c);
@@ -410,6 +371,45 @@ void JoinSpacedPass(NormText& io) {
 }
 
 }  // namespace
+
+// Decodes one code point at s[i]; invalid or truncated sequences read as U+FFFD
+// and consume one byte, so every byte is consumed exactly once.
+char32_t DecodeUtf8(std::string_view s, size_t i, size_t* len) {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) {
+    *len = 1;
+    return b0;
+  }
+  auto cont = [&](size_t k) -> int {
+    if (i + k >= s.size()) return -1;
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    return (b & 0xC0) == 0x80 ? (b & 0x3F) : -1;
+  };
+  *len = 1;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    int c1 = cont(1);
+    if (c1 < 0) return 0xFFFD;
+    *len = 2;
+    return ((b0 & 0x1F) << 6) | c1;
+  }
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    int c1 = cont(1), c2 = cont(2);
+    if (c1 < 0 || c2 < 0) return 0xFFFD;
+    char32_t cp = ((b0 & 0x0F) << 12) | (c1 << 6) | c2;
+    if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
+    *len = 3;
+    return cp;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    int c1 = cont(1), c2 = cont(2), c3 = cont(3);
+    if (c1 < 0 || c2 < 0 || c3 < 0) return 0xFFFD;
+    char32_t cp = ((b0 & 0x07) << 18) | (c1 << 12) | (c2 << 6) | c3;
+    if (cp < 0x10000 || cp > 0x10FFFF) return 0xFFFD;
+    *len = 4;
+    return cp;
+  }
+  return 0xFFFD;
+}
 
 void InitNormalizer() { (void)Tables(); }
 

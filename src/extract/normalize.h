@@ -42,6 +42,10 @@ struct NormText {
 // reusing out's capacity. Linear in the input size.
 void Normalize(std::string_view in, NormText& out);
 
+// Decodes one code point at s[i] (i < s.size()); invalid or truncated sequences read as U+FFFD
+// and consume one byte (*len = 1), so every byte is consumed exactly once.
+char32_t DecodeUtf8(std::string_view s, size_t i, size_t* len);
+
 // Forces the one-time construction of the folding tables (about 10 ms); called
 // by LoadResources so the first ad is not slow. Thread-safe.
 void InitNormalizer();

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "extract/gazetteer.h"
+#include "extract/normalize.h"
 
 namespace lodestar::extract {
 namespace {
@@ -116,23 +117,6 @@ bool SingleNumberWord(std::string_view s, std::vector<std::pair<uint32_t, const 
 }
 
 bool IsNanpRegion(const std::string& region) { return region == "US" || region == "CA"; }
-
-// The code point starting at t[i] and its length in bytes; a malformed sequence reads as one byte (U+FFFD).
-char32_t DecodeUtf8(std::string_view t, size_t i, size_t* len) {
-  const auto b = [&](size_t k) { return static_cast<unsigned char>(t[k]); };
-  const unsigned char b0 = b(i);
-  *len = 1;
-  if (b0 < 0x80) return b0;
-  const size_t need = b0 >= 0xF0 ? 3 : b0 >= 0xE0 ? 2 : b0 >= 0xC0 ? 1 : 0;
-  if (need == 0 || b0 >= 0xF8 || i + need >= t.size()) return 0xFFFD;
-  char32_t cp = b0 & (0x3F >> need);
-  for (size_t k = 1; k <= need; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0xFFFD;
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  *len = need + 1;
-  return cp;
-}
 
 }  // namespace
 
