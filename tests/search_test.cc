@@ -290,6 +290,70 @@ TEST_F(SearchCorpus, PhraseQueryMatchesThePhrase) {
   for (size_t i = 1; i < j["hits"].size(); ++i) EXPECT_GE(j["hits"][i - 1]["score"], j["hits"][i]["score"]);
 }
 
+// Phrase matching (ad at a time over the postings) against a brute-force scan
+// of every ad's tokens: the commonest two- and three-word phrases, a phrase
+// made of a title's last word and its body's first (which must not match: a
+// phrase never spans title and body), and a phrase repeating one word.
+TEST_F(SearchCorpus, PhraseMatchesEqualABruteForceScan) {
+  auto idx = search::Index::Open(db_, /*update=*/true);
+  ASSERT_TRUE(idx.ok()) << idx.status().message();
+  auto ads = (*idx)->Ads();
+  ASSERT_TRUE(ads.ok());
+  ASSERT_GT(ads->size(), 1000u);
+  std::vector<uint64_t> ordinals;
+  for (const auto& a : *ads) ordinals.push_back(a.ordinal);
+  std::map<uint64_t, std::pair<std::vector<std::string>, std::vector<std::string>>> words;  // title, body
+  auto split = [](const std::string& text) {
+    search::Tokens t;
+    search::Tokenize(text, t);
+    std::vector<std::string> out;
+    for (size_t i = 0; i < t.size(); ++i) out.emplace_back(t[i]);
+    return out;
+  };
+  ASSERT_TRUE((*idx)->ForEachText(ordinals, [&](uint64_t o, const std::string& title, const std::string& body) {
+    words[o] = {split(title), split(body)};
+  }).ok());
+  auto has = [](const std::vector<std::string>& w, const std::vector<std::string>& phrase) {
+    for (size_t i = 0; i + phrase.size() <= w.size(); ++i) {
+      if (std::equal(phrase.begin(), phrase.end(), w.begin() + static_cast<std::ptrdiff_t>(i))) return true;
+    }
+    return false;
+  };
+  std::map<std::vector<std::string>, size_t> bigrams, trigrams;
+  std::vector<std::string> across, repeated;
+  for (const auto& [o, tb] : words) {
+    const auto& body = tb.second;
+    for (size_t i = 0; i + 1 < body.size(); ++i) {
+      ++bigrams[{body[i], body[i + 1]}];
+      if (i + 2 < body.size()) ++trigrams[{body[i], body[i + 1], body[i + 2]}];
+      if (body[i] == body[i + 1] && repeated.empty()) repeated = {body[i], body[i]};
+    }
+    if (across.empty() && !tb.first.empty() && !body.empty()) across = {tb.first.back(), body.front()};
+  }
+  auto commonest = [](const std::map<std::vector<std::string>, size_t>& m) {
+    return std::max_element(m.begin(), m.end(), [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+  };
+  std::vector<std::vector<std::string>> phrases = {commonest(bigrams), commonest(trigrams), across};
+  if (!repeated.empty()) phrases.push_back(repeated);
+  for (const auto& phrase : phrases) {
+    std::string text;
+    for (const auto& w : phrase) text += (text.empty() ? "" : " ") + w;
+    std::set<uint64_t> expected;
+    for (const auto& [o, tb] : words) {
+      if (has(tb.first, phrase) || has(tb.second, phrase)) expected.insert(o);
+    }
+    auto q = search::ParseQuery("\"" + text + "\"");
+    ASSERT_TRUE(q.ok()) << text;
+    auto got = (*idx)->Select(*q);
+    ASSERT_TRUE(got.ok()) << got.status().message();
+    EXPECT_EQ(std::set<uint64_t>(got->begin(), got->end()), expected) << "phrase \"" << text << "\"";
+    auto top = (*idx)->Search(*q, 10);
+    ASSERT_TRUE(top.ok());
+    EXPECT_EQ(top->total, expected.size()) << text;
+  }
+  EXPECT_GT(bigrams[phrases[0]], 100u);  // the corpus exercises a broad phrase
+}
+
 TEST_F(SearchCorpus, OrIsTheUnionAndMinusExcludes) {
   auto total = [&](const std::string& q) { return Json("search '" + q + "' --json --limit 1 --db " + db_)["total"].get<uint64_t>(); };
   const uint64_t a = total("incall"), b = total("outcall"), both = total("incall outcall");

@@ -705,6 +705,9 @@ void RegisterServe(CLI::App& app, int& exit_code) {
   cmd->add_option("--refresh", f->o.search_refresh_seconds,
                   "Seconds between checks for newly ingested or linked ads to search (default 2; 0 = never)")
       ->check(CLI::Range(0, 86400));
+  cmd->add_option("--search-slots", f->o.search_slots,
+                  "Searches and tip searches run at once; more wait in arrival order (default 0 = cores + 1)")
+      ->check(CLI::Range(0, 1024));
   cmd->add_option("--countries-data", f->o.countries_dir,
                   "Directory with 3p-index-and-tip-tiers.csv and unodc-glotip-2023.csv for /api/countries/* "
                   "(default $LODESTAR_COUNTRIES_DATA, else DB/countries)");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <mutex>
 
@@ -46,8 +47,68 @@ std::vector<uint32_t> Expand(const Segment& s, const std::string& token, bool pr
   return out;
 }
 
-// Ads of one segment having the term (word, prefix or phrase), with weighted frequencies.
-std::vector<Scored> MatchTerm(const Segment& s, const TextTerm& term) {
+// A phrase whose tokens are one term each (no prefix expansion), ad at a time:
+// the rarest token leads, the others seek to its ad, and only ads having every
+// token have their positions read. `ids[i]` is token i's term; `by_df` the
+// token order, rarest first. Appends (ad, weighted phrase count) in ad order.
+void MatchPhrase(const Segment& s, const std::vector<std::vector<uint32_t>>& ids, const std::vector<size_t>& by_df,
+                 std::vector<Scored>& out) {
+  const size_t n = ids.size();
+  std::vector<Segment::Cursor> cur(n);  // in by_df order
+  for (size_t k = 0; k < n; ++k) cur[k] = s.Postings(ids[by_df[k]][0]);
+  // Sized for the worst case and trimmed at the end: push_back costs a
+  // measurable share of a broad phrase.
+  out.resize(s.doc_freq(ids[by_df[0]][0]));
+  size_t found = 0;
+  std::vector<uint32_t> starts;  // where the phrase may start in the current ad: [0, n_starts)
+  Segment::Cursor& lead = cur[0];
+  while (!lead.done()) {
+    const uint32_t d = lead.doc();
+    uint32_t ahead = d;  // the first ad a lagging token could still share
+    for (size_t k = 1; k < n && ahead == d; ++k) {
+      if (!cur[k].SeekTo(d)) break;
+      ahead = cur[k].doc();
+    }
+    if (ahead != d) {
+      if (!lead.SeekTo(ahead)) break;
+      continue;
+    }
+    if (std::any_of(cur.begin() + 1, cur.end(), [](const Segment::Cursor& c) { return c.done(); })) break;
+    // Token i at position p starts a phrase at p - i.
+    if (starts.size() < lead.positions_bytes()) starts.resize(lead.positions_bytes());
+    size_t n_starts = 0;
+    uint32_t p;
+    const auto lead_shift = static_cast<uint32_t>(by_df[0]);
+    for (auto r = lead.Positions(); r.Next(p);) {
+      if (p >= lead_shift) starts[n_starts++] = p - lead_shift;
+    }
+    for (size_t k = 1; k < n && n_starts > 0; ++k) {
+      // Keep the starts that token k confirms (both lists ascending).
+      const auto shift = static_cast<uint32_t>(by_df[k]);
+      auto r = cur[k].Positions();
+      bool more = r.Next(p);
+      size_t w = 0;
+      for (size_t j = 0; j < n_starts && more; ++j) {
+        const uint32_t want = starts[j] + shift;
+        while (more && p < want) more = r.Next(p);
+        if (more && p == want) starts[w++] = starts[j];
+      }
+      n_starts = w;
+    }
+    if (n_starts > 0 && found < out.size()) {
+      uint32_t w = 0;
+      const uint32_t title = s.title_tokens(d);
+      for (size_t j = 0; j < n_starts; ++j) w += starts[j] < title ? kTitleWeight : 1;
+      out[found++] = {d, w};
+    }
+    lead.Next();
+  }
+  out.resize(found);
+}
+
+// Ads of one segment having the term (word, prefix or phrase), with weighted
+// frequencies. `counter` is scratch space kept across queries.
+std::vector<Scored> MatchTerm(const Segment& s, const TextTerm& term, std::vector<uint32_t>& counter) {
   std::vector<Scored> out;
   const size_t n = term.tokens.size();
   if (n == 1) {
@@ -56,8 +117,10 @@ std::vector<Scored> MatchTerm(const Segment& s, const TextTerm& term) {
     for (uint32_t t : ids) total += s.doc_freq(t);
     if (ids.size() > 1 && total > s.doc_count() / 16) {
       // A broad prefix: summing into one counter per ad beats sorting the concatenated postings.
-      std::vector<uint32_t> acc(s.doc_count(), 0);
+      std::vector<uint32_t>& acc = counter;
+      acc.assign(s.doc_count(), 0);
       for (uint32_t t : ids) s.ForEachPosting(t, [&](uint32_t doc, uint32_t wtf) { acc[doc] += wtf; });
+      out.reserve(std::min<size_t>(total, s.doc_count()));
       for (uint32_t d = 0; d < acc.size(); ++d) {
         if (acc[d]) out.push_back({d, acc[d]});
       }
@@ -83,6 +146,10 @@ std::vector<Scored> MatchTerm(const Segment& s, const TextTerm& term) {
     by_df[i] = i;
   }
   std::sort(by_df.begin(), by_df.end(), [&](size_t a, size_t b) { return df_of[a] < df_of[b]; });
+  if (std::all_of(ids.begin(), ids.end(), [](const auto& v) { return v.size() == 1; })) {
+    MatchPhrase(s, ids, by_df, out);
+    return out;
+  }
   std::vector<uint32_t> cand;
   std::vector<uint64_t> starts, occ, met;
   for (size_t k = 0; k < n; ++k) {
@@ -235,6 +302,7 @@ struct Scratch {
   std::vector<Postings> slots;
   size_t used = 0;
   std::vector<uint32_t> excluded;
+  std::vector<uint32_t> counter;  // per ad of a segment: a broad prefix's summed frequencies
   Postings& Next() {
     if (used == slots.size()) slots.emplace_back();
     Postings& p = slots[used++];
@@ -311,6 +379,12 @@ void Subtract(Postings& p, const std::vector<uint32_t>& docs) {
 // because their document frequency is only known once matched.
 bool IsPlainWord(const TextTerm& t) { return t.tokens.size() == 1 && !t.prefix; }
 
+// A sink that keeps only the best scores may offer `double floor() const`: a
+// score at or below it cannot be kept (-infinity while nothing is), so an ad
+// whose score bound is below it is only counted, through `sink.Count()`.
+template <class Sink>
+concept HasFloor = requires(const Sink& s) { s.floor(); };
+
 // Calls sink(segment, local ad, score) for every ad matching `q`, in ordinal order.
 template <class Sink>
 core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) {
@@ -321,6 +395,11 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
   }
   if (n_docs == 0) return Status::Ok();
   const double avgdl = static_cast<double>(n_tokens) / static_cast<double>(n_docs);
+
+  // Buffers live across queries: broad clauses fill millions of entries, and
+  // fresh allocations of that size cost page faults on every query.
+  ScratchLease lease;
+  Scratch& scratch = *lease;
 
   // Phase 1: document frequencies of every alternative of every clause over all segments.
   const size_t S = ctx.segments.size(), C = q.clauses.size();
@@ -337,7 +416,7 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
           matched[si][c].emplace_back();
           if (uint32_t t = seg.Find(term.tokens[0]); t != UINT32_MAX) df[c][a] += seg.doc_freq(t);
         } else {
-          matched[si][c].push_back(MatchTerm(seg, term));
+          matched[si][c].push_back(MatchTerm(seg, term, scratch.counter));
           df[c][a] += static_cast<double>(matched[si][c].back().size());
         }
       }
@@ -371,27 +450,37 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
     }
     return true;
   };
+  // BM25 = idf * tf * (k1 + 1) / (tf + norm(ad length)); one division per posting.
+  const double norm_base = kK1 * (1 - kB), norm_per_token = kK1 * kB / avgdl;
+  auto norm = [&](const Segment& seg, uint32_t doc) { return norm_base + norm_per_token * seg.doc_tokens(doc); };
   auto bm25 = [&](const Segment& seg, double idf_value, uint32_t doc, uint32_t wtf) {
     const double tf = wtf;
-    const double norm = kK1 * (1 - kB + kB * seg.doc_tokens(doc) / avgdl);
-    return idf_value * tf * (kK1 + 1) / (tf + norm);
+    return idf_value * tf * (kK1 + 1) / (tf + norm(seg, doc));
   };
-  // One plain word (the commonest query) streams from its postings to the sink.
-  if (C == 1 && !q.clauses[0].negated && q.clauses[0].any.size() == 1 && IsPlainWord(q.clauses[0].any[0]) &&
-      !set_filters) {
-    for (const Segment* seg : ctx.segments) {
-      if (uint32_t t = seg->Find(q.clauses[0].any[0].tokens[0]); t != UINT32_MAX) {
-        seg->ForEachPosting(t, [&](uint32_t doc, uint32_t wtf) {
-          if (passes_per_ad(*seg, doc)) sink(*seg, doc, bm25(*seg, idf[0][0], doc, wtf));
-        });
+  // One word, prefix or phrase (the commonest queries) streams to the sink.
+  if (C == 1 && !q.clauses[0].negated && q.clauses[0].any.size() == 1 && !set_filters) {
+    const double scale = idf[0][0] * (kK1 + 1);
+    for (size_t si = 0; si < S; ++si) {
+      const Segment& seg = *ctx.segments[si];
+      auto emit = [&](uint32_t doc, uint32_t wtf) {
+        if (!passes_per_ad(seg, doc)) return;
+        if constexpr (HasFloor<std::remove_cvref_t<Sink>>) {
+          // score <= floor  <=>  scale * tf <= floor * (tf + norm): no division for
+          // the many ads that cannot enter the best k. The margin leaves exact
+          // ties to the comparison on the computed score.
+          const double tf = wtf, bound = sink.floor() * (tf + norm(seg, doc));
+          if (scale * tf < bound - 1e-9 * std::abs(bound)) return sink.Count();
+        }
+        sink(seg, doc, bm25(seg, idf[0][0], doc, wtf));
+      };
+      if (IsPlainWord(q.clauses[0].any[0])) {
+        if (uint32_t t = seg.Find(q.clauses[0].any[0].tokens[0]); t != UINT32_MAX) seg.ForEachPosting(t, emit);
+      } else {
+        for (const Scored& x : matched[si][0][0]) emit(x.doc, x.wtf);
       }
     }
     return Status::Ok();
   }
-  // Buffers live across queries: broad clauses fill millions of entries, and
-  // fresh allocations of that size cost page faults on every query.
-  ScratchLease lease;
-  Scratch& scratch = *lease;
   Postings& alt = scratch.alt;
   std::vector<uint32_t>& excluded = scratch.excluded;
   for (size_t si = 0; si < S; ++si) {
@@ -527,7 +616,14 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
       Subtract(cand, excluded);
     }
     for (size_t k = 0; k < cand.docs.size(); ++k) {
-      if (passes_per_ad(seg, cand.docs[k])) sink(seg, cand.docs[k], cand.score[k]);
+      if (!passes_per_ad(seg, cand.docs[k])) continue;
+      if constexpr (HasFloor<std::remove_cvref_t<Sink>>) {
+        if (cand.score[k] < sink.floor()) {  // cannot enter the best k (ties go to the sink)
+          sink.Count();
+          continue;
+        }
+      }
+      sink(seg, cand.docs[k], cand.score[k]);
     }
   }
   return Status::Ok();
@@ -545,39 +641,55 @@ core::Result<std::vector<Match>> Evaluate(const MatchContext& ctx, const Query& 
 }
 
 core::Result<TopMatches> EvaluateTop(const MatchContext& ctx, const Query& q, size_t k, MatchOrder order) {
-  TopMatches out;
   // A heap ordered by `better` keeps the worst of the best k on top; ads arrive
   // in ordinal order, so one tying the worst kept loses (ties go to the lower ordinal).
   struct Entry {
     Match m;
     int64_t posted;
   };
-  auto better = [order](const Entry& a, const Entry& b) {
-    if (order == MatchOrder::kScore) {
-      if (a.m.score != b.m.score) return a.m.score > b.m.score;
-    } else if (a.posted != b.posted) {
-      return a.posted > b.posted;
+  struct Better {
+    MatchOrder order;
+    bool operator()(const Entry& a, const Entry& b) const {
+      if (order == MatchOrder::kScore) {
+        if (a.m.score != b.m.score) return a.m.score > b.m.score;
+      } else if (a.posted != b.posted) {
+        return a.posted > b.posted;
+      }
+      return a.m.ordinal < b.m.ordinal;
     }
-    return a.m.ordinal < b.m.ordinal;
   };
-  std::vector<Entry> heap;
-  heap.reserve(k);
-  auto st = ForEachMatch(ctx, q, [&](const Segment& seg, uint32_t d, double score) {
-    ++out.total;
-    if (k == 0) return;
-    Entry e{{seg.first_ordinal() + d, score}, order == MatchOrder::kPosted ? seg.posted(d) : 0};
-    if (heap.size() < k) {
-      heap.push_back(e);
-      std::push_heap(heap.begin(), heap.end(), better);
-    } else if (better(e, heap.front())) {
-      std::pop_heap(heap.begin(), heap.end(), better);
-      heap.back() = e;
-      std::push_heap(heap.begin(), heap.end(), better);
+  struct Best {
+    size_t k;
+    Better better;
+    TopMatches& out;
+    std::vector<Entry> heap;
+    void Count() { ++out.total; }
+    // Scores at or below the worst kept cannot enter a full heap.
+    double floor() const {
+      return better.order == MatchOrder::kScore && k > 0 && heap.size() == k ? heap.front().m.score
+                                                                             : -std::numeric_limits<double>::infinity();
     }
-  });
+    void operator()(const Segment& seg, uint32_t d, double score) {
+      ++out.total;
+      if (k == 0) return;
+      Entry e{{seg.first_ordinal() + d, score}, better.order == MatchOrder::kPosted ? seg.posted(d) : 0};
+      if (heap.size() < k) {
+        heap.push_back(e);
+        std::push_heap(heap.begin(), heap.end(), better);
+      } else if (better(e, heap.front())) {
+        std::pop_heap(heap.begin(), heap.end(), better);
+        heap.back() = e;
+        std::push_heap(heap.begin(), heap.end(), better);
+      }
+    }
+  };
+  TopMatches out;
+  Best best{k, Better{order}, out, {}};
+  best.heap.reserve(k);
+  auto st = ForEachMatch(ctx, q, best);
   if (!st.ok()) return st;
-  std::sort(heap.begin(), heap.end(), better);
-  for (const auto& e : heap) out.best.push_back(e.m);
+  std::sort(best.heap.begin(), best.heap.end(), best.better);
+  for (const auto& e : best.heap) out.best.push_back(e.m);
   return out;
 }
 

@@ -537,9 +537,6 @@ void Segment::Occurrences(uint32_t t, const std::vector<uint32_t>* only, std::ve
   }
 }
 
-uint32_t Segment::doc_tokens(uint32_t d) const { return doc_tokens_[d]; }
-uint32_t Segment::title_tokens(uint32_t d) const { return title_tokens_[d]; }
-int64_t Segment::posted(uint32_t d) const { return posted_[d]; }
 std::string_view Segment::id(uint32_t d) const { return Blob(id_off_, id_blob_, d); }
 std::string_view Segment::site(uint32_t d) const { return Blob(str_off_, str_blob_, std::min(place_[3 * d], strings_ - 1)); }
 std::string_view Segment::city(uint32_t d) const { return Blob(str_off_, str_blob_, std::min(place_[3 * d + 1], strings_ - 1)); }
@@ -555,8 +552,17 @@ Status Segment::Text(uint32_t d, std::string& title, std::string& body) const {
     return Status::Error(StatusCode::kCorrupt, fmt::format("{}: text block {} is damaged; run `lodestar index` after "
                                                            "deleting the index", path_, block));
   }
-  std::string plain(raw + 8, '\0');  // padding for the varint reader
-  size_t n = ZSTD_decompress(plain.data(), raw, compressed.data(), compressed.size());
+  // One decompression context and buffer per thread: ZSTD_decompress would
+  // allocate and free a context for every snippet.
+  struct Decompressor {
+    ZSTD_DCtx* ctx = ZSTD_createDCtx();
+    std::string plain;
+    ~Decompressor() { ZSTD_freeDCtx(ctx); }
+  };
+  thread_local Decompressor z;
+  std::string& plain = z.plain;
+  if (plain.size() < raw + 8) plain.resize(raw + 8);  // padding for the varint reader
+  size_t n = ZSTD_decompressDCtx(z.ctx, plain.data(), raw, compressed.data(), compressed.size());
   if (ZSTD_isError(n) || n != raw) {
     return Status::Error(StatusCode::kCorrupt, fmt::format("{}: text block {} is damaged", path_, block));
   }

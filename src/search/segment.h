@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -115,15 +116,86 @@ class Segment {
       }
     }
   }
+  // Walks the postings of one term in ad order, decoding its positions only
+  // when asked (phrase checks touch few of the ads they pass). Valid while the
+  // segment is; a default-constructed cursor is at its end.
+  class Cursor {
+   public:
+    Cursor() = default;
+    bool done() const { return done_; }
+    uint32_t doc() const { return doc_; }
+    uint32_t wtf() const { return wtf_; }
+    // Moves to the next posting; false (and done) when there is none.
+    bool Next() {
+      while (p_ < end_ && q_next_ < q_end_) {
+        const uint8_t* q = q_next_;
+        doc_ = next_ + ReadVarint(p_);
+        next_ = doc_ + 1;
+        wtf_ = ReadVarint(p_);
+        const uint32_t len = ReadVarint(q);
+        pos_ = q;
+        q_next_ = q + std::min<size_t>(len, static_cast<size_t>(q_end_ - q));
+        if (doc_ < docs_) return true;
+      }
+      done_ = true;
+      return false;
+    }
+    // Moves to the first posting at or after ad `target` (stays if already
+    // there); false when there is none.
+    bool SeekTo(uint32_t target) {
+      while (!done_ && doc_ < target) Next();
+      return !done_;
+    }
+    // Reads the current posting's positions, ascending, one at a time.
+    class PositionReader {
+     public:
+      bool Next(uint32_t& pos) {
+        if (q_ >= end_) return false;
+        pos_ += ReadVarint(q_);
+        pos = pos_;
+        return true;
+      }
+
+     private:
+      friend class Cursor;
+      PositionReader(const uint8_t* q, const uint8_t* end) : q_(q), end_(end) {}
+      const uint8_t *q_, *end_;
+      uint32_t pos_ = 0;
+    };
+    PositionReader Positions() const { return PositionReader(pos_, q_next_); }
+    // Bytes of the current posting's positions: at least their number.
+    size_t positions_bytes() const { return static_cast<size_t>(q_next_ - pos_); }
+
+   private:
+    friend class Segment;
+    const uint8_t *p_ = nullptr, *end_ = nullptr;        // postings: next one, end
+    const uint8_t *pos_ = nullptr, *q_next_ = nullptr;   // positions: current posting's, the next posting's
+    const uint8_t* q_end_ = nullptr;
+    uint32_t next_ = 0, doc_ = 0, wtf_ = 0, docs_ = 0;
+    bool done_ = true;
+  };
+  // A cursor on the first posting of term `t`.
+  Cursor Postings(uint32_t t) const {
+    Cursor c;
+    c.p_ = reinterpret_cast<const uint8_t*>(post_ + post_off_[t]);
+    c.end_ = reinterpret_cast<const uint8_t*>(post_ + post_off_[t + 1]);
+    c.q_next_ = reinterpret_cast<const uint8_t*>(pos_ + pos_off_[t]);
+    c.q_end_ = reinterpret_cast<const uint8_t*>(pos_ + pos_off_[t + 1]);
+    c.docs_ = docs_;
+    c.done_ = false;
+    c.Next();
+    return c;
+  }
   // Every occurrence of term `t` as (ad << 32 | position), ascending; only in
   // the ads listed in `only` (ascending) when given.
   void Occurrences(uint32_t t, const std::vector<uint32_t>* only, std::vector<uint64_t>& out) const;
   // Local ads having term `t` (ascending), without frequencies.
   void Docs(uint32_t t, std::vector<uint32_t>& out) const;
 
-  uint32_t doc_tokens(uint32_t d) const;
-  uint32_t title_tokens(uint32_t d) const;
-  int64_t posted(uint32_t d) const;
+  // Inline: read once per posting while scoring.
+  uint32_t doc_tokens(uint32_t d) const { return doc_tokens_[d]; }
+  uint32_t title_tokens(uint32_t d) const { return title_tokens_[d]; }
+  int64_t posted(uint32_t d) const { return posted_[d]; }
   std::string_view id(uint32_t d) const;
   std::string_view site(uint32_t d) const;
   std::string_view city(uint32_t d) const;

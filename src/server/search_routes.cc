@@ -21,6 +21,7 @@
 #include "search/results_json.h"
 #include "search/tip.h"
 #include "server/analysis_routes.h"
+#include "server/fifo_gate.h"
 
 namespace lodestar::server {
 
@@ -190,10 +191,12 @@ struct SearchState {
   ServerContext* ctx = nullptr;
   SharedIndex index;
   ReplyCache cache;
+  FifoGate search_gate;  // searches and tip searches; analytics replies are cached and not gated
   // Checks for new ads and link state every `seconds`; stops with the server. Last member: it uses the others.
   std::jthread refresher;
 
-  explicit SearchState(ServerContext& c) : ctx(&c), index(c.db_dir) {}
+  explicit SearchState(ServerContext& c)
+      : ctx(&c), index(c.db_dir), search_gate(c.search_slots ? c.search_slots : std::thread::hardware_concurrency() + 1) {}
   void StartRefresh(int seconds) {
     if (seconds <= 0) return;
     refresher = std::jthread([this, seconds](std::stop_token stop) {
@@ -292,7 +295,10 @@ void RegisterSearchRoutes(ApiServer& server, ServerContext& ctx) {
       o.offset = static_cast<size_t>(offset);
       o.facets = facets != 0;
       o.facet_values = static_cast<size_t>(facet_values);
-      auto r = idx.Search(*q, o);
+      auto r = [&] {
+        FifoGate::Pass pass(s->search_gate);
+        return idx.Search(*q, o);
+      }();
       if (!r.ok()) return AnalyticsError(r.status(), "q");
       json out = search::SearchResultsJson(*r, text);
       out["offset"] = offset;
@@ -305,7 +311,10 @@ void RegisterSearchRoutes(ApiServer& server, ServerContext& ctx) {
     if (text.empty()) return ErrorReply(400, "text", "required: the free text of the tip");
     if (text.size() > 16384) return ErrorReply(400, "text", "longer than 16384 bytes");
     return WithIndex(*s, req, a, [&](const search::Index& idx, uint64_t) {
-      auto r = search::SearchTip(idx, text, static_cast<size_t>(limit));
+      auto r = [&] {
+        FifoGate::Pass pass(s->search_gate);
+        return search::SearchTip(idx, text, static_cast<size_t>(limit));
+      }();
       if (!r.ok()) return AnalyticsError(r.status(), "text");
       return Reply{200, Dump(search::TipResultJson(*r))};
     });

@@ -84,6 +84,7 @@ struct ServerContext {
   std::string db_dir;
   std::string countries_dir;  // see ServeOptions::countries_dir (resolved; may be empty = DB_DIR/countries)
   int search_refresh_seconds = 2;  // see ServeOptions::search_refresh_seconds
+  unsigned search_slots = 0;       // see ServeOptions::search_slots
 };
 
 using RouteModule = std::function<void(ApiServer&, ServerContext&)>;
@@ -102,6 +103,10 @@ struct ServeOptions {
   // How often the search routes look for newly ingested or linked ads (0 = never:
   // the index stays as it was at start).
   int search_refresh_seconds = 2;
+  // Searches (/api/search, /api/tip) evaluated at once; the rest queue in
+  // arrival order (server/fifo_gate.h). 0 = cores + 1 (measured best of 2-4 on
+  // 2 cores: one more than the cores covers the time a search spends off-CPU).
+  unsigned search_slots = 0;
   ServerOptions server;
 };
 // Opens the databases, installs routes, prints "listening on http://HOST:PORT"
