@@ -1,5 +1,6 @@
 #include "search/results_json.h"
 
+#include "core/json_text.h"
 #include "core/time.h"
 
 namespace lodestar::search {
@@ -22,30 +23,86 @@ void PutFacets(const SearchResults& results, json& out) {
 
 }  // namespace
 
-json HitJson(const Hit& h) {
-  json ev = json::array();
-  for (const auto& e : h.evidence) {
-    json x = {{"kind", e.kind}, {"value", e.value}};
-    if (!e.span.empty()) x["span"] = e.span;
-    ev.push_back(std::move(x));
+void AppendHitJson(std::string& out, const Hit& h) {
+  // `"name":`, after a comma unless it opens its object.
+  auto key = [&](const char* name, bool opens = false) {
+    if (!opens) out += ',';
+    out += '"';
+    out += name;
+    out += "\":";
+  };
+  auto string_or_null = [&](const std::string& v) {
+    if (v.empty()) out += "null";
+    else core::AppendJsonString(out, v);
+  };
+  out += '{';
+  key("city", true);
+  core::AppendJsonString(out, h.city);
+  key("evidence");
+  out += '[';
+  for (size_t i = 0; i < h.evidence.size(); ++i) {
+    const auto& e = h.evidence[i];
+    out += i ? ",{" : "{";
+    key("kind", true);
+    core::AppendJsonString(out, e.kind);
+    if (!e.span.empty()) {
+      key("span");
+      core::AppendJsonString(out, e.span);
+    }
+    key("value");
+    core::AppendJsonString(out, e.value);
+    out += '}';
   }
-  return {{"id", h.id},
-          {"score", h.score},
-          {"posted", h.posted ? json(core::FormatDate(h.posted)) : json(nullptr)},
-          {"site", h.site},
-          {"city", h.city},
-          {"state", h.state},
-          {"network", h.network.empty() ? json(nullptr) : json(h.network)},
-          {"template", h.cluster.empty() ? json(nullptr) : json(h.cluster)},
-          {"evidence", ev}};
+  out += ']';
+  key("id");
+  core::AppendJsonString(out, h.id);
+  key("network");
+  string_or_null(h.network);
+  key("posted");
+  string_or_null(h.posted ? core::FormatDate(h.posted) : std::string());
+  key("score");
+  out += json(h.score).dump();  // nlohmann's number format, as before
+  key("site");
+  core::AppendJsonString(out, h.site);
+  key("state");
+  core::AppendJsonString(out, h.state);
+  key("template");
+  string_or_null(h.cluster);
+  out += '}';
+}
+
+json HitJson(const Hit& h) {
+  std::string s;
+  AppendHitJson(s, h);
+  return json::parse(s);
+}
+
+void AppendSearchResultsJson(std::string& out, const SearchResults& r, const std::string& query, const Paging* paging,
+                             size_t first, size_t count) {
+  out += '{';
+  if (!r.facets.empty()) {
+    json facets;
+    PutFacets(r, facets);
+    out += "\"facets\":";
+    out += facets["facets"].dump(-1, ' ', false, json::error_handler_t::replace);
+    out += ',';
+  }
+  out += "\"hits\":[";
+  for (size_t i = first; i < r.hits.size() && i - first < count; ++i) {
+    if (i > first) out += ',';
+    AppendHitJson(out, r.hits[i]);
+  }
+  out += ']';
+  if (paging) out += ",\"limit\":" + std::to_string(paging->limit) + ",\"offset\":" + std::to_string(paging->offset);
+  out += ",\"query\":";
+  core::AppendJsonString(out, query);
+  out += ",\"total\":" + std::to_string(r.total) + "}";
 }
 
 json SearchResultsJson(const SearchResults& r, const std::string& query, size_t first, size_t count) {
-  json hits = json::array();
-  for (size_t i = first; i < r.hits.size() && i - first < count; ++i) hits.push_back(HitJson(r.hits[i]));
-  json out = {{"query", query}, {"total", r.total}, {"hits", std::move(hits)}};
-  PutFacets(r, out);
-  return out;
+  std::string s;
+  AppendSearchResultsJson(s, r, query, nullptr, first, count);
+  return json::parse(s);
 }
 
 json TipResultJson(const TipResult& r) {

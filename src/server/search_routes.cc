@@ -300,10 +300,10 @@ void RegisterSearchRoutes(ApiServer& server, ServerContext& ctx) {
         return idx.Search(*q, o);
       }();
       if (!r.ok()) return AnalyticsError(r.status(), "q");
-      json out = search::SearchResultsJson(*r, text);
-      out["offset"] = offset;
-      out["limit"] = limit;
-      return Reply{200, Dump(out)};
+      std::string body;
+      const search::Paging paging{offset, limit};
+      search::AppendSearchResultsJson(body, *r, text, &paging);
+      return Reply{200, cases::EscapeJsonForHtml(body)};
     });
   });
 
