@@ -101,8 +101,13 @@ class SharedIndex {
   }
 
   // Opens the index, indexing ads added to the store since the last update;
-  // swaps it in if anything changed. True if it swapped.
+  // swaps it in if anything changed. True if it swapped. Returns at once when
+  // no file that ingest, link or index write has changed since the last call
+  // (re-opening reads the link files, ~8 MB at 10^6 ads).
   bool Refresh() {
+    std::string fingerprint = Fingerprint();
+    if (!fingerprint.empty() && fingerprint == fingerprint_) return false;
+    fingerprint_ = std::move(fingerprint);
     Snapshot next;
     auto idx = search::Index::Open(db_dir_, /*update=*/true);
     if (!idx.ok()) {
@@ -139,7 +144,38 @@ class SharedIndex {
     return ec ? std::filesystem::file_time_type{} : t;
   }
 
+  // Name, size and modification time of the files whose change can change the
+  // index: the store's segments and marker, the link output, the index manifest.
+  // Empty when a directory cannot be read (then Refresh always re-opens).
+  std::string Fingerprint() const {
+    std::string out;
+    std::error_code ec;
+    for (const std::string& dir : {db_dir_ + "/segments", link::LinkDir(db_dir_), db_dir_ + "/derived/search"}) {
+      std::filesystem::directory_iterator it(dir, ec), end;
+      if (ec) {
+        if (ec == std::errc::no_such_file_or_directory) continue;
+        return "";
+      }
+      std::vector<std::string> entries;
+      for (; it != end; it.increment(ec)) {
+        if (ec) return "";
+        const auto& e = *it;
+        std::error_code e1, e2;
+        const auto size = e.is_regular_file(e1) ? e.file_size(e1) : 0;
+        const auto time = e.last_write_time(e2).time_since_epoch().count();
+        entries.push_back(e.path().filename().string() + " " + std::to_string(size) + " " + std::to_string(time));
+      }
+      std::sort(entries.begin(), entries.end());
+      out += dir + "\n";
+      for (const auto& line : entries) out += line + "\n";
+    }
+    std::error_code e3;
+    out += "STORE " + std::to_string(std::filesystem::last_write_time(db_dir_ + "/STORE", e3).time_since_epoch().count());
+    return out;
+  }
+
   std::string db_dir_;
+  std::string fingerprint_;  // of the last Refresh; only the refresh thread (or start-up) touches it
   mutable std::mutex mu_;
   Snapshot current_;
   std::filesystem::file_time_type link_time_{};
