@@ -75,7 +75,7 @@ request = function()
 end
 LUA
 
-"$BIN" serve --db "$STORE" --port 0 ${SERVE_ARGS:-} >"$WORK/serve.log" 2>&1 &
+${SERVE_PREFIX:-} "$BIN" serve --db "$STORE" --port 0 ${SERVE_ARGS:-} >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 PORT=""
 for _ in $(seq 1 600); do

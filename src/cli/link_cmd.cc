@@ -43,7 +43,11 @@ void RegisterLink(CLI::App& app, int& exit_code) {
     auto opt = std::make_shared<link::LinkOptions>();
     auto quiet = std::make_shared<bool>(false);
     cmd->add_option("--db", opt->db_dir, "Store directory")->required();
-    cmd->add_option("--jaccard", opt->jaccard_threshold, "Template edge threshold (estimated Jaccard, default 0.5)");
+    cmd->add_option("--jaccard", opt->jaccard_threshold, "Template edge threshold (estimated Jaccard, default 0.5)")
+        ->check(CLI::Range(0.0, 1.0));
+    cmd->add_option("--centre-jaccard", opt->centre_jaccard,
+                    "Template cluster members' least estimated Jaccard to their centre (default 0.35; docs/linking.md)")
+        ->check(CLI::Range(0.0, 1.0));
     cmd->add_option("--hub-min-ads", opt->hub_min_ads, "Identifiers on fewer ads are never hubs (default 20)");
     cmd->add_option("--hub-min-templates", opt->hub_min_templates,
                     "A hub spans at least this many template clusters (default 6)");
