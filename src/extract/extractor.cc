@@ -3,15 +3,18 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <unordered_map>
 
 #include "extract/gazetteer.h"
 #include "extract/lexicon.h"
 #include "extract/normalize.h"
 #include "extract/payments.h"
 #include "extract/phones.h"
+#include "extract/prechecks.h"
 
 namespace lodestar::extract {
 
@@ -182,6 +185,95 @@ bool GapIsSeparators(std::string_view gap, bool* strong) {
   return true;
 }
 
+// Cheap exact pre-checks: each is a necessary condition for its RE2 pattern to match somewhere in the
+// normalised text (where \s can only be ' ' or '\n'), so a pass they rule out would have found nothing.
+inline bool IsSpace(char c) { return c == ' ' || c == '\n'; }
+inline bool IsDigitByte(char c) { return c >= '0' && c <= '9'; }
+
+// The e-mail pattern needs '@', "(at)", "[at]", "{at}", or a spelled " at " followed by a domain label and
+// then a dot or a "(dot)", "[dot]", " dot " separator. Most ads say "at" only as a word ("at my place").
+bool MayHaveEmail(std::string_view t) {
+  if (t.find('@') != std::string_view::npos) return true;
+  for (size_t p = t.find("at"); p != std::string_view::npos; p = t.find("at", p + 1)) {
+    if (p == 0) continue;
+    const char before = t[p - 1];
+    if ((before == '(' || before == '[' || before == '{') && p + 2 < t.size() &&
+        t[p + 2] == (before == '(' ? ')' : before == '[' ? ']' : '}')) {
+      return true;
+    }
+    if (!IsSpace(before)) continue;
+    size_t i = p + 2;
+    if (i >= t.size() || !IsSpace(t[i])) continue;
+    while (i < t.size() && IsSpace(t[i])) ++i;
+    if (i >= t.size() || !((t[i] >= 'a' && t[i] <= 'z') || IsDigitByte(t[i]))) continue;
+    while (i < t.size() && ((t[i] >= 'a' && t[i] <= 'z') || IsDigitByte(t[i]) || t[i] == '-')) ++i;
+    while (i < t.size() && IsSpace(t[i])) ++i;
+    if (i < t.size() && (t[i] == '.' || t[i] == '(' || t[i] == '[' || t[i] == 'd')) return true;
+  }
+  return false;
+}
+
+// True if `unit` occurs right after a digit (spaces allowed between): "5 ft", "120lb", "52 kg".
+bool UnitAfterDigit(std::string_view t, std::string_view unit) {
+  for (size_t p = t.find(unit); p != std::string_view::npos; p = t.find(unit, p + 1)) {
+    size_t k = p;
+    while (k > 0 && IsSpace(t[k - 1])) --k;
+    if (k > 0 && IsDigitByte(t[k - 1])) return true;
+  }
+  return false;
+}
+
+// The height pattern needs a digit 4-6 followed by a foot mark or word, or a number followed by "cm".
+bool MayHaveHeight(std::string_view t) {
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i] < '4' || t[i] > '6') continue;
+    size_t j = i + 1;
+    while (j < t.size() && IsSpace(t[j])) ++j;
+    if (j < t.size() && (t[j] == '\'' || (t[j] == 'f' && j + 1 < t.size() && (t[j + 1] == 't' || t[j + 1] == 'e' ||
+                                                                                t[j + 1] == 'o')))) {
+      return true;
+    }
+  }
+  return UnitAfterDigit(t, "cm");
+}
+
+// The weight pattern needs a number followed by "lb", "pounds", '#' or "kg".
+bool MayHaveWeight(std::string_view t) {
+  return UnitAfterDigit(t, "lb") || UnitAfterDigit(t, "pounds") || UnitAfterDigit(t, "#") || UnitAfterDigit(t, "kg");
+}
+
+// The listing-convention age needs whitespace, '-', whitespace and two digits.
+bool MayHaveTitleAge(std::string_view t) {
+  for (size_t p = t.find('-'); p != std::string_view::npos; p = t.find('-', p + 1)) {
+    if (p > 0 && p + 3 < t.size() && IsSpace(t[p - 1]) && IsSpace(t[p + 1]) && IsDigitByte(t[p + 2]) &&
+        IsDigitByte(t[p + 3])) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The short handle pattern needs a platform abbreviation (ig, sc, tw, of, tg, wa), optional spaces, then ':' or '@'.
+bool MayHaveShortHandle(std::string_view t) {
+  for (size_t p = 0; p < t.size(); ++p) {
+    if (t[p] != ':' && t[p] != '@') continue;
+    size_t k = p;
+    while (k > 0 && IsSpace(t[k - 1])) --k;
+    if (k < 2) continue;
+    const std::string_view w = t.substr(k - 2, 2);
+    if (w == "ig" || w == "sc" || w == "tw" || w == "of" || w == "tg" || w == "wa") return true;
+  }
+  return false;
+}
+
+// A cashapp $tag needs '$' followed by a letter.
+bool MayHaveDollarTag(std::string_view t) {
+  for (size_t p = t.find('$'); p != std::string_view::npos; p = t.find('$', p + 1)) {
+    if (p + 1 < t.size() && t[p + 1] >= 'a' && t[p + 1] <= 'z') return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void Facts::clear() {
@@ -281,6 +373,22 @@ core::Result<std::shared_ptr<const ExtractorResources>> LoadResources(const std:
   return std::shared_ptr<const ExtractorResources>(std::move(res));
 }
 
+std::string PrecheckViolation(const ExtractorResources& res, std::string_view normalised) {
+  const re2::StringPiece t(normalised.data(), normalised.size());
+  const std::pair<bool (*)(std::string_view), std::pair<const RE2*, const char*>> checks[] = {
+      {MayHaveEmail, {res.email.get(), "email"}},
+      {MayHaveHeight, {res.height.get(), "height"}},
+      {MayHaveWeight, {res.weight.get(), "weight"}},
+      {MayHaveTitleAge, {res.title_age.get(), "title_age"}},
+      {MayHaveDollarTag, {res.cashapp_tag.get(), "cashapp_tag"}},
+      {MayHaveShortHandle, {res.handle_short.get(), "handle_short"}},
+  };
+  for (const auto& [check, re] : checks) {
+    if (!check(normalised) && RE2::PartialMatch(t, *re.first)) return re.second;
+  }
+  return "";
+}
+
 std::string DescribeResources(const ExtractorResources& res) {
   std::string s = "lexicon v" + std::to_string(res.lexicon->version()) + " (" + res.data_dir + "/lexicon): " +
                   std::to_string(res.lexicon->count(LexKind::kIndicator)) + " indicator patterns, " +
@@ -310,6 +418,7 @@ struct FactExtractor::Impl {
   std::vector<Tok> tok_buf;
   std::vector<uint8_t> region_flags;
   std::vector<std::string_view> location_words;  // the words of last_location_key
+  std::unordered_map<std::string, std::pair<std::string, std::string>> location_cache;  // -> region, gazetteer key
   std::string last_location, last_region, last_location_key;  // per-ad location parsing, cached  // US/CA region codes mentioned or implied (area codes, location field)
 
   // Current field.
@@ -342,7 +451,7 @@ struct FactExtractor::Impl {
 
 void FactExtractor::Impl::Emails(Facts& f) {
   const std::string_view t = norm.text;
-  if (t.find('@') == std::string_view::npos && t.find("at") == std::string_view::npos) return;
+  if (!MayHaveEmail(t)) return;
   ForEachMatch(*res->email, t, [&](const StringPiece* g) {
     if (f.emails.size() >= kMaxFactsPerKind) return;
     const std::string_view sep(g[2].data(), g[2].size());
@@ -426,7 +535,7 @@ void FactExtractor::Impl::Handles(Facts& f) {
           Off(t, g[0]), Off(t, g[0]) + g[0].size());
     });
   }
-  if (t.find(':') != std::string_view::npos || t.find('@') != std::string_view::npos) {
+  if (MayHaveShortHandle(t)) {
     ForEachMatch(*res->handle_short, t, [&](const StringPiece* g) {
       add(PlatformFor(std::string_view(g[1].data(), g[1].size())), std::string_view(g[2].data(), g[2].size()),
           Off(t, g[0]), Off(t, g[0]) + g[0].size());
@@ -473,7 +582,7 @@ void FactExtractor::Impl::Payments(Facts& f) {
     p.span = MakeSpan(b, e);
     f.payments.push_back(std::move(p));
   };
-  if (t.find('$') != std::string_view::npos) {
+  if (MayHaveDollarTag(t)) {
     ForEachMatch(*res->cashapp_tag, t, [&](const StringPiece* g) {
       const std::string tag(g[1].data(), g[1].size());
       if (IsStopHandle(tag)) return;
@@ -496,7 +605,12 @@ void FactExtractor::Impl::Payments(Facts& f) {
   }
   // Bitcoin addresses are case-sensitive: scan the original text.
   const std::string_view o = orig;
-  auto alnum = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  static constexpr auto kAlnum = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) t[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return t;
+  }();
+  auto alnum = [](char c) { return kAlnum[static_cast<unsigned char>(c)]; };
   for (size_t i = 0; i < o.size();) {
     if (!alnum(o[i])) {
       ++i;
@@ -624,29 +738,6 @@ void FactExtractor::Impl::TitleAge(Facts& f, bool is_title) {
 
 void FactExtractor::Impl::Prices(Facts& f) {
   const std::string_view t = norm.text;
-  durs.clear();
-  ForEachMatch(*res->duration, t, [&](const StringPiece* g) {
-    int minutes = 0;
-    if (g[3].data()) {
-      const std::string unit(g[3].data(), g[3].size());
-      const double n = std::atof(std::string(g[1].data(), g[1].size()).c_str());
-      const bool half = g[2].data() != nullptr;
-      if (unit[0] == 'm') {
-        minutes = static_cast<int>(n);
-      } else {
-        minutes = static_cast<int>(std::lround(n * 60 + (half ? 30 : 0)));
-      }
-    } else if (g[4].data()) {
-      const std::string w(g[4].data(), g[4].size());
-      if (w.find("night") != std::string::npos) minutes = 480;
-      else if (w.find("and") != std::string::npos) minutes = 90;
-      else if (w.rfind("half", 0) == 0 || w == "hh") minutes = 30;
-      else if (w.rfind("q", 0) == 0) minutes = 15;
-      else minutes = 60;
-    }
-    if (minutes <= 0 || minutes > 24 * 60 * 7) return;
-    durs.push_back({static_cast<uint32_t>(Off(t, g[0])), static_cast<uint32_t>(Off(t, g[0]) + g[0].size()), minutes});
-  });
   struct Raw {
     size_t b, e;
     double value;
@@ -690,6 +781,31 @@ void FactExtractor::Impl::Prices(Facts& f) {
       if (g[1].data() == nullptr) return;
     }
     raws.push_back(std::move(r));
+  });
+  // Durations only bind to prices: without a price there is nothing to read them for.
+  if (raws.empty()) return;
+  durs.clear();
+  ForEachMatch(*res->duration, t, [&](const StringPiece* g) {
+    int minutes = 0;
+    if (g[3].data()) {
+      const std::string unit(g[3].data(), g[3].size());
+      const double n = std::atof(std::string(g[1].data(), g[1].size()).c_str());
+      const bool half = g[2].data() != nullptr;
+      if (unit[0] == 'm') {
+        minutes = static_cast<int>(n);
+      } else {
+        minutes = static_cast<int>(std::lround(n * 60 + (half ? 30 : 0)));
+      }
+    } else if (g[4].data()) {
+      const std::string w(g[4].data(), g[4].size());
+      if (w.find("night") != std::string::npos) minutes = 480;
+      else if (w.find("and") != std::string::npos) minutes = 90;
+      else if (w.rfind("half", 0) == 0 || w == "hh") minutes = 30;
+      else if (w.rfind("q", 0) == 0) minutes = 15;
+      else minutes = 60;
+    }
+    if (minutes <= 0 || minutes > 24 * 60 * 7) return;
+    durs.push_back({static_cast<uint32_t>(Off(t, g[0])), static_cast<uint32_t>(Off(t, g[0]) + g[0].size()), minutes});
   });
   size_t prev_end = 0;
   int prev_minutes = 0;
@@ -751,9 +867,7 @@ void FactExtractor::Impl::Measurements(Facts& f) {
     a.span = MakeSpan(b, e);
     f.attributes.push_back(std::move(a));
   };
-  if (t.find('\'') != std::string_view::npos || t.find("ft") != std::string_view::npos ||
-      t.find("feet") != std::string_view::npos || t.find("foot") != std::string_view::npos ||
-      t.find("cm") != std::string_view::npos) {
+  if (MayHaveHeight(t)) {
     ForEachMatch(*res->height, t, [&](const StringPiece* g) {
       const size_t b = Off(t, g[0]);
       if (g[3].data()) {
@@ -770,8 +884,7 @@ void FactExtractor::Impl::Measurements(Facts& f) {
       add("height_cm", static_cast<int>(std::lround((ft * 12 + in) * 2.54)), b, std::min(e, t.size()));
     });
   }
-  if (t.find("lb") != std::string_view::npos || t.find("pound") != std::string_view::npos ||
-      t.find("kg") != std::string_view::npos || t.find('#') != std::string_view::npos) {
+  if (MayHaveWeight(t)) {
     ForEachMatch(*res->weight, t, [&](const StringPiece* g) {
       if (g[1].data()) {
         const int lb = ToInt(g[1]);
@@ -860,9 +973,15 @@ void FactExtractor::Impl::Locations(Facts& f, std::string_view location_key) {
   region_flags.assign(toks.size(), 0);
   for (size_t k = 0; k < toks.size(); ++k) region_flags[k] = gz->WordClass(word(k));
   constexpr uint8_t kRegionish = Gazetteer::kWordRegion | Gazetteer::kWordRegionPrefix;
-  auto is_cue = [](std::string_view pw) {
-    return pw == "in" || pw == "near" || pw == "visiting" || pw == "from" || pw == "located" || pw == "to" ||
-           pw == "around" || pw == "downtown" || pw == "outside" || pw == "en" || pw == "de";
+  auto is_cue = [](std::string_view pw) {  // asked for every token: compare only words of a cue's length
+    switch (pw.size()) {
+      case 2: return pw == "in" || pw == "to" || pw == "en" || pw == "de";
+      case 4: return pw == "near" || pw == "from";
+      case 6: return pw == "around";
+      case 7: return pw == "located" || pw == "outside";
+      case 8: return pw == "visiting" || pw == "downtown";
+      default: return false;
+    }
   };
   // A single token occurs as a whole word of the location key iff it equals one of its words.
   auto is_location_word = [&](std::string_view w) {
@@ -1010,7 +1129,7 @@ void FactExtractor::Impl::Field(const char* name, std::string_view text, const s
   if (trig & kTrigHandle) Handles(f);
   Payments(f);  // bitcoin addresses have no keyword; the $tag/venmo parts check their own markers
   if (trig & kTrigAge) Ages(f);
-  if (norm.text.find(" - ") != std::string::npos) TitleAge(f, std::strcmp(name, "title") == 0);
+  if (norm.text.find(" - ") != std::string::npos && MayHaveTitleAge(norm.text)) TitleAge(f, std::strcmp(name, "title") == 0);
   if (trig & kTrigMoney) Prices(f);
   if (trig & (kTrigHeight | kTrigWeight)) Measurements(f);
 }
@@ -1035,8 +1154,18 @@ void FactExtractor::Extract(const core::Ad& ad, Facts& out) {
   Impl& im = *impl_;
   if (ad.location != im.last_location || im.last_region.empty()) {
     im.last_location = ad.location;
-    im.last_region = RegionFromLocation(ad.location, im.res->gazetteer.get());
-    im.last_location_key = GazetteerKey(ad.location);
+    // Ads repeat a small set of locations, not always one after another: both derived forms are kept per location
+    // (they depend on nothing else), so each distinct location is parsed once per extractor.
+    auto it = im.location_cache.find(ad.location);
+    if (it == im.location_cache.end()) {
+      if (im.location_cache.size() >= 4096) im.location_cache.clear();  // bounded memory on unbounded inputs
+      it = im.location_cache
+               .emplace(ad.location, std::make_pair(RegionFromLocation(ad.location, im.res->gazetteer.get()),
+                                                    GazetteerKey(ad.location)))
+               .first;
+    }
+    im.last_region = it->second.first;
+    im.last_location_key = it->second.second;
     im.location_words.clear();
     const std::string_view key = im.last_location_key;
     for (size_t b = 0; b < key.size();) {

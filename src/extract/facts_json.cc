@@ -2,8 +2,11 @@
 // the reader uses simdjson (index builds and linking read every stored ad's facts).
 #include <simdjson.h>
 
+#include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "core/json_text.h"
 #include "extract/extractor.h"
@@ -17,14 +20,30 @@ void Num(std::string& out, double v) {
   if (!std::isfinite(v)) v = 0;
   char buf[32];
   if (v == std::floor(v) && std::fabs(v) < 1e15) {
-    std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
+    // Same digits as "%lld", without printf's format parsing (most numbers written are integers).
+    const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
+    out.append(buf, r.ptr);
   } else {
     std::snprintf(buf, sizeof buf, "%.6g", v);
+    out += buf;
   }
-  out += buf;
 }
 
-void Conf(std::string& out, float v) { Num(out, std::round(v * 100.0) / 100.0); }
+// Confidences are written with two decimals: the 101 possible texts are formatted once, by Num itself.
+void Conf(std::string& out, float v) {
+  static const auto* kTexts = [] {
+    auto* t = new std::array<std::string, 101>();  // never destroyed: used until exit
+    for (int k = 0; k <= 100; ++k) Num((*t)[k], k / 100.0);
+    return t;
+  }();
+  const double x = std::round(v * 100.0) / 100.0;
+  const double k = std::round(x * 100.0);
+  if (k >= 0 && k <= 100 && k / 100.0 == x) {
+    out += (*kTexts)[static_cast<size_t>(k)];
+  } else {
+    Num(out, x);
+  }
+}
 
 void SpanFields(std::string& out, const Span& s) {
   out += "\"field\":";

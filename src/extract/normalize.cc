@@ -278,6 +278,20 @@ const FoldTables& Tables() {
   return *tables;
 }
 
+// The fold of each ASCII byte: lower case, control characters other than '\n' and DEL to a space, '`' to '\''.
+constexpr auto kAsciiFold = [] {
+  std::array<char, 128> t{};
+  for (int b = 0; b < 128; ++b) {
+    char ch = static_cast<char>(b);
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
+    else if (b < 0x20 && ch != '\n') ch = ' ';
+    else if (b == 0x7F) ch = ' ';
+    else if (ch == '`') ch = '\'';
+    t[b] = ch;
+  }
+  return t;
+}();
+
 inline bool IsAsciiLetter(char c) { return c >= 'a' && c <= 'z'; }
 inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 inline bool IsWordByte(char c) {
@@ -434,17 +448,22 @@ void Normalize(std::string_view in, NormText& out) {
   for (size_t i = 0; i < in.size();) {
     const auto b0 = static_cast<unsigned char>(in[i]);
     if (b0 < 0x80) {
-      char ch = static_cast<char>(b0);
-      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
-      else if (b0 < 0x20 && ch != '\n') ch = ' ';
-      else if (b0 == 0x7F) ch = ' ';
-      else if (ch == '`') ch = '\'';
-      ensure(1);
-      a.text[w] = ch;
-      a.src_begin[w] = static_cast<uint32_t>(i);
-      a.src_end[w] = static_cast<uint32_t>(i + 1);
-      ++w;
-      ++i;
+      // A run of ASCII bytes (most of an ad) folds byte for byte: one capacity check for the run, then a tight
+      // loop over raw pointers.
+      size_t j = i + 1;
+      while (j < in.size() && static_cast<unsigned char>(in[j]) < 0x80) ++j;
+      ensure(j - i);
+      char* tp = a.text.data() + w;
+      uint32_t* bp = a.src_begin.data() + w;
+      uint32_t* ep = a.src_end.data() + w;
+      for (size_t k = i; k < j; ++k) {
+        const auto b = static_cast<unsigned char>(in[k]);
+        *tp++ = kAsciiFold[b];
+        *bp++ = static_cast<uint32_t>(k);
+        *ep++ = static_cast<uint32_t>(k + 1);
+      }
+      w += j - i;
+      i = j;
       continue;
     }
     size_t len;

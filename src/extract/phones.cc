@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <list>
 
 #include "extract/gazetteer.h"
 #include "extract/normalize.h"
@@ -33,6 +34,17 @@ constexpr std::array<NumberWord, 25> kNumberWords = {{
     {"cinco", "5"}, {"seis", "6"}, {"siete", "7"},  {"ocho", "8"},   {"nueve", "9"}, {"diez", "10"},
     {"threight", "38"},
 }};
+
+constexpr size_t WordLen(const char* w) {
+  size_t n = 0;
+  while (w[n]) ++n;
+  return n;
+}
+constexpr auto kNumberWordLen = [] {
+  std::array<uint8_t, kNumberWords.size()> len{};
+  for (size_t w = 0; w < kNumberWords.size(); ++w) len[w] = static_cast<uint8_t>(WordLen(kNumberWords[w].word));
+  return len;
+}();
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 inline bool IsLetter(char c) { return c >= 'a' && c <= 'z'; }
@@ -71,7 +83,7 @@ bool DecomposeNumberWords(std::string_view s, std::vector<std::pair<uint32_t, co
     if (reach[i] < 0) continue;
     for (size_t w = 0; w < kNumberWords.size(); ++w) {
       if (kNumberWords[w].word[0] != s[i]) continue;
-      const size_t len = std::strlen(kNumberWords[w].word);
+      const size_t len = kNumberWordLen[w];
       if (i + len <= n && reach[i + len] < 0 && s.compare(i, len, kNumberWords[w].word) == 0) {
         reach[i + len] = static_cast<int>(w);
       }
@@ -84,7 +96,7 @@ bool DecomposeNumberWords(std::string_view s, std::vector<std::pair<uint32_t, co
   for (size_t i = n; i > 0;) {
     const auto& w = kNumberWords[reach[i]];
     tmp[count++] = {static_cast<uint32_t>(i), w.digits};
-    i -= std::strlen(w.word);
+    i -= kNumberWordLen[reach[i]];
   }
   parts.clear();
   for (size_t k = count; k > 0; --k) parts.push_back(tmp[k - 1]);
@@ -120,6 +132,25 @@ bool IsNanpRegion(const std::string& region) { return region == "US" || region =
 
 }  // namespace
 
+bool IsValidNanpNumber(uint64_t national) {
+  const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+  // IsValidNumber first finds the number's region, trying the calling code's regions in order and testing every
+  // number type of each, then tests the types again for that region. For country code 1 the list starts with the
+  // US, which has no leading-digit pattern, so a number valid for the US is exactly one whose region is the US:
+  // asking for the US directly gives the same answer for less than half the work (about 7 us instead of 15).
+  // Other numbers (Canada, the Caribbean, invalid ones) take the full path.
+  static const bool us_first = [util] {
+    std::list<std::string> regions;
+    util->GetRegionCodesForCountryCallingCode(1, &regions);
+    return !regions.empty() && regions.front() == "US";
+  }();
+  PhoneNumber number;
+  number.set_country_code(1);
+  number.set_national_number(national);
+  if (us_first && util->IsValidNumberForRegion(number, "US")) return true;
+  return util->IsValidNumber(number);
+}
+
 PhoneFinder::PhoneFinder() = default;
 
 bool PhoneFinder::NanpValid(const char* national) {
@@ -135,10 +166,7 @@ bool PhoneFinder::NanpValid(const char* national) {
   // starts with 2-9), so the number is built directly; its text parsing is half the library's cost here.
   uint64_t nn = 0;
   for (int k = 0; k < 10; ++k) nn = nn * 10 + static_cast<uint64_t>(national[k] - '0');
-  PhoneNumber number;
-  number.set_country_code(1);
-  number.set_national_number(nn);
-  const bool ok = PhoneNumberUtil::GetInstance()->IsValidNumber(number);
+  const bool ok = IsValidNanpNumber(nn);
   nanp_cache_.emplace(key, ok);
   return ok;
 }

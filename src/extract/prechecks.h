@@ -1,0 +1,17 @@
+// Byte-level pre-checks that let the extractor skip an RE2 pass: each one is a necessary condition for its
+// pattern to match anywhere in the normalised text, so skipping a pass it rules out cannot change the facts.
+// Exposed for the differential test that holds them to that contract.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace lodestar::extract {
+
+class ExtractorResources;
+
+// Empty when every pre-check agrees with its pattern on `normalised` (text as the normaliser writes it); else
+// the name of a pre-check that said "cannot match" although its pattern does match.
+std::string PrecheckViolation(const ExtractorResources& res, std::string_view normalised);
+
+}  // namespace lodestar::extract
