@@ -561,7 +561,7 @@ TEST_F(SearchCorpus, ZIncrementalIndexingAfterASecondIngest) {
   std::ifstream m(manifest);
   std::string header;
   std::getline(m, header);
-  EXPECT_EQ(header, "lodestar-search-index 5");
+  EXPECT_EQ(header, "lodestar-search-index 6");
 }
 
 }  // namespace

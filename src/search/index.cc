@@ -32,7 +32,7 @@ namespace {
 using core::Status;
 using core::StatusCode;
 
-constexpr const char* kManifestHeader = "lodestar-search-index 5";  // 5: segment format 4
+constexpr const char* kManifestHeader = "lodestar-search-index 6";  // 6: segment format 5
 constexpr size_t kMaxSegments = 8;  // beyond this, Update() rebuilds one segment
 constexpr size_t kBatchAds = 4096;
 

@@ -24,8 +24,9 @@ constexpr char kMagic[8] = {'L', 'S', 'I', 'D', 'X', 0, 0, 1};
 // Version 2 keeps positions in their own section, so word queries read only ad numbers and frequencies;
 // version 3 prefixes each posting's positions with their byte length (was: their count), so phrase
 // matching skips the ads it does not want without reading their positions.
-// version 4 compresses the text in blocks of 4 ads (was 16): a snippet decompresses a quarter as much.
-constexpr uint32_t kVersion = 4;
+// version 4 compressed the text in blocks of 4 ads, version 5 in blocks of 8 (was 16): a snippet
+// decompresses half as much for an index ~7% larger.
+constexpr uint32_t kVersion = 5;
 constexpr size_t kSections = 21;
 constexpr size_t kHeaderSize = 48 + kSections * 16;
 enum Section : size_t {

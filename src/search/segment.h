@@ -246,6 +246,6 @@ class Segment {
   const char* pos_ = nullptr;
 };
 
-inline constexpr uint32_t kDocsPerTextBlock = 4;
+inline constexpr uint32_t kDocsPerTextBlock = 8;
 
 }  // namespace lodestar::search
