@@ -8,6 +8,8 @@
 #   CONNS=32 THREADS=2 KEEP=/tmp/search-http-store bench/search_http.sh
 #
 # KEEP=DIR reuses (or builds once) the store in DIR instead of a fresh temporary one.
+# SERVE_ARGS adds flags to `lodestar serve` (e.g. "--search-slots 4"); SERVE_PREFIX runs it
+# under a command (e.g. "env LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2").
 # Targets (issue 5): >= 2,000 search req/s on 2 cores, p99 <= 50 ms. Needs `wrk`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -9,20 +9,14 @@
 #include <vector>
 
 #include "extract/extractor.h"
+#include "extract_test_util.h"
 #include "extract/phones.h"
 #include "extract/prechecks.h"
 
 namespace lodestar::extract {
 namespace {
 
-std::shared_ptr<const ExtractorResources> Res() {
-  static auto res = [] {
-    auto r = LoadResources();
-    EXPECT_TRUE(r.ok()) << r.status().message();
-    return r.ok() ? r.value() : nullptr;
-  }();
-  return res;
-}
+std::shared_ptr<const ExtractorResources> Res() { return test::SharedResources(); }
 
 // The US shortcut answers exactly as libphonenumber's IsValidNumber: US, Canadian, Caribbean and invalid numbers.
 TEST(ExtractShortcuts, NanpShortcutMatchesLibphonenumber) {

@@ -13,20 +13,14 @@
 #include <nlohmann/json.hpp>
 
 #include "extract/extractor.h"
+#include "extract_test_util.h"
 #include "extract/payments.h"
 #include "extract/phones.h"
 
 namespace lodestar::extract {
 namespace {
 
-std::shared_ptr<const ExtractorResources> Res() {
-  static auto res = [] {
-    auto r = LoadResources();
-    EXPECT_TRUE(r.ok()) << r.status().message();
-    return r.ok() ? r.value() : nullptr;
-  }();
-  return res;
-}
+std::shared_ptr<const ExtractorResources> Res() { return test::SharedResources(); }
 
 Facts Ext(const std::string& body, const std::string& location = "", const std::string& title = "") {
   FactExtractor ex(Res());
