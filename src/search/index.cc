@@ -278,36 +278,51 @@ bool FilterMatches(const Filter& flt, const std::string& kind, std::string_view 
 }
 
 
+// Batches are recycled (reader -> workers -> writer -> reader) so their strings and vectors keep
+// their memory: freeing a batch of 4,096 ads cost the serial writer stage as much as compressing.
 struct Batch {
-  std::vector<store::StoredAd> ads;
-  std::vector<SegmentWriter::Prepared> prepared;
+  std::vector<store::StoredAd> ads;  // ads[0, prepared.size) are this batch's
+  SegmentWriter::Batch prepared;
 };
 
 // Reads ads [first, end) of the store into `writer`. Three stages overlap: a
 // reader thread decodes store blocks into batches, worker threads tokenise
 // (and parse or extract facts), and this thread appends batches in order.
 Status BuildSegment(const store::Store& store, uint64_t first, uint64_t end, bool progress, SegmentWriter& writer) {
-  tbb::concurrent_bounded_queue<Batch*> ready;
+  constexpr size_t kBatchesInFlight = 6;  // the pipeline's 4 tokens and the reader's queue
+  tbb::concurrent_bounded_queue<Batch*> ready, spare;
   ready.set_capacity(4);
+  std::vector<std::unique_ptr<Batch>> batches;
+  for (size_t i = 0; i < kBatchesInFlight; ++i) {
+    batches.push_back(std::make_unique<Batch>());
+    spare.push(batches.back().get());
+  }
   std::atomic<bool> cancel{false};
   Status scan;
   std::thread reader([&] {
-    auto batch = std::make_unique<Batch>();
+    Batch* batch = nullptr;
+    spare.pop(batch);
+    size_t n = 0;
     scan = store.ForEachAd([&](const store::StoredAd& s) {
       if (cancel.load(std::memory_order_relaxed)) return false;
       if (s.ordinal < first) return true;
       if (s.ordinal >= end) return false;  // appended after we looked: the next update takes them
-      batch->ads.push_back(s);
-      if (batch->ads.size() == kBatchAds) {
-        ready.push(batch.release());
-        batch = std::make_unique<Batch>();
+      if (n < batch->ads.size()) batch->ads[n] = s;
+      else batch->ads.push_back(s);
+      if (++n == kBatchAds) {
+        batch->prepared.size = n;
+        ready.push(batch);
+        spare.pop(batch);
+        n = 0;
       }
       return true;
     });
-    if (!batch->ads.empty()) ready.push(batch.release());
+    if (n > 0) {
+      batch->prepared.size = n;
+      ready.push(batch);
+    }
     ready.push(nullptr);  // end of input
   });
-
   std::shared_ptr<const extract::ExtractorResources> resources;
   std::mutex resources_mutex;
   Status failure;
@@ -331,8 +346,9 @@ Status BuildSegment(const store::Store& store, uint64_t first, uint64_t end, boo
           tbb::make_filter<Batch*, Batch*>(
               tbb::filter_mode::parallel,
               [&](Batch* b) {
-                b->prepared.resize(b->ads.size());
-                for (size_t i = 0; i < b->ads.size(); ++i) {
+                SegmentWriter::Batch& prepared = b->prepared;
+                if (prepared.docs.size() < prepared.size) prepared.docs.resize(prepared.size);
+                for (size_t i = 0; i < prepared.size; ++i) {
                   const auto& s = b->ads[i];
                   extract::Facts facts;
                   bool have = false;
@@ -362,27 +378,24 @@ Status BuildSegment(const store::Store& store, uint64_t first, uint64_t end, boo
                     }
                     ex->Extract(s.ad, facts);
                   }
-                  SegmentWriter::Prepare(ToSegmentDoc(s, facts), b->prepared[i]);
+                  SegmentWriter::Prepare(ToSegmentDoc(s, facts), prepared.docs[i]);
                 }
+                SegmentWriter::Seal(prepared);
                 return b;
               }) &
           tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, [&](Batch* b) {
-            std::unique_ptr<Batch> owned(b);
+            const size_t n = b->prepared.size;
+            if (!cancel) writer.Add(b->prepared);
+            spare.push(b);
             if (cancel) return;
-            for (auto& p : b->prepared) writer.Add(p);
-            done += b->ads.size();
+            done += n;
             if (progress && (done % 65536 < kBatchAds || done == total)) {
               fmt::print(stderr, "\rindexing: {}/{} ads", done, total);
             }
           }));
-  // The reader may still be blocked on a full queue if the pipeline stopped early.
-  Batch* rest = nullptr;
-  while (!finished && ready.try_pop(rest)) {
-    delete rest;
-    if (!rest) break;
-  }
+  // The input stage stops only at the reader's end mark (a cancelled reader stops at its next ad
+  // and still sends it), and every batch goes back to `spare`, so the reader has ended here.
   reader.join();
-  while (ready.try_pop(rest)) delete rest;
   if (progress) fmt::print(stderr, "\n");
   if (!scan.ok()) return scan;
   return failure;

@@ -98,12 +98,42 @@ std::string FactTerm(std::string_view kind, std::string_view value) {
 // ---------------------------------------------------------------------------
 // Writer
 
+namespace {
+
+// The title and body of one ad as a text block stores them: varint length, bytes, twice.
+void AppendRawText(std::string& raw, const SegmentDoc& doc) {
+  PutVarint(raw, static_cast<uint32_t>(doc.title.size()));
+  raw += doc.title;
+  PutVarint(raw, static_cast<uint32_t>(doc.body.size()));
+  raw += doc.body;
+}
+
+void AppendCompressed(ZSTD_CCtx* zstd, const std::string& raw, std::string& out) {
+  const size_t at = out.size();
+  out.resize(at + ZSTD_compressBound(raw.size()));
+  size_t n = ZSTD_compressCCtx(zstd, out.data() + at, out.size() - at, raw.data(), raw.size(), 1);
+  if (ZSTD_isError(n)) n = 0;  // cannot happen with a bound-sized buffer; an empty block reads as empty texts
+  out.resize(at + n);
+}
+
+struct ZstdCompressor {
+  ZSTD_CCtx* ctx = ZSTD_createCCtx();
+  ~ZstdCompressor() { ZSTD_freeCCtx(ctx); }
+};
+
+}  // namespace
+
 struct SegmentWriter::Impl {
+  // Everything the writer keeps per term, together: Add() touches it once per posting.
+  struct TermPostings {
+    std::string postings;   // ad deltas and weighted frequencies
+    std::string positions;  // per posting: byte length and delta positions
+    uint32_t next_doc = 0;  // last ad with the term + 1 (delta base)
+    uint32_t df = 0;
+  };
   uint64_t first = 0;
   StringIds term_ids;
-  std::vector<std::string> postings;   // by insertion id: ad deltas and weighted frequencies
-  std::vector<std::string> positions;  // by insertion id: per posting, count and delta positions
-  std::vector<uint32_t> next_doc, df;  // next_doc: last ad with the term + 1 (delta base)
+  std::vector<TermPostings> terms;  // by insertion id
   std::vector<uint32_t> doc_tokens, title_tokens;
   std::vector<int64_t> posted;
   std::string id_blob;
@@ -116,29 +146,23 @@ struct SegmentWriter::Impl {
   std::vector<uint32_t> span_off{0};
   StringIds span_ids;
   std::string text_pending, text_blob;
-  uint32_t text_pending_docs = 0;
+  uint32_t text_pending_docs = 0;  // == ads so far % kDocsPerTextBlock
   std::vector<uint64_t> text_off{0};
-  ZSTD_CCtx* zstd = ZSTD_createCCtx();
-
-  ~Impl() { ZSTD_freeCCtx(zstd); }
+  ZstdCompressor zstd;
+  std::vector<uint32_t> ids;  // scratch: segment term id of each batch term
 
   uint32_t TermId(std::string_view t) {
-    auto [it, inserted] = term_ids.try_emplace(Key(t), static_cast<uint32_t>(postings.size()));
-    if (inserted) {
-      postings.emplace_back();
-      positions.emplace_back();
-      next_doc.push_back(0);
-      df.push_back(0);
-    }
+    auto [it, inserted] = term_ids.try_emplace(Key(t), static_cast<uint32_t>(terms.size()));
+    if (inserted) terms.emplace_back();
     return it->second;
   }
 
+  // The ad's own records (facts' forward entries are already in): sizes, id, places, text.
+  void AddDoc(const Prepared& p, bool text_compressed);
+
   void FlushText() {
     if (text_pending_docs == 0) return;
-    std::string out(ZSTD_compressBound(text_pending.size()), '\0');
-    size_t n = ZSTD_compressCCtx(zstd, out.data(), out.size(), text_pending.data(), text_pending.size(), 1);
-    if (ZSTD_isError(n)) n = 0;  // cannot happen with a bound-sized buffer; an empty block reads as empty texts
-    text_blob.append(out.data(), n);
+    AppendCompressed(zstd.ctx, text_pending, text_blob);
     text_off.push_back(text_blob.size());
     text_pending.clear();
     text_pending_docs = 0;
@@ -146,12 +170,14 @@ struct SegmentWriter::Impl {
 };
 
 void SegmentWriter::Prepare(SegmentDoc doc, Prepared& out) {
-  out.title.clear();
-  out.body.clear();
-  Tokenize(doc.title, out.title);
-  Tokenize(doc.body, out.body);
-  out.title_tokens = static_cast<uint32_t>(out.title.size());
-  out.body_tokens = static_cast<uint32_t>(out.body.size());
+  // Per thread, not per Prepared: a batch's ads would each keep their token memory.
+  thread_local Tokens title, body;
+  title.clear();
+  body.clear();
+  Tokenize(doc.title, title);
+  Tokenize(doc.body, body);
+  out.title_tokens = static_cast<uint32_t>(title.size());
+  out.body_tokens = static_cast<uint32_t>(body.size());
   // Group positions by term with a per-thread hash map (sorting the token strings cost more).
   thread_local absl::flat_hash_map<absl::string_view, uint32_t> group_of;
   thread_local std::vector<std::vector<uint32_t>> positions;
@@ -167,8 +193,8 @@ void SegmentWriter::Prepare(SegmentDoc doc, Prepared& out) {
     }
     positions[it->second].push_back(pos);
   };
-  for (uint32_t i = 0; i < out.title_tokens; ++i) add(out.title[i], i);
-  for (uint32_t i = 0; i < out.body_tokens; ++i) add(out.body[i], out.title_tokens + 1 + i);
+  for (uint32_t i = 0; i < out.title_tokens; ++i) add(title[i], i);
+  for (uint32_t i = 0; i < out.body_tokens; ++i) add(body[i], out.title_tokens + 1 + i);
   out.terms.clear();
   out.term_ends.clear();
   out.encoded.clear();
@@ -200,59 +226,175 @@ SegmentWriter::SegmentWriter(uint64_t first_ordinal) : impl_(std::make_unique<Im
 SegmentWriter::~SegmentWriter() = default;
 uint32_t SegmentWriter::doc_count() const { return static_cast<uint32_t>(impl_->doc_tokens.size()); }
 
-void SegmentWriter::Add(Prepared& p) {
+namespace {
+
+// One term's postings within a batch, encoded as the segment stores them except the first
+// posting's ad delta, which depends on where the batch lands.
+struct TermRun {
+  uint32_t first_doc = 0, last_doc = 0, count = 0;  // batch-relative ads
+  std::string postings;   // weighted frequency of the first posting, then (ad delta, wtf) of the rest
+  std::string positions;  // per posting: byte length, delta positions
+
+  void Reset() {
+    count = 0;
+    postings.clear();
+    positions.clear();
+  }
+  void Append(uint32_t d, uint32_t wtf, std::string_view pos) {
+    if (count == 0) first_doc = d;
+    else PutVarint(postings, d - last_doc - 1);
+    PutVarint(postings, wtf);
+    positions += pos;
+    last_doc = d;
+    count++;
+  }
+};
+
+}  // namespace
+
+struct SegmentWriter::Sealed {
+  std::string names;  // the batch's distinct terms (text and fact), back to back, in first-seen order
+  std::vector<uint32_t> name_ends;
+  std::vector<TermRun> runs;       // by batch term; runs[0, name_ends.size()) are this batch's
+  std::vector<uint32_t> facts;     // per fact of each ad, in order: its batch term
+  std::string text;                // the complete text blocks, compressed, back to back
+  std::vector<uint32_t> text_ends;  // per block
+
+  size_t terms() const { return name_ends.size(); }
+  std::string_view name(size_t l) const {
+    const uint32_t from = l == 0 ? 0 : name_ends[l - 1];
+    return std::string_view(names).substr(from, name_ends[l] - from);
+  }
+};
+
+SegmentWriter::Batch::Batch() = default;
+SegmentWriter::Batch::~Batch() = default;
+SegmentWriter::Batch::Batch(Batch&&) noexcept = default;
+SegmentWriter::Batch& SegmentWriter::Batch::operator=(Batch&&) noexcept = default;
+
+void SegmentWriter::Seal(Batch& batch) {
+  if (!batch.sealed) batch.sealed = std::make_unique<Sealed>();
+  Sealed& s = *batch.sealed;
+  s.names.clear();
+  s.name_ends.clear();
+  s.facts.clear();
+  thread_local StringIds local;
+  local.clear();
+  auto run_of = [&](std::string_view name) -> uint32_t {
+    auto [it, inserted] = local.try_emplace(Key(name), static_cast<uint32_t>(s.name_ends.size()));
+    if (inserted) {
+      s.names += name;
+      s.name_ends.push_back(static_cast<uint32_t>(s.names.size()));
+      if (s.runs.size() < s.name_ends.size()) s.runs.emplace_back();
+      s.runs[it->second].Reset();
+    }
+    return it->second;
+  };
+  std::string fact_term;
+  for (uint32_t d = 0; d < batch.size; ++d) {
+    const Prepared& p = batch.docs[d];
+    for (size_t i = 0, tb = 0, eb = 0; i < p.term_ends.size(); ++i) {
+      const uint32_t l = run_of(std::string_view(p.terms).substr(tb, p.term_ends[i] - tb));
+      s.runs[l].Append(d, p.wtf[i], std::string_view(p.encoded).substr(eb, p.encoded_ends[i] - eb));
+      tb = p.term_ends[i];
+      eb = p.encoded_ends[i];
+    }
+    for (const auto& f : p.doc.facts) {
+      fact_term.assign(1, kFactTermMark);
+      fact_term += f.kind;
+      fact_term += ':';
+      fact_term += f.value;
+      const uint32_t l = run_of(fact_term);
+      TermRun& r = s.runs[l];
+      if (r.count == 0 || r.last_doc != d) r.Append(d, 1, std::string_view("\0", 1));  // facts have no positions
+      s.facts.push_back(l);
+    }
+  }
+
+  thread_local ZstdCompressor zstd;
+  thread_local std::string raw;
+  s.text.clear();
+  s.text_ends.clear();
+  for (size_t b = 0; b + kDocsPerTextBlock <= batch.size; b += kDocsPerTextBlock) {
+    raw.clear();
+    for (size_t i = b; i < b + kDocsPerTextBlock; ++i) AppendRawText(raw, batch.docs[i].doc);
+    AppendCompressed(zstd.ctx, raw, s.text);
+    s.text_ends.push_back(static_cast<uint32_t>(s.text.size()));
+  }
+}
+
+void SegmentWriter::Add(Batch& batch) {
   Impl& m = *impl_;
-  const auto d = static_cast<uint32_t>(m.doc_tokens.size());
-  for (size_t i = 0, tb = 0, eb = 0; i < p.term_ends.size(); ++i) {
-    const uint32_t t = m.TermId(std::string_view(p.terms).substr(tb, p.term_ends[i] - tb));
-    std::string& out = m.postings[t];
-    PutVarint(out, d - m.next_doc[t]);
-    PutVarint(out, p.wtf[i]);
-    m.positions[t].append(p.encoded, eb, p.encoded_ends[i] - eb);
-    m.next_doc[t] = d + 1;
-    m.df[t]++;
-    tb = p.term_ends[i];
-    eb = p.encoded_ends[i];
+  const Sealed& s = *batch.sealed;
+  const auto base = static_cast<uint32_t>(m.doc_tokens.size());
+  // The dictionary and the per-term lists are far bigger than the caches: look terms up
+  // and touch their lists a few items ahead.
+  constexpr size_t kAhead = 4;
+  const size_t n = s.terms();
+  m.ids.resize(n);
+  for (size_t l = 0; l < n; ++l) {
+    if (l + kAhead < n) m.term_ids.prefetch(Key(s.name(l + kAhead)));
+    m.ids[l] = m.TermId(s.name(l));
   }
-  for (const auto& f : p.doc.facts) {
-    const uint32_t t = m.TermId(FactTerm(f.kind, f.value));
-    if (m.next_doc[t] != d + 1 || m.df[t] == 0) {
-      std::string& out = m.postings[t];
-      PutVarint(out, d - m.next_doc[t]);
-      PutVarint(out, 1);
-      m.positions[t].push_back(0);  // no positions (zero bytes)
-      m.next_doc[t] = d + 1;
-      m.df[t]++;
-    }
-    const auto known_spans = static_cast<uint32_t>(m.span_ids.size());
-    uint32_t span = Intern(m.span_ids, nullptr, f.span);
-    if (span == known_spans) {
-      m.span_blob += f.span;
-      m.span_off.push_back(static_cast<uint32_t>(m.span_blob.size()));
-    }
-    m.fwd.push_back(t);
-    m.fwd.push_back(span);
+  for (size_t l = 0; l < n; ++l) {
+    if (l + kAhead < n) __builtin_prefetch(&m.terms[m.ids[l + kAhead]]);
+    const TermRun& r = s.runs[l];
+    Impl::TermPostings& tp = m.terms[m.ids[l]];
+    PutVarint(tp.postings, base + r.first_doc - tp.next_doc);
+    tp.postings += r.postings;
+    tp.positions += r.positions;
+    tp.next_doc = base + r.last_doc + 1;
+    tp.df += r.count;
   }
-  m.fwd_off.push_back(static_cast<uint32_t>(m.fwd.size() / 2));
-  m.doc_tokens.push_back(p.title_tokens + p.body_tokens);
-  m.title_tokens.push_back(p.title_tokens);
-  m.posted.push_back(p.doc.posted);
-  m.id_blob += p.doc.id;
-  m.id_off.push_back(static_cast<uint32_t>(m.id_blob.size()));
-  m.place.push_back(Intern(m.string_ids, &m.strings, p.doc.site));
-  m.place.push_back(Intern(m.string_ids, &m.strings, p.doc.city));
-  m.place.push_back(Intern(m.string_ids, &m.strings, p.doc.state));
-  PutVarint(m.text_pending, static_cast<uint32_t>(p.doc.title.size()));
-  m.text_pending += p.doc.title;
-  PutVarint(m.text_pending, static_cast<uint32_t>(p.doc.body.size()));
-  m.text_pending += p.doc.body;
-  if (++m.text_pending_docs == kDocsPerTextBlock) m.FlushText();
+
+  size_t compressed_docs = 0;
+  // Blocks compressed from the batch's first ad line up with the segment's only when no
+  // earlier block is still open.
+  if (m.text_pending_docs == 0) {
+    compressed_docs = std::min(batch.size, s.text_ends.size() * kDocsPerTextBlock);
+    uint32_t from = 0;
+    for (size_t b = 0; b < compressed_docs / kDocsPerTextBlock; ++b) {
+      m.text_blob.append(s.text, from, s.text_ends[b] - from);
+      m.text_off.push_back(m.text_blob.size());
+      from = s.text_ends[b];
+    }
+  }
+  size_t fact = 0;
+  for (size_t i = 0; i < batch.size; ++i) {
+    const SegmentDoc& doc = batch.docs[i].doc;
+    for (const auto& f : doc.facts) {
+      const auto known_spans = static_cast<uint32_t>(m.span_ids.size());
+      const uint32_t span = Intern(m.span_ids, nullptr, f.span);
+      if (span == known_spans) {
+        m.span_blob += f.span;
+        m.span_off.push_back(static_cast<uint32_t>(m.span_blob.size()));
+      }
+      m.fwd.push_back(m.ids[s.facts[fact++]]);
+      m.fwd.push_back(span);
+    }
+    m.AddDoc(batch.docs[i], i < compressed_docs);
+  }
+}
+
+void SegmentWriter::Impl::AddDoc(const Prepared& p, bool text_compressed) {
+  fwd_off.push_back(static_cast<uint32_t>(fwd.size() / 2));
+  doc_tokens.push_back(p.title_tokens + p.body_tokens);
+  title_tokens.push_back(p.title_tokens);
+  posted.push_back(p.doc.posted);
+  id_blob += p.doc.id;
+  id_off.push_back(static_cast<uint32_t>(id_blob.size()));
+  place.push_back(Intern(string_ids, &strings, p.doc.site));
+  place.push_back(Intern(string_ids, &strings, p.doc.city));
+  place.push_back(Intern(string_ids, &strings, p.doc.state));
+  if (text_compressed) return;
+  AppendRawText(text_pending, p.doc);
+  if (++text_pending_docs == kDocsPerTextBlock) FlushText();
 }
 
 Status SegmentWriter::Write(const std::string& path) {
   Impl& m = *impl_;
   m.FlushText();
-  const auto T = static_cast<uint32_t>(m.postings.size());
+  const auto T = static_cast<uint32_t>(m.terms.size());
   // Sorted dictionary: new id of each insertion id.
   std::vector<std::string_view> names(T);
   for (const auto& [name, id] : m.term_ids) names[id] = name;
@@ -267,11 +409,12 @@ Status SegmentWriter::Write(const std::string& path) {
   for (uint32_t i = 0; i < T; ++i) {
     term_blob += names[order[i]];
     term_off.push_back(static_cast<uint32_t>(term_blob.size()));
-    post_bytes += m.postings[order[i]].size();
+    const Impl::TermPostings& tp = m.terms[order[i]];
+    post_bytes += tp.postings.size();
     post_off.push_back(post_bytes);
-    pos_bytes += m.positions[order[i]].size();
+    pos_bytes += tp.positions.size();
     pos_off.push_back(pos_bytes);
-    df.push_back(m.df[order[i]]);
+    df.push_back(tp.df);
   }
   for (size_t i = 0; i < m.fwd.size(); i += 2) m.fwd[i] = new_id[m.fwd[i]];
   std::vector<uint32_t> str_off{0};
@@ -336,9 +479,25 @@ Status SegmentWriter::Write(const std::string& path) {
     return Status::Error(StatusCode::kIoError, fmt::format("{}: cannot create the search index: {}", tmp, std::strerror(errno)));
   }
   uint64_t written = 0;
+  // Most terms' lists are a few bytes: gather them so the file takes few large writes.
+  std::string buffer;
+  constexpr size_t kBuffer = size_t{1} << 20;
+  buffer.reserve(kBuffer);
+  auto flush = [&]() -> Status {
+    Status s = WriteAll(fd, buffer, tmp);
+    buffer.clear();
+    return s;
+  };
   auto put = [&](std::string_view data) -> Status {
     written += data.size();
-    return WriteAll(fd, data, tmp);
+    if (buffer.size() + data.size() <= kBuffer) {
+      buffer.append(data);
+      return Status::Ok();
+    }
+    if (Status s = flush(); !s.ok()) return s;
+    if (data.size() >= kBuffer) return WriteAll(fd, data, tmp);
+    buffer.append(data);
+    return Status::Ok();
   };
   auto pad_to = [&](uint64_t target) -> Status {
     static const char zeros[8] = {};
@@ -356,8 +515,8 @@ Status SegmentWriter::Write(const std::string& path) {
   section(kDf, Bytes(df));
   if (st.ok()) st = pad_to(off[kPostings]);
   for (uint32_t i = 0; i < T && st.ok(); ++i) {
-    st = put(m.postings[order[i]]);
-    std::string().swap(m.postings[order[i]]);  // free as we go: postings are most of the memory
+    st = put(m.terms[order[i]].postings);
+    std::string().swap(m.terms[order[i]].postings);  // free as we go: postings are most of the memory
   }
   if (st.ok()) st = put(std::string_view("\0\0\0\0\0\0\0\0", 8));
   section(kDocTokens, Bytes(m.doc_tokens));
@@ -377,10 +536,11 @@ Status SegmentWriter::Write(const std::string& path) {
   section(kPosOff, Bytes(pos_off));
   if (st.ok()) st = pad_to(off[kPositions]);
   for (uint32_t i = 0; i < T && st.ok(); ++i) {
-    st = put(m.positions[order[i]]);
-    std::string().swap(m.positions[order[i]]);
+    st = put(m.terms[order[i]].positions);
+    std::string().swap(m.terms[order[i]].positions);
   }
   if (st.ok()) st = put(std::string_view("\0\0\0\0\0\0\0\0", 8));
+  if (st.ok()) st = flush();
   if (st.ok() && ::fsync(fd) != 0) {
     st = Status::Error(StatusCode::kIoError, fmt::format("{}: fsync failed: {}", tmp, std::strerror(errno)));
   }

@@ -34,6 +34,9 @@ namespace lodestar::search {
 inline constexpr char kFactTermMark = '\x01';
 inline constexpr uint32_t kTitleWeight = 3;  // a title occurrence counts as three body ones (as FTS5 bm25(3,1) did)
 
+// Ads per compressed text block: a snippet decompresses one block.
+inline constexpr uint32_t kDocsPerTextBlock = 8;
+
 // "\x01phone:+15035550123"
 std::string FactTerm(std::string_view kind, std::string_view value);
 
@@ -48,12 +51,13 @@ struct SegmentDoc {
   std::vector<Fact> facts;
 };
 
-// Builds a segment in memory. Add() is not thread-safe; Prepare() is and does
-// the expensive part (tokenising), so callers run it in parallel.
+// Builds a segment in memory. Add() is not thread-safe; Prepare() and Seal()
+// are and do the expensive parts (tokenising, inverting, compressing), so
+// callers run them in parallel on batches and add the batches in order.
 class SegmentWriter {
  public:
   // One ad ready to add: its distinct terms in order, each with its encoded
-  // posting tail (weighted frequency, positions), so Add() only appends.
+  // posting tail (weighted frequency, positions).
   struct Prepared {
     SegmentDoc doc;
     uint32_t title_tokens = 0, body_tokens = 0;
@@ -62,13 +66,32 @@ class SegmentWriter {
     std::vector<uint32_t> wtf;  // per term: weighted frequency
     std::string encoded;        // per term: varint byte length, delta positions
     std::vector<uint32_t> encoded_ends;
-    Tokens title, body;  // scratch
+  };
+  struct Sealed;  // a batch inverted (term -> its postings in the batch) and its texts compressed
+  // Consecutive ads, added together. Reusable: Prepare() and Seal() overwrite
+  // what an earlier batch left, keeping the memory.
+  struct Batch {
+    Batch();
+    ~Batch();
+    Batch(Batch&&) noexcept;
+    Batch& operator=(Batch&&) noexcept;
+    std::vector<Prepared> docs;
+    size_t size = 0;  // docs[0, size) are this batch's ads
+    std::unique_ptr<Sealed> sealed;
   };
   static void Prepare(SegmentDoc doc, Prepared& out);
+  // After Prepare() of docs[0, size): groups the batch's postings by term, so
+  // Add() looks each term up once per batch rather than once per ad, and
+  // compresses the texts in blocks of kDocsPerTextBlock starting at docs[0].
+  static void Seal(Batch& batch);
 
   explicit SegmentWriter(uint64_t first_ordinal);
   ~SegmentWriter();
-  void Add(Prepared& prepared);
+  // Appends a sealed batch's ads. Its compressed text blocks are used when the
+  // segment's ad count is a multiple of kDocsPerTextBlock before the call
+  // (every batch but the last holds a multiple of it); otherwise the texts are
+  // compressed again here.
+  void Add(Batch& batch);
   uint32_t doc_count() const;
   // Writes the segment to `path` (via a temporary file, fsynced, renamed).
   core::Status Write(const std::string& path);
@@ -245,7 +268,5 @@ class Segment {
   const uint64_t* pos_off_ = nullptr;  // terms_ + 1
   const char* pos_ = nullptr;
 };
-
-inline constexpr uint32_t kDocsPerTextBlock = 8;
 
 }  // namespace lodestar::search
