@@ -6,7 +6,8 @@
 # Usage: bench/search_bench.sh [N]   (N = 100000 by default; 1000000 for the issue's target)
 # Env: BUILD (build dir with bin/lodestar and bin/search_bench; default build/searchbench), LODESTAR (CLI binary),
 #      WORK (scratch dir), SEED (corpus seed, 7), REPEAT (timed runs per query, 5),
-#      PER_CLASS (queries per class, 40), QSEED (workload seed, 11).
+#      PER_CLASS (queries per class, 40), QSEED (workload seed, 11),
+#      PEERS (all, fts5 or none; default all: Xapian takes ~11 min to build 10^6 ads).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 ads=${1:-100000}
@@ -39,5 +40,5 @@ if [ ! -f "$store/.ingested" ]; then
 fi
 out="$root/bench/results/search-$ads-$(date +%Y%m%d-%H%M%S).md"
 "$bench" --corpus "$corpus" --db "$store" --work "$work/peers-$ads-$seed" \
-  --repeat "${REPEAT:-5}" --per-class "${PER_CLASS:-40}" --seed "${QSEED:-11}" --out "$out"
+  --repeat "${REPEAT:-5}" --per-class "${PER_CLASS:-40}" --seed "${QSEED:-11}" --peers "${PEERS:-all}" --out "$out"
 echo "report written to $out" >&2
