@@ -375,17 +375,19 @@ Parsed<PersonInput> ParsePersonJson(std::string_view body) {
   return p;
 }
 
-std::string EscapeJsonForHtml(const std::string& in) {
+std::string EscapeJsonForHtml(std::string in) {
+  // Most responses have none of the three: return them as they came, without a copy.
+  size_t i = in.find_first_of("<>&");
+  if (i == std::string::npos) return in;
   std::string out;
-  out.reserve(in.size() + 16);
-  for (char c : in) {
-    switch (c) {
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
-      default: out += c;
-    }
+  out.reserve(in.size() + 64);
+  size_t from = 0;
+  for (; i != std::string::npos; i = in.find_first_of("<>&", i + 1)) {
+    out.append(in, from, i - from);
+    out += in[i] == '<' ? "\\u003c" : in[i] == '>' ? "\\u003e" : "\\u0026";
+    from = i + 1;
   }
+  out.append(in, from, std::string::npos);
   return out;
 }
 

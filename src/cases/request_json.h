@@ -39,6 +39,6 @@ bool IsLanguageTag(std::string_view tag);
 std::string ErrorJson(const std::string& field, const std::string& reason);
 // Serialises JSON text so that '<', '>' and '&' appear as \u003c, \u003e and
 // \u0026: injected markup comes back inert even if a client renders it as HTML.
-std::string EscapeJsonForHtml(const std::string& json);
+std::string EscapeJsonForHtml(std::string json);
 
 }  // namespace lodestar::cases

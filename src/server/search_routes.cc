@@ -339,7 +339,7 @@ void RegisterSearchRoutes(ApiServer& server, ServerContext& ctx) {
       std::string body;
       const search::Paging paging{offset, limit};
       search::AppendSearchResultsJson(body, *r, text, &paging);
-      return Reply{200, cases::EscapeJsonForHtml(body)};
+      return Reply{200, cases::EscapeJsonForHtml(std::move(body))};
     });
   });
 
