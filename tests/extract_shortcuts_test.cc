@@ -10,6 +10,7 @@
 
 #include "extract/extractor.h"
 #include "extract_test_util.h"
+#include "extract/normalize.h"
 #include "extract/phones.h"
 #include "extract/prechecks.h"
 
@@ -101,6 +102,103 @@ TEST(ExtractShortcuts, ReusedExtractorMatchesFreshOnes) {
     ad.location = locations[rng() % std::size(locations)];
     FactExtractor fresh(Res());
     ASSERT_EQ(FactsToJson(reused.Extract(ad)), FactsToJson(fresh.Extract(ad))) << ad.body;
+  }
+}
+
+
+// The normaliser's fast paths (word-at-a-time ASCII runs, vectorised copies, block moves in the in-place passes)
+// give exactly the plain per-byte implementation's text and offset map: on texts built from the pieces the passes
+// react to (space runs, repeated letters next to digits, letter-spaced words, non-ASCII folds) and on random bytes.
+TEST(ExtractShortcuts, NormalizeMatchesReference) {
+  const char* pieces[] = {" ", "  ", "   ", "\n", ".", "-", "*", "|", "~", "_", "+", "a", "b", "o", "w", "ooo", "www",
+                          "ssss", "5", "0", "12", "x y z", "h.o.t", "y o u n g", "a  b", "Hot", "SOOO", "i", "l",
+                          "\t", "\x7f", "`", "\xC3\xA9", "\xD0\xB0", "\xEF\xBC\x90", "\xF0\x9F\x98\x80", "\xE2\x80\x8B",
+                          "\xE2\x91\xA0", "\xE2\x80\x94", "\xE2\x80\x99", "\xE2\x85\xA7", "\xC3", "\xFF", "abcdefghijk",
+                          "0123456789", "call me"};
+  std::mt19937_64 rng(19);
+  NormText fast, ref;
+  auto check = [&](const std::string& text) {
+    Normalize(text, fast);
+    NormalizeReference(text, ref);
+    ASSERT_EQ(fast.text, ref.text) << "input bytes: " << text.size();
+    ASSERT_EQ(fast.src_begin, ref.src_begin);
+    ASSERT_EQ(fast.src_end, ref.src_end);
+  };
+  size_t changed = 0;
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string text;
+    const size_t n = 1 + rng() % 40;
+    for (size_t i = 0; i < n; ++i) text += pieces[rng() % std::size(pieces)];
+    check(text);
+    changed += ref.text.size() < text.size();
+  }
+  EXPECT_GT(changed, 10000u);  // the passes did drop bytes in most texts
+  for (int iter = 0; iter < 5000; ++iter) {
+    std::string text(rng() % 300, '\0');
+    const bool ascii = iter % 2 == 0;  // mostly-ASCII texts reach the fast run copy
+    for (char& c : text) c = static_cast<char>(ascii && rng() % 16 ? rng() % 128 : rng() % 256);
+    check(text);
+  }
+  check("");
+}
+
+// The number-word splitter's quick rejects (first/last letter, adjacent letter pairs) never reject a word that
+// splits: compared with a plain recursive split on words built from number words, with and without damage.
+bool SplitsIntoNumberWords(std::string_view s) {
+  static const char* kWords[] = {"zero", "oh", "o", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                 "nine", "ten", "cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete",
+                                 "ocho", "nueve", "diez", "threight"};
+  if (s.empty()) return true;
+  for (const char* w : kWords) {
+    const std::string_view v(w);
+    if (s.substr(0, v.size()) == v && SplitsIntoNumberWords(s.substr(v.size()))) return true;
+  }
+  return false;
+}
+
+TEST(ExtractShortcuts, NumberWordsMatchPlainSplit) {
+  const char* pieces[] = {"zero", "oh", "o", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                          "ten", "cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve",
+                          "diez", "threight", "e", "n", "s", "t", "x", "honey", "simone"};
+  std::mt19937_64 rng(23);
+  int yes = 0;
+  for (int iter = 0; iter < 50000; ++iter) {
+    std::string w;
+    const size_t n = 1 + rng() % 5;
+    for (size_t i = 0; i < n; ++i) w += pieces[rng() % std::size(pieces)];
+    if (rng() % 4 == 0 && !w.empty()) w[rng() % w.size()] = static_cast<char>('a' + rng() % 26);
+    if (w.size() > 48) continue;  // the splitter's bound on a letter run
+    const bool want = SplitsIntoNumberWords(w);
+    yes += want;
+    ASSERT_EQ(IsNumberWords(w), want) << w;
+  }
+  EXPECT_GT(yes, 5000);
+}
+
+// ExtractPhones keeps the parsed region per location (as Extract does): a reused extractor, seeing locations out of
+// order, finds the same phones as a fresh one, and the same as the full Extract.
+TEST(ExtractShortcuts, ExtractPhonesRegionCacheMatchesFresh) {
+  std::mt19937_64 rng(29);
+  const char* locations[] = {"Portland, OR", "London", "Mumbai", "Toronto, ON", "Dublin, CA", "Paris", "Paris, TX",
+                             "", "Sydney"};
+  const char* numbers[] = {"020 7946 0958", "07700 900123", "503-724-3016", "98765 43210", "0412 345 678",
+                           "01 23 45 67 89", "+44 7700 900123", "212 555 0123"};
+  FactExtractor reused(Res());
+  std::vector<PhoneFact> got, want;
+  for (int i = 0; i < 2000; ++i) {
+    core::Ad ad;
+    ad.location = locations[rng() % std::size(locations)];
+    ad.body = std::string("call ") + numbers[rng() % std::size(numbers)] + " or " + numbers[rng() % std::size(numbers)];
+    reused.ExtractPhones(ad, got);
+    FactExtractor fresh(Res());
+    fresh.ExtractPhones(ad, want);
+    const Facts full = fresh.Extract(ad);
+    ASSERT_EQ(got.size(), want.size()) << ad.location;
+    ASSERT_EQ(got.size(), full.phones.size()) << ad.location;
+    for (size_t k = 0; k < got.size(); ++k) {
+      ASSERT_EQ(got[k].e164, want[k].e164);
+      ASSERT_EQ(got[k].e164, full.phones[k].e164);
+    }
   }
 }
 

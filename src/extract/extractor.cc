@@ -445,6 +445,8 @@ struct FactExtractor::Impl {
   void Measurements(Facts& f);
   uint32_t Lexicon(Facts& f);  // returns the Trigger mask
   void Locations(Facts& f, std::string_view location_field);
+  // Sets last_region, last_location_key and location_words for the ad's location field (cached per location).
+  void SetLocation(const std::string& location);
   void Field(const char* name, std::string_view text, const std::string& region, std::string_view location, Facts& f,
              bool phones_only);
 };
@@ -1009,11 +1011,11 @@ void FactExtractor::Impl::Locations(Facts& f, std::string_view location_key) {
         const size_t two = key.size();
         key += ' ';
         key += word(i + 2);
-        range = gz->Find(key);
+        if (gz->MaybeKnown(key)) range = gz->Find(key);  // the Bloom filter holds every key: a miss is certain
         if (!range.empty()) n = 3;
         else key.resize(two);
       }
-      if (range.empty()) {
+      if (range.empty() && gz->MaybeKnown(key)) {
         range = gz->Find(key);
         if (!range.empty()) n = 2;
       }
@@ -1149,19 +1151,18 @@ Facts FactExtractor::Extract(const core::Ad& ad) {
   return f;
 }
 
-void FactExtractor::Extract(const core::Ad& ad, Facts& out) {
-  out.clear();
-  Impl& im = *impl_;
-  if (ad.location != im.last_location || im.last_region.empty()) {
-    im.last_location = ad.location;
+void FactExtractor::Impl::SetLocation(const std::string& location) {
+  Impl& im = *this;
+  if (location != im.last_location || im.last_region.empty()) {
+    im.last_location = location;
     // Ads repeat a small set of locations, not always one after another: both derived forms are kept per location
     // (they depend on nothing else), so each distinct location is parsed once per extractor.
-    auto it = im.location_cache.find(ad.location);
+    auto it = im.location_cache.find(location);
     if (it == im.location_cache.end()) {
       if (im.location_cache.size() >= 4096) im.location_cache.clear();  // bounded memory on unbounded inputs
       it = im.location_cache
-               .emplace(ad.location, std::make_pair(RegionFromLocation(ad.location, im.res->gazetteer.get()),
-                                                    GazetteerKey(ad.location)))
+               .emplace(location, std::make_pair(RegionFromLocation(location, im.res->gazetteer.get()),
+                                                    GazetteerKey(location)))
                .first;
     }
     im.last_region = it->second.first;
@@ -1175,6 +1176,12 @@ void FactExtractor::Extract(const core::Ad& ad, Facts& out) {
       b = e + 1;
     }
   }
+}
+
+void FactExtractor::Extract(const core::Ad& ad, Facts& out) {
+  out.clear();
+  Impl& im = *impl_;
+  im.SetLocation(ad.location);
   const std::string& region = im.last_region;
   NormText* saved = im.saved;
   const std::string_view texts[2] = {ad.title, ad.body};
@@ -1233,7 +1240,8 @@ void FactExtractor::Extract(const core::Ad& ad, Facts& out) {
 void FactExtractor::ExtractPhones(const core::Ad& ad, std::vector<PhoneFact>& out) {
   out.clear();
   Facts f;
-  const std::string region = RegionFromLocation(ad.location, impl_->res->gazetteer.get());
+  impl_->SetLocation(ad.location);  // the region, parsed once per distinct location
+  const std::string& region = impl_->last_region;
   impl_->Field("title", ad.title, region, ad.location, f, true);
   impl_->Field("body", ad.body, region, ad.location, f, true);
   out = std::move(f.phones);

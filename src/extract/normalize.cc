@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 
 #include <array>
+#include <cstring>
 #include <memory>
 #include <mutex>
 
@@ -292,18 +293,36 @@ constexpr auto kAsciiFold = [] {
   return t;
 }();
 
-inline bool IsAsciiLetter(char c) { return c >= 'a' && c <= 'z'; }
-inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-inline bool IsWordByte(char c) {
+constexpr bool IsAsciiLetter(char c) { return c >= 'a' && c <= 'z'; }
+constexpr bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool IsWordByte(char c) {
   return IsAsciiLetter(c) || IsAsciiDigit(c) || (static_cast<unsigned char>(c) >= 0x80);
 }
+// IsWordByte and IsAsciiLetter as one table lookup, for the per-byte scans.
+constexpr uint8_t kWordClass = 1, kLetterClass = 2;
+constexpr auto kByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    t[b] = static_cast<uint8_t>((IsWordByte(c) ? kWordClass : 0) | (IsAsciiLetter(c) ? kLetterClass : 0));
+  }
+  return t;
+}();
 inline bool IsSpacingSep(char c) {
   return c == ' ' || c == '.' || c == '-' || c == '*' || c == '_' || c == '~' || c == '|' || c == '+';
 }
 
-// Both passes below only ever drop bytes, so they run in place: the write index w never passes the
-// read index i. While nothing has been dropped (w == i) the stores are skipped, and the bytes a pass
-// looks back at (t[i - 1]) are either untouched or, when w == i, still hold their original values.
+// Both passes below only ever drop bytes, so they run in place: every store goes below the write index w, and
+// w never passes the read index i. So every byte a pass reads (t[i - 1] and on) still holds its original value:
+// index i - 1 is only ever stored to while nothing has been dropped (w == i), when stores copy a byte onto itself.
+// Kept stretches move as blocks; nothing moves at all until the first drop.
+inline void MoveBlock(NormText& io, size_t w, size_t from, size_t to) {
+  if (w == from || to == from) return;
+  const size_t len = to - from;
+  std::memmove(io.text.data() + w, io.text.data() + from, len);
+  std::memmove(io.src_begin.data() + w, io.src_begin.data() + from, len * sizeof(uint32_t));
+  std::memmove(io.src_end.data() + w, io.src_end.data() + from, len * sizeof(uint32_t));
+}
 inline void Keep(NormText& io, size_t w, size_t i) {
   io.text[w] = io.text[i];
   io.src_begin[w] = io.src_begin[i];
@@ -317,7 +336,126 @@ inline void Shrink(NormText& io, size_t w) {
 
 // Pass 2: collapse runs of spaces; shorten a letter repeated 3+ times to one
 // ("sooo" -> "so") unless next to a digit (it may be a zero look-alike) or 'w'.
+// Each position is read as a fresh start: a run left alone because a digit touches its first byte is
+// re-read from its second byte, where it may still collapse ("5oooo" -> "5oo").
 void CollapsePass(NormText& io) {
+  const std::string& t = io.text;
+  const size_t n = t.size();
+  // Where reading starts anything but a one-byte keep: only where a byte equals the next can that happen.
+  // Returns the run end j (> i + 1) to collapse [i, j) into one byte, or 0.
+  auto collapse_end = [&](size_t i) -> size_t {
+    const char c = t[i];
+    if (c == ' ') {
+      size_t j = i + 1;
+      while (j < n && t[j] == ' ') ++j;
+      return j;
+    }
+    if (!IsAsciiLetter(c) || c == 'w' || i + 2 >= n || t[i + 2] != c) return 0;
+    size_t j = i + 3;
+    while (j < n && t[j] == c) ++j;
+    if ((i > 0 && IsAsciiDigit(t[i - 1])) || (j < n && IsAsciiDigit(t[j]))) return 0;
+    return j;
+  };
+  size_t w = 0, i = 0;
+  while (i + 1 < n) {
+    // Find the next position whose byte repeats, then see whether it collapses.
+    size_t p = i;
+    while (p + 9 <= n) {  // eight positions at a time: any byte equal to its successor?
+      uint64_t a, b;
+      std::memcpy(&a, t.data() + p, 8);
+      std::memcpy(&b, t.data() + p + 1, 8);
+      const uint64_t x = a ^ b;
+      if ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) break;
+      p += 8;
+    }
+    while (p + 1 < n && t[p] != t[p + 1]) ++p;
+    if (p + 1 >= n) break;
+    const size_t j = collapse_end(p);
+    if (j == 0) {
+      // A one-byte keep at p; the run continues from p + 1.
+      MoveBlock(io, w, i, p + 1);
+      w += p + 1 - i;
+      i = p + 1;
+      continue;
+    }
+    MoveBlock(io, w, i, p);
+    w += p - i;
+    const uint32_t end = io.src_end[j - 1];
+    Keep(io, w, p);
+    io.src_end[w] = end;
+    ++w;
+    i = j;
+  }
+  if (w == i) return;  // nothing dropped
+  MoveBlock(io, w, i, n);
+  Shrink(io, w + (n - i));
+}
+
+// Pass 3: joins letter-spaced words: 3+ single letters separated by 1-3
+// spacing characters ("y o u n g", "h.o.t") become one word.
+void JoinSpacedPass(NormText& io) {
+  const std::string& t = io.text;
+  const size_t n = t.size();
+  auto single_letter_at = [&](size_t i) {
+    return i < n && IsAsciiLetter(t[i]) && (i == 0 || !IsWordByte(t[i - 1])) && (i + 1 >= n || !IsWordByte(t[i + 1]));
+  };
+  const auto* u = reinterpret_cast<const unsigned char*>(t.data());
+  size_t w = 0, i = 0;  // bytes [i, n) are unread; [w, i) is free
+  size_t p = 0;         // scan position: no join starts in [i, p)
+  while (p < n) {
+    if (!(kByteClass[u[p]] & kWordClass)) {
+      ++p;
+      continue;
+    }
+    // p starts a word (its previous byte, if any, is not a word byte).
+    size_t q = p + 1;
+    while (q < n && (kByteClass[u[q]] & kWordClass)) ++q;
+    if (q != p + 1 || !(kByteClass[u[p]] & kLetterClass)) {
+      p = q;
+      continue;
+    }
+    size_t k = p, count = 1, last = p;
+    while (true) {
+      size_t s = k + 1, seps = 0;
+      while (s < n && IsSpacingSep(t[s]) && seps < 4) ++s, ++seps;
+      if (seps == 0 || seps > 3 || !single_letter_at(s)) break;
+      k = s;
+      last = s;
+      ++count;
+    }
+    if (count < 3) {
+      p = q;
+      continue;
+    }
+    MoveBlock(io, w, i, p);
+    w += p - i;
+    for (size_t r = p; r <= last; ++r) {
+      if (IsAsciiLetter(t[r])) Keep(io, w++, r);
+    }
+    i = p = last + 1;
+  }
+  if (w == i) return;
+  MoveBlock(io, w, i, n);
+  Shrink(io, w + (n - i));
+}
+
+// The first byte at or after `i` that is not ASCII, or `n`; eight bytes at a time.
+inline size_t AsciiRunEnd(const char* s, size_t i, size_t n) {
+  while (i + 8 <= n) {
+    uint64_t v;
+    std::memcpy(&v, s + i, 8);
+    if (v & 0x8080808080808080ull) break;
+    i += 8;
+  }
+  while (i < n && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  return i;
+}
+
+// The straightforward per-byte forms of passes 2 and 3, kept as the reference the block-moving passes above are
+// tested against (NormalizeReference).
+// Pass 2: collapse runs of spaces; shorten a letter repeated 3+ times to one
+// ("sooo" -> "so") unless next to a digit (it may be a zero look-alike) or 'w'.
+void CollapsePassReference(NormText& io) {
   const std::string& t = io.text;
   const size_t n = t.size();
   // Fast path: bytes before the first double space or tripled letter are unchanged.
@@ -351,7 +489,7 @@ void CollapsePass(NormText& io) {
 
 // Pass 3: joins letter-spaced words: 3+ single letters separated by 1-3
 // spacing characters ("y o u n g", "h.o.t") become one word.
-void JoinSpacedPass(NormText& io) {
+void JoinSpacedPassReference(NormText& io) {
   const std::string& t = io.text;
   const size_t n = t.size();
   auto single_letter_at = [&](size_t i) {
@@ -427,7 +565,10 @@ char32_t DecodeUtf8(std::string_view s, size_t i, size_t* len) {
 
 void InitNormalizer() { (void)Tables(); }
 
-void Normalize(std::string_view in, NormText& out) {
+namespace {
+
+// Pass 1: folds each code point; `fast` selects the word-at-a-time ASCII run detection and the vectorised run copy.
+void FoldPass(std::string_view in, NormText& out, bool fast) {
   const FoldTables& tables = Tables();
   NormText& a = out;  // pass 1 writes here; passes 2 and 3 work in place
   // Folded text is at most a few bytes per input byte for ASCII-heavy ads; grow on demand.
@@ -450,19 +591,31 @@ void Normalize(std::string_view in, NormText& out) {
     if (b0 < 0x80) {
       // A run of ASCII bytes (most of an ad) folds byte for byte: one capacity check for the run, then a tight
       // loop over raw pointers.
-      size_t j = i + 1;
-      while (j < in.size() && static_cast<unsigned char>(in[j]) < 0x80) ++j;
-      ensure(j - i);
-      char* tp = a.text.data() + w;
-      uint32_t* bp = a.src_begin.data() + w;
-      uint32_t* ep = a.src_end.data() + w;
-      for (size_t k = i; k < j; ++k) {
-        const auto b = static_cast<unsigned char>(in[k]);
-        *tp++ = kAsciiFold[b];
-        *bp++ = static_cast<uint32_t>(k);
-        *ep++ = static_cast<uint32_t>(k + 1);
+      if (!fast) {
+        size_t j = i + 1;
+        while (j < in.size() && static_cast<unsigned char>(in[j]) < 0x80) ++j;
+        ensure(j - i);
+        for (size_t k = i; k < j; ++k) {
+          a.text[w] = kAsciiFold[static_cast<unsigned char>(in[k])];
+          a.src_begin[w] = static_cast<uint32_t>(k);
+          a.src_end[w] = static_cast<uint32_t>(k + 1);
+          ++w;
+        }
+        i = j;
+        continue;
       }
-      w += j - i;
+      const size_t j = AsciiRunEnd(in.data(), i + 1, in.size());
+      const size_t len = j - i;
+      ensure(len);
+      // Three separate loops: each vectorises (one store stream of one type per loop).
+      char* __restrict tp = a.text.data() + w;
+      const unsigned char* __restrict src = reinterpret_cast<const unsigned char*>(in.data()) + i;
+      for (size_t k = 0; k < len; ++k) tp[k] = kAsciiFold[src[k]];
+      uint32_t* __restrict bp = a.src_begin.data() + w;
+      for (size_t k = 0; k < len; ++k) bp[k] = static_cast<uint32_t>(i + k);
+      uint32_t* __restrict ep = a.src_end.data() + w;
+      for (size_t k = 0; k < len; ++k) ep[k] = static_cast<uint32_t>(i + k + 1);
+      w += len;
       i = j;
       continue;
     }
@@ -481,8 +634,20 @@ void Normalize(std::string_view in, NormText& out) {
   a.text.resize(w);
   a.src_begin.resize(w);
   a.src_end.resize(w);
+}
+
+}  // namespace
+
+void Normalize(std::string_view in, NormText& out) {
+  FoldPass(in, out, true);
   CollapsePass(out);
   JoinSpacedPass(out);
+}
+
+void NormalizeReference(std::string_view in, NormText& out) {
+  FoldPass(in, out, false);
+  CollapsePassReference(out);
+  JoinSpacedPassReference(out);
 }
 
 }  // namespace lodestar::extract

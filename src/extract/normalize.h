@@ -42,6 +42,10 @@ struct NormText {
 // reusing out's capacity. Linear in the input size.
 void Normalize(std::string_view in, NormText& out);
 
+// Normalize written the plain per-byte way, without its fast paths (word-at-a-time ASCII runs, block moves in
+// the in-place passes): the same output, slower. Kept so tests can hold Normalize to it.
+void NormalizeReference(std::string_view in, NormText& out);
+
 // Decodes one code point at s[i] (i < s.size()); invalid or truncated sequences read as U+FFFD
 // and consume one byte (*len = 1), so every byte is consumed exactly once.
 char32_t DecodeUtf8(std::string_view s, size_t i, size_t* len);

@@ -75,14 +75,43 @@ bool DecomposeNumberWords(std::string_view s, std::vector<std::pair<uint32_t, co
   if (!(kEdges[static_cast<unsigned char>(s[0])] & 1) || !(kEdges[static_cast<unsigned char>(s[n - 1])] & 2)) {
     return false;
   }
+  // Second quick reject: every pair of adjacent letters of a full split lies inside one number word or joins the
+  // last letter of one to the first letter of the next. Bit b of kPairs[a] is set for the pair (a, b).
+  static const auto kPairs = [] {
+    std::array<uint32_t, 256> t{};
+    auto bit = [](char c) { return c >= 'a' && c <= 'z' ? uint32_t{1} << (c - 'a') : 0u; };
+    for (const auto& w : kNumberWords) {
+      const size_t len = std::strlen(w.word);
+      for (size_t k = 0; k + 1 < len; ++k) t[static_cast<unsigned char>(w.word[k])] |= bit(w.word[k + 1]);
+      for (const auto& v : kNumberWords) t[static_cast<unsigned char>(w.word[len - 1])] |= bit(v.word[0]);
+    }
+    return t;
+  }();
+  for (size_t i = 0; i + 1 < n; ++i) {
+    const char b = s[i + 1];
+    if (b < 'a' || b > 'z' || !((kPairs[static_cast<unsigned char>(s[i])] >> (b - 'a')) & 1)) return false;
+  }
+  // The words by first letter, so each position tries only the words that can start there.
+  static const auto kByFirst = [] {
+    std::array<std::array<int8_t, kNumberWords.size() + 1>, 26> t;  // in word order, -1 terminated
+    for (auto& row : t) row.fill(-1);
+    for (size_t w = 0; w < kNumberWords.size(); ++w) {
+      auto& row = t[kNumberWords[w].word[0] - 'a'];
+      size_t k = 0;
+      while (row[k] >= 0) ++k;
+      row[k] = static_cast<int8_t>(w);
+    }
+    return t;
+  }();
   // reach[i] = index into kNumberWords of the word ending at i on a valid path, -1 = unreachable.
   std::array<int, kMaxLetterRun + 1> reach;
   reach.fill(-1);
   reach[0] = 100;
   for (size_t i = 0; i < n; ++i) {
-    if (reach[i] < 0) continue;
-    for (size_t w = 0; w < kNumberWords.size(); ++w) {
-      if (kNumberWords[w].word[0] != s[i]) continue;
+    if (reach[i] < 0 || s[i] < 'a' || s[i] > 'z') continue;
+    for (const int8_t wi : kByFirst[s[i] - 'a']) {
+      if (wi < 0) break;
+      const size_t w = static_cast<size_t>(wi);
       const size_t len = kNumberWordLen[w];
       if (i + len <= n && reach[i + len] < 0 && s.compare(i, len, kNumberWords[w].word) == 0) {
         reach[i + len] = static_cast<int>(w);
@@ -155,11 +184,20 @@ PhoneFinder::PhoneFinder() = default;
 
 bool PhoneFinder::NanpValid(const char* national) {
   // Validity of a NANP number depends on its area code and exchange only, so results are cached by those six digits.
+  // The cache is two bit sets indexed by those digits (known, valid): a lookup is two bit tests.
   uint32_t key = 0;
   for (int k = 0; k < 6; ++k) key = key * 10 + static_cast<uint32_t>(national[k] - '0');
-  auto it = nanp_cache_.find(key);
-  if (it != nanp_cache_.end()) return it->second;
-  if (nanp_cache_.size() > 200000) nanp_cache_.clear();
+  if (nanp_known_.empty()) {
+    nanp_known_.assign(kNanpKeys / 64, 0);
+    nanp_valid_.assign(kNanpKeys / 64, 0);
+  }
+  const uint64_t bit = uint64_t{1} << (key & 63);
+  if (nanp_known_[key >> 6] & bit) return (nanp_valid_[key >> 6] & bit) != 0;
+  if (nanp_cached_ > 200000) {  // bounded like a map of this many entries would be: start over
+    std::fill(nanp_known_.begin(), nanp_known_.end(), 0);
+    std::fill(nanp_valid_.begin(), nanp_valid_.end(), 0);
+    nanp_cached_ = 0;
+  }
   if (validations_left_ <= 0) return false;  // not cached: the budget ran out, the answer is unknown
   --validations_left_;
   // Parse("NXXNXXXXXX", "US") yields exactly {country 1, national NXXNXXXXXX} (nothing to strip: the number
@@ -167,7 +205,9 @@ bool PhoneFinder::NanpValid(const char* national) {
   uint64_t nn = 0;
   for (int k = 0; k < 10; ++k) nn = nn * 10 + static_cast<uint64_t>(national[k] - '0');
   const bool ok = IsValidNanpNumber(nn);
-  nanp_cache_.emplace(key, ok);
+  nanp_known_[key >> 6] |= bit;
+  if (ok) nanp_valid_[key >> 6] |= bit;
+  ++nanp_cached_;
   return ok;
 }
 

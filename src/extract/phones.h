@@ -51,7 +51,10 @@ class PhoneFinder {
   std::vector<Group> groups_;
   std::string scratch_;
   int validations_left_ = 0;
-  std::unordered_map<uint32_t, bool> nanp_cache_;  // NPA-NXX -> valid
+  // NPA-NXX (six digits) -> validity, as bit sets allocated on first use; nanp_cached_ counts the known entries.
+  static constexpr size_t kNanpKeys = 1000000;  // a multiple of 64
+  std::vector<uint64_t> nanp_known_, nanp_valid_;
+  size_t nanp_cached_ = 0;
 };
 
 // libphonenumber's IsValidNumber for +1 `national` (10 digits), answered with less work for US numbers.
