@@ -574,5 +574,42 @@ TEST_F(SearchCorpus, ZIncrementalIndexingAfterASecondIngest) {
   EXPECT_EQ(header, "lodestar-search-index 6");
 }
 
+// The server keeps the matches of repeated broad phrases and prefixes (MatchCache): a
+// kept list must give exactly what matching again gives, on every kind of query using it.
+TEST_F(SearchCorpus, MatchCacheAnswersAsMatchingAgain) {
+  auto plain = search::Index::Open(db_, /*update=*/true);
+  auto cached = search::Index::Open(db_, /*update=*/false);
+  ASSERT_TRUE(plain.ok() && cached.ok());
+  (*cached)->EnableMatchCache(64 << 20);
+  const std::vector<std::string> queries = {
+      "\"cash only\"", "\"new in town\"", "\"first timers\"", "sweet*", "compan*", "\"cash only\" sweet",
+      "\"cash only\" -sweet", "\"new in town\" OR \"cash only\"", "visit* \"first timers\"", "\"cash only\" after:2017-01-01"};
+  for (int round = 0; round < 3; ++round) {
+    for (const auto& text : queries) {
+      for (bool facets : {false, true}) {
+        search::SearchOptions o;
+        o.limit = 15;
+        o.facets = facets;
+        auto q = search::ParseQuery(text);
+        ASSERT_TRUE(q.ok()) << text;
+        auto a = (*plain)->Search(*q, o);
+        auto b = (*cached)->Search(*q, o);
+        ASSERT_TRUE(a.ok() && b.ok()) << text;
+        EXPECT_EQ(a->total, b->total) << text;
+        ASSERT_EQ(a->hits.size(), b->hits.size()) << text;
+        for (size_t i = 0; i < a->hits.size(); ++i) {
+          EXPECT_EQ(a->hits[i].ordinal, b->hits[i].ordinal) << text << " hit " << i;
+          EXPECT_EQ(a->hits[i].score, b->hits[i].score) << text << " hit " << i;
+        }
+        EXPECT_EQ(a->facets.size(), b->facets.size()) << text;
+      }
+    }
+  }
+  const auto stats = (*cached)->match_cache_stats();
+  EXPECT_GT(stats.entries, 0u);  // some of these phrases match more than the cache's minimum
+  EXPECT_GT(stats.hits, stats.misses);
+  EXPECT_EQ((*plain)->match_cache_stats().entries, 0u);  // off unless enabled
+}
+
 }  // namespace
 }  // namespace lodestar

@@ -708,6 +708,9 @@ void RegisterServe(CLI::App& app, int& exit_code) {
   cmd->add_option("--search-slots", f->o.search_slots,
                   "Searches and tip searches run at once; more wait in arrival order (default 0 = cores + 1)")
       ->check(CLI::Range(0, 1024));
+  cmd->add_option("--match-cache-mb", f->o.match_cache_mb,
+                  "MiB kept of repeated costly phrase and prefix matches (default 64; 0 = none; same answers)")
+      ->check(CLI::Range(0, 1 << 20));
   cmd->add_option("--countries-data", f->o.countries_dir,
                   "Directory with 3p-index-and-tip-tiers.csv and unodc-glotip-2023.csv for /api/countries/* "
                   "(default $LODESTAR_COUNTRIES_DATA, else DB/countries)");

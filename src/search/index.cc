@@ -507,6 +507,12 @@ core::Result<IndexSummary> Index::Update(bool progress) {
   return sum;
 }
 
+void Index::EnableMatchCache(size_t max_bytes) {
+  match_cache_ = max_bytes > 0 ? std::make_unique<MatchCache>(max_bytes) : nullptr;
+}
+
+MatchCache::Stats Index::match_cache_stats() const { return match_cache_ ? match_cache_->stats() : MatchCache::Stats{}; }
+
 uint32_t Index::NetworkOf(uint64_t o) const { return o < networks_.size() ? networks_[o] : UINT32_MAX; }
 uint32_t Index::ClusterOf(uint64_t o) const { return o < clusters_.size() ? clusters_[o] : UINT32_MAX; }
 
@@ -533,11 +539,12 @@ core::Status CheckLinkFilters(const Index& idx, const Query& q) {
   return Status::Ok();
 }
 
-MatchContext Context(const Index& idx, const std::vector<std::unique_ptr<Segment>>& segments) {
+MatchContext Context(const Index& idx, const std::vector<std::unique_ptr<Segment>>& segments, MatchCache* cache) {
   MatchContext ctx;
   for (const auto& s : segments) ctx.segments.push_back(s.get());
   ctx.network_of = [&idx](uint64_t o) { return idx.NetworkOf(o); };
   ctx.cluster_of = [&idx](uint64_t o) { return idx.ClusterOf(o); };
+  ctx.cache = cache;
   return ctx;
 }
 
@@ -557,7 +564,7 @@ core::Result<SearchResults> Index::Search(const Query& q, size_t limit) const {
 
 core::Result<SearchResults> Index::Search(const Query& q, const SearchOptions& options) const {
   if (auto st = CheckLinkFilters(*this, q); !st.ok()) return st;
-  const MatchContext ctx = Context(*this, segments_);
+  const MatchContext ctx = Context(*this, segments_, match_cache_.get());
   const MatchOrder order = q.has_text() ? MatchOrder::kScore : MatchOrder::kPosted;
   const size_t want = options.offset + options.limit;
   SearchResults out;
@@ -702,7 +709,7 @@ core::Status Index::Fill(Hit& h, const Query& q) const {
 
 core::Result<std::vector<uint64_t>> Index::Select(const Query& q) const {
   if (auto st = CheckLinkFilters(*this, q); !st.ok()) return st;
-  auto matches = Evaluate(Context(*this, segments_), q);
+  auto matches = Evaluate(Context(*this, segments_, match_cache_.get()), q);
   if (!matches.ok()) return matches.status();
   std::vector<uint64_t> out;
   out.reserve(matches->size());

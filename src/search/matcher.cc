@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <deque>
 #include <limits>
+#include <list>
+#include <string_view>
+#include <unordered_map>
 #include <memory>
 #include <mutex>
 
@@ -184,6 +188,30 @@ std::vector<Scored> MatchTerm(const Segment& s, const TextTerm& term, std::vecto
   return out;
 }
 
+// Smaller lists are cheap to match again and not worth the cache's memory.
+constexpr size_t kMinCachedMatches = 1024;
+
+using MatchList = std::shared_ptr<const std::vector<Scored>>;
+
+// MatchTerm, through the context's cache when it has one.
+MatchList MatchTermCached(const MatchContext& ctx, const Segment& s, const TextTerm& term,
+                          std::vector<uint32_t>& counter) {
+  std::string key;
+  if (ctx.cache) {
+    key = fmt::format("{}:{}:{}:", s.first_ordinal(), s.doc_count(), term.prefix ? 'p' : 'w');
+    for (const auto& t : term.tokens) {
+      key += t;
+      key += '\x1f';  // never inside a token
+    }
+    if (auto hit = ctx.cache->Find(key)) return std::static_pointer_cast<const std::vector<Scored>>(hit);
+  }
+  auto list = std::make_shared<const std::vector<Scored>>(MatchTerm(s, term, counter));
+  if (ctx.cache && list->size() >= kMinCachedMatches) {
+    ctx.cache->Put(key, list, list->capacity() * sizeof(Scored) + 2 * key.size() + 128);
+  }
+  return list;
+}
+
 double Idf(double n_docs, double df) {
   double idf = std::log((n_docs - df + 0.5) / (df + 0.5));
   return idf > 1e-6 ? idf : 1e-6;  // as SQLite FTS5 does: very common terms still count a little
@@ -299,7 +327,7 @@ void MergeInto(Postings& a, const Postings& b, Postings& out) {
 // positive clauses and filters.
 struct Scratch {
   Postings alt, merged, cand;
-  std::vector<Postings> slots;
+  std::deque<Postings> slots;  // a deque: Next() must not move the lists handed out before
   size_t used = 0;
   std::vector<uint32_t> excluded;
   std::vector<uint32_t> counter;  // per ad of a segment: a broad prefix's summed frequencies
@@ -403,7 +431,8 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
 
   // Phase 1: document frequencies of every alternative of every clause over all segments.
   const size_t S = ctx.segments.size(), C = q.clauses.size();
-  std::vector<std::vector<std::vector<std::vector<Scored>>>> matched(S);  // [segment][clause][alternative]
+  // [segment][clause][alternative]: the matches of phrases and prefixes (null for plain words)
+  std::vector<std::vector<std::vector<MatchList>>> matched(S);
   std::vector<std::vector<double>> df(C);
   for (size_t c = 0; c < C; ++c) df[c].assign(q.clauses[c].any.size(), 0);
   for (size_t si = 0; si < S; ++si) {
@@ -416,8 +445,8 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
           matched[si][c].emplace_back();
           if (uint32_t t = seg.Find(term.tokens[0]); t != UINT32_MAX) df[c][a] += seg.doc_freq(t);
         } else {
-          matched[si][c].push_back(MatchTerm(seg, term, scratch.counter));
-          df[c][a] += static_cast<double>(matched[si][c].back().size());
+          matched[si][c].push_back(MatchTermCached(ctx, seg, term, scratch.counter));
+          df[c][a] += static_cast<double>(matched[si][c].back()->size());
         }
       }
     }
@@ -476,7 +505,7 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
       if (IsPlainWord(q.clauses[0].any[0])) {
         if (uint32_t t = seg.Find(q.clauses[0].any[0].tokens[0]); t != UINT32_MAX) seg.ForEachPosting(t, emit);
       } else {
-        for (const Scored& x : matched[si][0][0]) emit(x.doc, x.wtf);
+        for (const Scored& x : *matched[si][0][0]) emit(x.doc, x.wtf);
       }
     }
     return Status::Ok();
@@ -525,8 +554,8 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
         if (IsPlainWord(clause.any[a])) {
           if (uint32_t t = seg.Find(clause.any[a].tokens[0]); t != UINT32_MAX) seg.ForEachPosting(t, add);
         } else {
-          for (const Scored& x : matched[si][c][a]) add(x.doc, x.wtf);
-          std::vector<Scored>().swap(matched[si][c][a]);  // free as we go
+          for (const Scored& x : *matched[si][c][a]) add(x.doc, x.wtf);
+          matched[si][c][a].reset();  // free as we go (unless the cache keeps it)
         }
         if (clause.negated) {
           ++excluded_lists;
@@ -553,7 +582,7 @@ core::Status ForEachMatch(const MatchContext& ctx, const Query& q, Sink&& sink) 
     }
     if (none) {
       for (size_t c = 0; c < C; ++c) {
-        for (auto& m : matched[si][c]) std::vector<Scored>().swap(m);
+        for (auto& m : matched[si][c]) m.reset();
       }
       continue;
     }
@@ -691,6 +720,58 @@ core::Result<TopMatches> EvaluateTop(const MatchContext& ctx, const Query& q, si
   std::sort(best.heap.begin(), best.heap.end(), best.better);
   for (const auto& e : best.heap) out.best.push_back(e.m);
   return out;
+}
+
+struct MatchCache::Impl {
+  struct Entry {
+    std::string key;
+    std::shared_ptr<const void> value;
+    size_t bytes;
+  };
+  size_t max_bytes;
+  mutable std::mutex mu;
+  std::list<Entry> lru;  // most recently used first
+  std::unordered_map<std::string_view, std::list<Entry>::iterator> by_key;  // views of the entries' keys
+  Stats stats;
+};
+
+MatchCache::MatchCache(size_t max_bytes) : impl_(std::make_unique<Impl>()) { impl_->max_bytes = max_bytes; }
+MatchCache::~MatchCache() = default;
+
+MatchCache::Stats MatchCache::stats() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->stats;
+}
+
+std::shared_ptr<const void> MatchCache::Find(const std::string& key) {
+  Impl& m = *impl_;
+  std::lock_guard lock(m.mu);
+  auto it = m.by_key.find(key);
+  if (it == m.by_key.end()) {
+    ++m.stats.misses;
+    return nullptr;
+  }
+  ++m.stats.hits;
+  m.lru.splice(m.lru.begin(), m.lru, it->second);
+  return it->second->value;
+}
+
+void MatchCache::Put(const std::string& key, std::shared_ptr<const void> value, size_t bytes) {
+  Impl& m = *impl_;
+  if (bytes > m.max_bytes) return;
+  std::lock_guard lock(m.mu);
+  if (m.by_key.count(key)) return;  // another query kept it meanwhile
+  m.lru.push_front({key, std::move(value), bytes});
+  m.by_key.emplace(m.lru.front().key, m.lru.begin());
+  m.stats.bytes += bytes;
+  ++m.stats.entries;
+  while (m.stats.bytes > m.max_bytes) {
+    const Impl::Entry& last = m.lru.back();
+    m.stats.bytes -= last.bytes;
+    --m.stats.entries;
+    m.by_key.erase(last.key);
+    m.lru.pop_back();
+  }
 }
 
 }  // namespace lodestar::search

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,10 +25,34 @@ struct Match {
   double score = 0;  // BM25; 0 when the query has no text clause
 };
 
+// The matches of costly text terms (phrases and prefixes with many matches), per
+// segment, kept across queries up to a memory budget and dropped least recently
+// used first. Segments never change, so a kept list stays exact: a segment is
+// named by its first ordinal and ad count, which fix its content. Thread-safe.
+class MatchCache {
+ public:
+  explicit MatchCache(size_t max_bytes);
+  ~MatchCache();
+  MatchCache(const MatchCache&) = delete;
+  MatchCache& operator=(const MatchCache&) = delete;
+  struct Stats {
+    uint64_t hits = 0, misses = 0, entries = 0, bytes = 0;
+  };
+  Stats stats() const;
+  // Used by the matcher: the kept value for `key` (null if none), and keeping one.
+  std::shared_ptr<const void> Find(const std::string& key);
+  void Put(const std::string& key, std::shared_ptr<const void> value, size_t bytes);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 struct MatchContext {
   std::vector<const Segment*> segments;  // ascending, disjoint ordinal ranges
   // Link group of an ordinal (UINT32_MAX = none), for network:/template: filters.
   std::function<uint32_t(uint64_t)> network_of, cluster_of;
+  MatchCache* cache = nullptr;  // optional
 };
 
 // Every ad matching `q`, in ordinal order. An empty query matches every ad.

@@ -88,7 +88,8 @@ using route::NumParam;
 // keep the instance they started with.
 class SharedIndex {
  public:
-  explicit SharedIndex(std::string db_dir) : db_dir_(std::move(db_dir)) {}
+  SharedIndex(std::string db_dir, size_t match_cache_bytes)
+      : db_dir_(std::move(db_dir)), match_cache_bytes_(match_cache_bytes) {}
 
   struct Snapshot {
     std::shared_ptr<const search::Index> index;  // null when unavailable
@@ -122,6 +123,7 @@ class SharedIndex {
       next.unavailable = "the ad store in " + db_dir_ + " has no ads: run `lodestar ingest FILE --db " + db_dir_ +
                          "`; the server picks the ads up by itself";
     } else {
+      (*idx)->EnableMatchCache(match_cache_bytes_);  // a new index: what was kept for the old one goes with it
       next.index = std::move(idx.value());
     }
     const auto link_time = LinkTime();
@@ -175,6 +177,7 @@ class SharedIndex {
   }
 
   std::string db_dir_;
+  size_t match_cache_bytes_ = 0;
   std::string fingerprint_;  // of the last Refresh; only the refresh thread (or start-up) touches it
   mutable std::mutex mu_;
   Snapshot current_;
@@ -232,7 +235,7 @@ struct SearchState {
   std::jthread refresher;
 
   explicit SearchState(ServerContext& c)
-      : ctx(&c), index(c.db_dir), search_gate(c.search_slots ? c.search_slots : std::thread::hardware_concurrency() + 1) {}
+      : ctx(&c), index(c.db_dir, c.match_cache_mb << 20), search_gate(c.search_slots ? c.search_slots : std::thread::hardware_concurrency() + 1) {}
   void StartRefresh(int seconds) {
     if (seconds <= 0) return;
     refresher = std::jthread([this, seconds](std::stop_token stop) {

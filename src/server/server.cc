@@ -195,7 +195,7 @@ int Serve(const ServeOptions& options) {
   std::string countries_dir = options.countries_dir;
   if (const char* env = std::getenv("LODESTAR_COUNTRIES_DATA"); countries_dir.empty() && env) countries_dir = env;
   ServerContext context{**db, ads.get(), options.db_dir, countries_dir, options.search_refresh_seconds,
-                        options.search_slots};
+                        options.search_slots, options.match_cache_mb};
   ApiServer server(options.server, **db);
   RegisterCaseRoutes(server, context);
   RegisterAnalysisRoutes(server, context, open.url);  // search, analytics, measurement (analysis_routes.h)

@@ -85,6 +85,7 @@ struct ServerContext {
   std::string countries_dir;  // see ServeOptions::countries_dir (resolved; may be empty = DB_DIR/countries)
   int search_refresh_seconds = 2;  // see ServeOptions::search_refresh_seconds
   unsigned search_slots = 0;       // see ServeOptions::search_slots
+  size_t match_cache_mb = 64;      // see ServeOptions::match_cache_mb
 };
 
 using RouteModule = std::function<void(ApiServer&, ServerContext&)>;
@@ -107,6 +108,10 @@ struct ServeOptions {
   // arrival order (server/fifo_gate.h). 0 = cores + 1 (measured best of 2-4 on
   // 2 cores: one more than the cores covers the time a search spends off-CPU).
   unsigned search_slots = 0;
+  // MiB kept of repeated costly phrase and prefix matches (search::MatchCache;
+  // 0 = none). Answers are the same either way; repeated broad phrases are not
+  // matched again until the index changes.
+  size_t match_cache_mb = 64;
   ServerOptions server;
 };
 // Opens the databases, installs routes, prints "listening on http://HOST:PORT"
