@@ -611,5 +611,35 @@ TEST_F(SearchCorpus, MatchCacheAnswersAsMatchingAgain) {
   EXPECT_EQ((*plain)->match_cache_stats().entries, 0u);  // off unless enabled
 }
 
+// Every pair and triple of clause kinds (words, phrases, prefixes, negations, OR groups,
+// filters) evaluates, and agrees between the top-k path and the full one (facets on).
+// Two list-building clauses once crashed the matcher ('visit* "first timers"').
+TEST_F(SearchCorpus, EveryCombinationOfClauseKindsEvaluates) {
+  auto idx = search::Index::Open(db_, /*update=*/false);
+  ASSERT_TRUE(idx.ok());
+  const std::vector<std::string> parts = {"sweet", "\"cash only\"", "visit*", "-new", "(town OR schedule)",
+                                          "\"first timers\"", "compan*", "age:<30", "after:2016-01-01", "-\"new in\""};
+  auto check = [&](const std::string& text) {
+    auto q = search::ParseQuery(text);
+    ASSERT_TRUE(q.ok()) << text << ": " << q.status().message();
+    search::SearchOptions top, full;
+    top.limit = full.limit = 5;
+    full.facets = true;
+    auto a = (*idx)->Search(*q, top);
+    auto b = (*idx)->Search(*q, full);
+    ASSERT_TRUE(a.ok() && b.ok()) << text;
+    EXPECT_EQ(a->total, b->total) << text;
+    ASSERT_EQ(a->hits.size(), b->hits.size()) << text;
+    for (size_t i = 0; i < a->hits.size(); ++i) EXPECT_EQ(a->hits[i].ordinal, b->hits[i].ordinal) << text;
+  };
+  for (size_t i = 0; i < parts.size(); ++i) {
+    for (size_t j = 0; j < parts.size(); ++j) {
+      if (i == j) continue;
+      check(parts[i] + " " + parts[j]);
+      check(parts[i] + " " + parts[j] + " " + parts[(i + j + 1) % parts.size()]);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace lodestar
