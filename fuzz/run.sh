@@ -77,6 +77,23 @@ if [[ " ${TARGETS[*]} " == *" extract "* ]]; then
   for p in "${pids[@]}"; do wait "$p"; done
 fi
 
+# fuzz_search evaluates queries on a small segment: it links the segment writer/reader and the matcher.
+SEARCH_OBJECTS=()
+SEARCH_LIBS="-labsl_raw_hash_set -labsl_hash -labsl_city -labsl_low_level_hash -labsl_hashtablez_sampler -lzstd -lfmt"
+if [[ " ${TARGETS[*]} " == *" search "* ]]; then
+  pids=()
+  for name in segment matcher; do
+    src=$ROOT/src/search/$name.cc
+    obj=$OUT/obj/search_$name.o
+    SEARCH_OBJECTS+=("$obj")
+    if [ ! -f "$obj" ] || [ -n "$(find "$src" "$ROOT"/src/*/*.h -newer "$obj" -print -quit)" ]; then
+      $CXX $CXXFLAGS -fsanitize=fuzzer-no-link -c "$src" -o "$obj" &
+      pids+=($!)
+    fi
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+fi
+
 # Small seeds so the fuzzer starts from well-formed inputs of each format.
 seed() { mkdir -p "$OUT/corpus/$1"; printf '%b' "$3" > "$OUT/corpus/$1/$2"; }
 seed jsonl a '{"id":"1","title":"t","body":"b","posted":"2020-01-02"}\n{"raw_content":"<title>x</title><p>y</p>"}\n'
@@ -86,6 +103,7 @@ seed warc a 'WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: <http://h.examp
 seed html a '<!doctype html><html><head><title>T &amp; t</title><link rel=canonical href="http://h/x"><style>a{}</style></head><body><div><p>one<br>two</p><script>x</script><table><tr><td>a<td>b</table></div></body></html>'
 seed search a '"new in town" sweet* incall OR outcall -agency NOT "call 911" phone:(503)555-0147 age:18-20 city:"new york" after:2017-01-01'
 seed search b 'caf\xc3\xa9 \xef\xbc\x95\xef\xbc\x90 \xe2\x91\xa4 "unclosed'
+seed search c 'visit* "first timers" -"new in" (town OR cash) age:<25 network:7 template:10 before:2018-01-01'
 seed tip_json a '{"channel":"sms","text":"She is 15, call 503-555-0147","language":"es-MX","phones":["+1 503 555 0147"],"people":[{"role":"potential_victim","age":15,"citizenship":"MX"}],"location":{"text":"x","country":"US","lat":45.5}}'
 seed tip_json b '{"person_id":3,"stage":"reasonable_grounds","outcome":"positive","reasons":"r","decided_at":"2024-01-02","acts":["recruitment"],"means":["fraud"],"purposes":["forced_labour"],"consent_given":true}'
 seed extract a 'Sweet new girl | Portland, OR\nCall five0three 7two4 30one6 or (971) 555-0148, 25 yrs, $150/hr, 5\x274" 120lbs'
@@ -96,6 +114,9 @@ for t in "${TARGETS[@]}"; do
   bin="$OUT/fuzz_$t"
   if [ "$t" = extract ]; then
     $CXX $CXXFLAGS -fsanitize=fuzzer "$ROOT/fuzz/fuzz_$t.cc" "${EXTRACT_OBJECTS[@]}" "${OBJECTS[@]}" $EXTRACT_LIBS \
+      $LIBS -o "$bin"
+  elif [ "$t" = search ]; then
+    $CXX $CXXFLAGS -fsanitize=fuzzer "$ROOT/fuzz/fuzz_$t.cc" "${SEARCH_OBJECTS[@]}" "${OBJECTS[@]}" $SEARCH_LIBS \
       $LIBS -o "$bin"
   else
     $CXX $CXXFLAGS -fsanitize=fuzzer "$ROOT/fuzz/fuzz_$t.cc" "${OBJECTS[@]}" $LIBS -o "$bin"

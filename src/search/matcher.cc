@@ -6,10 +6,10 @@
 #include <deque>
 #include <limits>
 #include <list>
-#include <string_view>
-#include <unordered_map>
 #include <memory>
 #include <mutex>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
