@@ -146,6 +146,16 @@ TEST(TipJson, NamesTheFieldAtFault) {
             "");
 }
 
+TEST(TipJson, EscapesMarkupCharactersForHtml) {
+  EXPECT_EQ(EscapeJsonForHtml(R"({"a":"plain"})"), R"({"a":"plain"})");
+  EXPECT_EQ(EscapeJsonForHtml(""), "");
+  EXPECT_EQ(EscapeJsonForHtml("<"), "\\u003c");
+  EXPECT_EQ(EscapeJsonForHtml(R"({"x":"<b>&amp;</b>"})"),
+            R"({"x":"\u003cb\u003e\u0026amp;\u003c/b\u003e"})");
+  EXPECT_EQ(EscapeJsonForHtml("&&>><<"), "\\u0026\\u0026\\u003e\\u003e\\u003c\\u003c");
+  EXPECT_EQ(EscapeJsonForHtml("tail&"), "tail\\u0026");
+}
+
 TEST(Identifiers, NormaliseAndFind) {
   EXPECT_EQ(NormalizePhone("(503) 555-0147"), "+15035550147");
   EXPECT_EQ(NormalizePhone("+1 503.555.0147"), "+15035550147");

@@ -1,6 +1,7 @@
 #include "cases/request_json.h"
 
 #include <algorithm>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "cases/identifiers.h"
@@ -376,18 +377,33 @@ Parsed<PersonInput> ParsePersonJson(std::string_view body) {
 }
 
 std::string EscapeJsonForHtml(std::string in) {
-  // Most responses have none of the three: return them as they came, without a copy.
-  size_t i = in.find_first_of("<>&");
-  if (i == std::string::npos) return in;
+  // One memchr per character kept in hand (find_first_of would run a memchr over the set per byte);
+  // most responses have none of the three and are returned as they came, without a copy.
+  const char* const end = in.data() + in.size();
+  auto next = [end](const char* from, char c) {
+    const void* p = std::memchr(from, c, static_cast<size_t>(end - from));
+    return p ? static_cast<const char*>(p) : end;
+  };
+  const char *lt = next(in.data(), '<'), *gt = next(in.data(), '>'), *amp = next(in.data(), '&');
+  if (lt == end && gt == end && amp == end) return in;
   std::string out;
   out.reserve(in.size() + 64);
-  size_t from = 0;
-  for (; i != std::string::npos; i = in.find_first_of("<>&", i + 1)) {
-    out.append(in, from, i - from);
-    out += in[i] == '<' ? "\\u003c" : in[i] == '>' ? "\\u003e" : "\\u0026";
-    from = i + 1;
+  const char* from = in.data();
+  for (const char* p = std::min({lt, gt, amp}); p != end; p = std::min({lt, gt, amp})) {
+    out.append(from, p);
+    from = p + 1;
+    if (p == lt) {
+      out += "\\u003c";
+      lt = next(from, '<');
+    } else if (p == gt) {
+      out += "\\u003e";
+      gt = next(from, '>');
+    } else {
+      out += "\\u0026";
+      amp = next(from, '&');
+    }
   }
-  out.append(in, from, std::string::npos);
+  out.append(from, end);
   return out;
 }
 
