@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <list>
 
 #include "extract/gazetteer.h"
 #include "extract/normalize.h"
@@ -161,32 +160,24 @@ bool IsNanpRegion(const std::string& region) { return region == "US" || region =
 
 }  // namespace
 
-bool IsValidNanpNumber(uint64_t national) {
-  const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
-  // IsValidNumber first finds the number's region, trying the calling code's regions in order and testing every
-  // number type of each, then tests the types again for that region. For country code 1 the list starts with the
-  // US, which has no leading-digit pattern, so a number valid for the US is exactly one whose region is the US:
-  // asking for the US directly gives the same answer for less than half the work (about 7 us instead of 15).
-  // Other numbers (Canada, the Caribbean, invalid ones) take the full path.
-  static const bool us_first = [util] {
-    std::list<std::string> regions;
-    util->GetRegionCodesForCountryCallingCode(1, &regions);
-    return !regions.empty() && regions.front() == "US";
-  }();
-  PhoneNumber number;
-  number.set_country_code(1);
-  number.set_national_number(national);
-  if (us_first && util->IsValidNumberForRegion(number, "US")) return true;
-  return util->IsValidNumber(number);
-}
-
 PhoneFinder::PhoneFinder() = default;
 
 bool PhoneFinder::NanpValid(const char* national) {
-  // Validity of a NANP number depends on its area code and exchange only, so results are cached by those six digits.
-  // The cache is two bit sets indexed by those digits (known, valid): a lookup is two bit tests.
   uint32_t key = 0;
   for (int k = 0; k < 6; ++k) key = key * 10 + static_cast<uint32_t>(national[k] - '0');
+  // The build's table answers for almost every exchange without asking the library (extract/nanp.h).
+  static const NanpTable* const table = NanpTable::Get();
+  NanpTable::Answer answer = table ? table->Lookup(key) : NanpTable::Answer::kAsk;
+  if (answer != NanpTable::Answer::kAsk) return answer == NanpTable::Answer::kValid;
+  // Without a table, or where validity depends on more than the exchange: ask libphonenumber, caching by the
+  // six digits when there is no table (two bit sets: known, valid).
+  uint64_t nn = 0;
+  for (int k = 0; k < 10; ++k) nn = nn * 10 + static_cast<uint64_t>(national[k] - '0');
+  if (table) {
+    if (validations_left_ <= 0) return false;
+    --validations_left_;
+    return IsValidNanpNumber(nn);
+  }
   if (nanp_known_.empty()) {
     nanp_known_.assign(kNanpKeys / 64, 0);
     nanp_valid_.assign(kNanpKeys / 64, 0);
@@ -202,8 +193,6 @@ bool PhoneFinder::NanpValid(const char* national) {
   --validations_left_;
   // Parse("NXXNXXXXXX", "US") yields exactly {country 1, national NXXNXXXXXX} (nothing to strip: the number
   // starts with 2-9), so the number is built directly; its text parsing is half the library's cost here.
-  uint64_t nn = 0;
-  for (int k = 0; k < 10; ++k) nn = nn * 10 + static_cast<uint64_t>(national[k] - '0');
   const bool ok = IsValidNanpNumber(nn);
   nanp_known_[key >> 6] |= bit;
   if (ok) nanp_valid_[key >> 6] |= bit;

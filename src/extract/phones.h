@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "extract/extractor.h"
+#include "extract/nanp.h"
 #include "extract/normalize.h"
 
 namespace lodestar::extract {
@@ -51,14 +52,13 @@ class PhoneFinder {
   std::vector<Group> groups_;
   std::string scratch_;
   int validations_left_ = 0;
-  // NPA-NXX (six digits) -> validity, as bit sets allocated on first use; nanp_cached_ counts the known entries.
+  // Without the build's NANP table only: NPA-NXX (six digits) -> validity, as bit sets allocated on first use;
+  // nanp_cached_ counts the known entries.
   static constexpr size_t kNanpKeys = 1000000;  // a multiple of 64
   std::vector<uint64_t> nanp_known_, nanp_valid_;
   size_t nanp_cached_ = 0;
 };
 
-// libphonenumber's IsValidNumber for +1 `national` (10 digits), answered with less work for US numbers.
-bool IsValidNanpNumber(uint64_t national);
 
 // Maps an ad's stated location to a default ISO region for phone parsing
 // ("Portland, OR" -> "US", "London" -> "GB"); "US" when nothing is recognised.
