@@ -232,6 +232,9 @@ core::Result<std::string> RunExtractionEval(const EvalOptions& options) {
   // --- Generated obfuscated phones with measurement, price and age distractors. ---
   Prf gen;
   std::map<int, Prf> gen_by_style;
+  // Ages in the same generated ads: a stated age ("I am 24 years young") in some, and in many the distractors
+  // the target names (measurements 34D-24-36 with the same 24, a height 5'4, a weight, prices, the phone).
+  Prf gen_ages;
   {
     Rng rng{0x9E3779B97F4A7C15ULL};
     const char* const kAreas[] = {"503", "213", "312", "415", "702", "305", "214", "404", "602", "206", "617", "832",
@@ -276,9 +279,21 @@ core::Result<std::string> RunExtractionEval(const EvalOptions& options) {
       for (const auto& p : f.phones) pred.push_back(p.e164);
       gen.Add(pred, truth);
       gen_by_style[style].Add(pred, truth);
+      std::vector<int> age_pred, age_truth;
+      for (const auto& a : f.ages) age_pred.push_back(a.value);
+      std::sort(age_pred.begin(), age_pred.end());
+      age_pred.erase(std::unique(age_pred.begin(), age_pred.end()), age_pred.end());
+      if (ad.title.find(kFillers[2]) != std::string::npos || ad.body.find(kFillers[2]) != std::string::npos) {
+        age_truth.push_back(24);
+      }
+      gen_ages.Add(age_pred, age_truth);
     }
   }
   md << Row("phones", gen, "generated obfuscated, " + std::to_string(options.synthetic) + " ads", "F1 >= 0.98");
+  md << Row("ages (distinct per ad)", gen_ages,
+            "generated, " + std::to_string(options.synthetic) +
+                " ads: a stated age in some; measurements, height, weight, prices and a phone around it",
+            "precision >= 0.95");
 
   // --- De-obfuscation references: area codes survive masking, so score phones by area code. ---
   Prf deobf;
