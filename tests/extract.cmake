@@ -1,4 +1,7 @@
 lodestar_add_test(NAME extract_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/extract_test.cc
   LIBS lodestar_extract nlohmann_json::nlohmann_json LABELS unit)
 lodestar_add_test(NAME extract_shortcuts_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/extract_shortcuts_test.cc
-  LIBS lodestar_extract phonenumber::phonenumber LABELS unit)
+  LIBS lodestar_extract lodestar_extract_text phonenumber::phonenumber PkgConfig::HS PkgConfig::RE2 LABELS unit)
+# The gazetteer the build converts (src/extract/CMakeLists.txt), for the place-index test.
+target_compile_definitions(extract_shortcuts_test PRIVATE
+  LODESTAR_GAZETTEER_BIN="${CMAKE_BINARY_DIR}/data/gazetteer.bin")

@@ -8,8 +8,14 @@
 #include <string>
 #include <vector>
 
+#include <re2/re2.h>
+
+#include <algorithm>
+
 #include "extract/extractor.h"
 #include "extract_test_util.h"
+#include "extract/gazetteer.h"
+#include "extract/lexicon.h"
 #include "extract/normalize.h"
 #include "extract/phones.h"
 #include "extract/prechecks.h"
@@ -200,6 +206,158 @@ TEST(ExtractShortcuts, ExtractPhonesRegionCacheMatchesFresh) {
       ASSERT_EQ(got[k].e164, full.phones[k].e164);
     }
   }
+}
+
+}  // namespace
+}  // namespace lodestar::extract
+
+namespace lodestar::extract {
+namespace {
+
+// Texts built from the pieces the URL trigger, the e-mail and handle passes and the lexicon react to, plus
+// random bytes: matches and near misses are both common.
+std::vector<std::string> GeneratedTexts(uint64_t seed, int count) {
+  const char* pieces[] = {" ", " ", "\n", ".", "..", "a", "ab", "abc", "abcdef", "abcdefg", "x1", "9", "_", "-", "A",
+                          "www.", "http:", "https:", "ww", "co.uk", ".com", "com", "@", " at ", "(at)", "dot", "gmail",
+                          "ig", "ig:", "sc @", "of", "tw:", "twitter", "tweet me", "insta", "snap", "kik", "telegram",
+                          "whats app", "only fans", "fansly", "skype", "wechat", "mia_rose", "new in town",
+                          "incall only", "24/7", "young", "teen", "my girls", "\xC3\xA9", "\xE2\x80\x94"};
+  std::mt19937_64 rng(seed);
+  std::vector<std::string> out;
+  for (int iter = 0; iter < count; ++iter) {
+    std::string text;
+    if (iter % 5 == 4) {
+      text.assign(rng() % 200, '\0');
+      for (char& c : text) c = static_cast<char>(rng() % 4 ? 32 + rng() % 95 : rng() % 256);
+    } else {
+      const size_t n = 1 + rng() % 16;
+      for (size_t i = 0; i < n; ++i) text += pieces[rng() % std::size(pieces)];
+    }
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
+// UrlTriggerFires answers exactly as the pattern it replaced in the Hyperscan scan (ASCII \b, as both Hyperscan
+// without UCP and RE2 read it), on normalised and on raw text.
+TEST(ExtractShortcuts, UrlTriggerMatchesItsPattern) {
+  const RE2 pattern("www\\.|https?:|[a-z0-9]\\.[a-z]{2,6}\\b", RE2::Latin1);
+  ASSERT_TRUE(pattern.ok());
+  int fired = 0, total = 0;
+  for (const std::string& raw : GeneratedTexts(31, 30000)) {
+    for (const std::string& t : std::vector<std::string>{raw, NormalizeForDisplay(raw)}) {
+      const bool want = RE2::PartialMatch(t, pattern);
+      ASSERT_EQ(UrlTriggerFires(t), want) << t;
+      fired += want;
+      ++total;
+    }
+  }
+  EXPECT_GT(fired, total / 10);
+  EXPECT_LT(fired, total * 9 / 10);
+  for (const char* t : {"a.com", "a.comx", "a.co_", "a.c", "x.abcdef", "x.abcdefg", "-.com", "a.Com", "www", "http"}) {
+    EXPECT_EQ(UrlTriggerFires(t), RE2::PartialMatch(t, pattern)) << t;
+  }
+}
+
+// The e-mail and handle passes run without a scan trigger: every fact they report lies in a field whose
+// normalised text the dropped trigger patterns match, so with the triggers the same facts were found.
+TEST(ExtractShortcuts, EmailAndHandleFactsNeedNoTrigger) {
+  const RE2 email_trigger("@|\\bat\\b", RE2::Latin1);
+  const RE2 handle_trigger(
+      "@|\\b(twitter|tweet|insta|instagram|ig|snap|snapchat|sc|kik|telegram|tg|whats\\s*app|wa|onlyfans|only\\s*fans|"
+      "of|fansly|skype|wechat|tw)\\b",
+      RE2::Latin1);
+  FactExtractor fx(Res());
+  int emails = 0, handles = 0;
+  for (const std::string& text : GeneratedTexts(37, 20000)) {
+    core::Ad ad;
+    ad.body = text;
+    const Facts f = fx.Extract(ad);
+    const std::string norm = NormalizeForDisplay(text);
+    if (!f.emails.empty()) {
+      ASSERT_TRUE(RE2::PartialMatch(norm, email_trigger)) << norm;
+    }
+    if (!f.handles.empty()) {
+      ASSERT_TRUE(RE2::PartialMatch(norm, handle_trigger)) << norm;
+    }
+    emails += !f.emails.empty();
+    handles += !f.handles.empty();
+  }
+  EXPECT_GT(emails, 50);
+  EXPECT_GT(handles, 500);
+}
+
+// The lexicon database is compiled without HS_FLAG_SINGLEMATCH; the scan keeps each entry's first report. That is
+// what the flag gives: the same (entry, end) pairs as a database compiled with it.
+TEST(ExtractShortcuts, LexiconFirstReportsMatchSingleMatch) {
+  auto lex = Lexicon::Load(std::string(LODESTAR_SOURCE_DIR) + "/data");
+  ASSERT_TRUE(lex.ok()) << lex.status().message();
+  const auto& entries = lex.value()->entries();
+  std::vector<const char*> patterns;
+  std::vector<unsigned int> flags, ids;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    patterns.push_back(entries[i].pattern.c_str());
+    const bool upper = std::any_of(entries[i].pattern.begin(), entries[i].pattern.end(),
+                                   [](char c) { return c >= 'A' && c <= 'Z'; });
+    flags.push_back((upper ? HS_FLAG_CASELESS : 0u) | HS_FLAG_SINGLEMATCH | HS_FLAG_DOTALL);
+    ids.push_back(static_cast<unsigned int>(i));
+  }
+  hs_database_t* single = nullptr;
+  hs_compile_error_t* err = nullptr;
+  ASSERT_EQ(hs_compile_multi(patterns.data(), flags.data(), ids.data(), static_cast<unsigned int>(patterns.size()),
+                             HS_MODE_BLOCK, nullptr, &single, &err),
+            HS_SUCCESS);
+  hs_scratch_t* s1 = nullptr;
+  hs_scratch_t* s2 = lex.value()->AllocScratch();
+  ASSERT_EQ(hs_alloc_scratch(single, &s1), HS_SUCCESS);
+  using Reports = std::vector<std::pair<unsigned, unsigned long long>>;
+  auto record = [](unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) -> int {
+    auto* r = static_cast<Reports*>(ctx);
+    for (const auto& [seen, end] : *r) {
+      if (seen == id) return 0;
+    }
+    r->emplace_back(id, to);
+    return 0;
+  };
+  size_t reports = 0;
+  for (const std::string& raw : GeneratedTexts(41, 20000)) {
+    const std::string t = NormalizeForDisplay(raw);
+    if (t.empty()) continue;
+    Reports want, got;
+    hs_scan(single, t.data(), static_cast<unsigned>(t.size()), 0, s1, record, &want);
+    hs_scan(lex.value()->database(), t.data(), static_cast<unsigned>(t.size()), 0, s2, record, &got);
+    // Triggers only count as fired or not (with the flag, a trigger may even report a later match than its
+    // first); the order aside, as Lexicon callers sort hits by position.
+    for (Reports* r : {&got, &want}) {
+      std::erase_if(*r, [&](const auto& x) { return entries[x.first].kind == LexKind::kTrigger; });
+      std::sort(r->begin(), r->end());
+    }
+    ASSERT_EQ(got, want) << t;
+    reports += want.size();
+  }
+  EXPECT_GT(reports, 1000u);
+  hs_free_scratch(s1);
+  hs_free_scratch(s2);
+  hs_free_database(single);
+}
+
+// Place lookups take major/common-word flags from the key's summary instead of reading the places: the summary
+// is the OR of the places' flags.
+TEST(ExtractShortcuts, GazetteerKeyFlagsAreTheOrOfItsPlaces) {
+  auto gz = Gazetteer::Load(LODESTAR_GAZETTEER_BIN);
+  if (!gz.ok()) GTEST_SKIP() << gz.status().message();
+  int found = 0;
+  for (const char* key : {"portland", "paris", "springfield", "london", "toronto", "new york", "san jose", "austin",
+                          "dublin", "victoria", "aurora", "mercedes", "chase", "kent", "not a place at all"}) {
+    uint32_t any = 0xffffffff;
+    const auto range = gz.value()->Find(key, &any);
+    uint32_t want = 0;
+    for (const auto& p : range) want |= p.flags;
+    EXPECT_EQ(any, want) << key;
+    EXPECT_EQ(gz.value()->MaybeKnownHashed(Gazetteer::Hash(key)), gz.value()->MaybeKnown(key));
+    found += !range.empty();
+  }
+  EXPECT_GT(found, 8);
 }
 
 }  // namespace

@@ -190,10 +190,23 @@ bool GapIsSeparators(std::string_view gap, bool* strong) {
 inline bool IsSpace(char c) { return c == ' ' || c == '\n'; }
 inline bool IsDigitByte(char c) { return c >= '0' && c <= '9'; }
 
-// The e-mail pattern needs '@', "(at)", "[at]", "{at}", or a spelled " at " followed by a domain label and
-// then a dot or a "(dot)", "[dot]", " dot " separator. Most ads say "at" only as a word ("at my place").
+// From t[i] (after a separator): spaces, a domain label, spaces, then what can start the dot separator.
+bool DomainThenDot(std::string_view t, size_t i) {
+  while (i < t.size() && IsSpace(t[i])) ++i;
+  if (i >= t.size() || !((t[i] >= 'a' && t[i] <= 'z') || IsDigitByte(t[i]))) return false;
+  while (i < t.size() && ((t[i] >= 'a' && t[i] <= 'z') || IsDigitByte(t[i]) || t[i] == '-')) ++i;
+  while (i < t.size() && IsSpace(t[i])) ++i;
+  return i < t.size() && (t[i] == '.' || t[i] == '(' || t[i] == '[' || t[i] == 'd');
+}
+
+// The e-mail pattern needs '@', "(at)", "[at]", "{at}", or a spelled " at ", then a domain label and
+// then a dot or a "(dot)", "[dot]", " dot " separator. Most ads say "at" only as a word ("at my place"), and
+// most '@'s start a handle.
 bool MayHaveEmail(std::string_view t) {
-  if (t.find('@') != std::string_view::npos) return true;
+  // "@mia_rose" (a handle) is the common case: after '@' the pattern needs a domain label and a dot.
+  for (size_t p = t.find('@'); p != std::string_view::npos; p = t.find('@', p + 1)) {
+    if (DomainThenDot(t, p + 1)) return true;
+  }
   for (size_t p = t.find("at"); p != std::string_view::npos; p = t.find("at", p + 1)) {
     if (p == 0) continue;
     const char before = t[p - 1];
@@ -202,13 +215,9 @@ bool MayHaveEmail(std::string_view t) {
       return true;
     }
     if (!IsSpace(before)) continue;
-    size_t i = p + 2;
+    const size_t i = p + 2;
     if (i >= t.size() || !IsSpace(t[i])) continue;
-    while (i < t.size() && IsSpace(t[i])) ++i;
-    if (i >= t.size() || !((t[i] >= 'a' && t[i] <= 'z') || IsDigitByte(t[i]))) continue;
-    while (i < t.size() && ((t[i] >= 'a' && t[i] <= 'z') || IsDigitByte(t[i]) || t[i] == '-')) ++i;
-    while (i < t.size() && IsSpace(t[i])) ++i;
-    if (i < t.size() && (t[i] == '.' || t[i] == '(' || t[i] == '[' || t[i] == 'd')) return true;
+    if (DomainThenDot(t, i)) return true;
   }
   return false;
 }
@@ -275,6 +284,24 @@ bool MayHaveDollarTag(std::string_view t) {
 }
 
 }  // namespace
+
+bool UrlTriggerFires(std::string_view t) {
+  constexpr auto npos = std::string_view::npos;
+  if (t.find("www.") != npos || t.find("http:") != npos || t.find("https:") != npos) return true;
+  const auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  const auto word = [](char c) {  // \w as Hyperscan reads it without UCP: ASCII letters, digits, '_'
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  for (size_t p = t.find('.'); p != npos; p = t.find('.', p + 1)) {
+    if (p == 0 || !(lower(t[p - 1]) || IsDigitByte(t[p - 1]))) continue;
+    size_t q = p + 1;
+    while (q < t.size() && lower(t[q])) ++q;
+    // [a-z]{2,6}\b can only end where the run of letters ends: inside it, a letter follows.
+    const size_t run = q - p - 1;
+    if (run >= 2 && run <= 6 && (q == t.size() || !word(t[q]))) return true;
+  }
+  return false;
+}
 
 void Facts::clear() {
   phones.clear();
@@ -417,6 +444,7 @@ struct FactExtractor::Impl {
   };
   std::vector<Tok> tok_buf;
   std::vector<uint8_t> region_flags;
+  std::vector<uint64_t> tok_hash;  // Gazetteer::Hash of each token
   std::vector<std::string_view> location_words;  // the words of last_location_key
   std::unordered_map<std::string, std::pair<std::string, std::string>> location_cache;  // -> region, gazetteer key
   std::string last_location, last_region, last_location_key;  // per-ad location parsing, cached  // US/CA region codes mentioned or implied (area codes, location field)
@@ -437,7 +465,7 @@ struct FactExtractor::Impl {
 
   void Emails(Facts& f);
   void Urls(Facts& f);
-  void Handles(Facts& f);
+  void Handles(Facts& f, uint32_t triggers);
   void Payments(Facts& f);
   void Ages(Facts& f);
   void Prices(Facts& f);
@@ -509,7 +537,7 @@ void FactExtractor::Impl::Urls(Facts& f) {
   });
 }
 
-void FactExtractor::Impl::Handles(Facts& f) {
+void FactExtractor::Impl::Handles(Facts& f, uint32_t triggers) {
   const std::string_view t = norm.text;
   auto add = [&](std::string platform, std::string_view handle, size_t b, size_t e) {
     if (f.handles.size() >= kMaxFactsPerKind) return;
@@ -526,12 +554,8 @@ void FactExtractor::Impl::Handles(Facts& f) {
     hf.span = MakeSpan(b, e);
     f.handles.push_back(std::move(hf));
   };
-  const bool any_platform_word = t.find("twitter") != std::string_view::npos || t.find("insta") != std::string_view::npos ||
-                                 t.find("snap") != std::string_view::npos || t.find("kik") != std::string_view::npos ||
-                                 t.find("telegram") != std::string_view::npos || t.find("whats") != std::string_view::npos ||
-                                 t.find("fans") != std::string_view::npos || t.find("skype") != std::string_view::npos ||
-                                 t.find("wechat") != std::string_view::npos || t.find("tweet") != std::string_view::npos;
-  if (any_platform_word) {
+  // The scan's literal trigger: one of twitter, insta, snap, kik, telegram, whats, fans, skype, wechat, tweet occurs.
+  if (triggers & kTrigPlatformWord) {
     ForEachMatch(*res->handle_long, t, [&](const StringPiece* g) {
       add(PlatformFor(std::string_view(g[1].data(), g[1].size())), std::string_view(g[2].data(), g[2].size()),
           Off(t, g[0]), Off(t, g[0]) + g[0].size());
@@ -906,7 +930,10 @@ void FactExtractor::Impl::Measurements(Facts& f) {
 uint32_t FactExtractor::Impl::Lexicon(Facts& f) {
   hits.clear();
   const uint32_t triggers = res->lexicon->Scan(norm.text, scratch, hits);
-  std::sort(hits.begin(), hits.end(), [](const LexHit& a, const LexHit& b) { return a.from < b.from; });
+  // By position; ties by end and entry, so the order never depends on the order Hyperscan reported in.
+  std::sort(hits.begin(), hits.end(), [](const LexHit& a, const LexHit& b) {
+    return a.from != b.from ? a.from < b.from : a.to != b.to ? a.to < b.to : a.entry < b.entry;
+  });
   const auto& entries = res->lexicon->entries();
   for (const LexHit& h : hits) {
     const LexEntry& e = entries[h.entry];
@@ -943,9 +970,12 @@ void FactExtractor::Impl::Locations(Facts& f, std::string_view location_key) {
   const std::string_view t = norm.text;
   std::vector<Tok>& toks = tok_buf;
   toks.clear();
-  auto word_byte = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || static_cast<unsigned char>(c) >= 0x80;
-  };
+  static constexpr auto kWordByte = [] {  // a..z, 0..9, '\'' and every non-ASCII byte
+    std::array<bool, 256> w{};
+    for (int c = 0; c < 256; ++c) w[c] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
+    return w;
+  }();
+  auto word_byte = [](char c) { return kWordByte[static_cast<unsigned char>(c)]; };
   for (size_t i = 0; i < t.size();) {
     if (!word_byte(t[i])) {
       ++i;
@@ -973,7 +1003,11 @@ void FactExtractor::Impl::Locations(Facts& f, std::string_view location_key) {
   std::string key;
   // Which tokens are region names ("oregon", "new york"; abbreviations checked later).
   region_flags.assign(toks.size(), 0);
-  for (size_t k = 0; k < toks.size(); ++k) region_flags[k] = gz->WordClass(word(k));
+  tok_hash.resize(toks.size());
+  for (size_t k = 0; k < toks.size(); ++k) {
+    tok_hash[k] = Gazetteer::Hash(word(k));
+    region_flags[k] = gz->WordClassHashed(word(k), tok_hash[k]);
+  }
   constexpr uint8_t kRegionish = Gazetteer::kWordRegion | Gazetteer::kWordRegionPrefix;
   auto is_cue = [](std::string_view pw) {  // asked for every token: compare only words of a cue's length
     switch (pw.size()) {
@@ -1000,29 +1034,33 @@ void FactExtractor::Impl::Locations(Facts& f, std::string_view location_key) {
                       (toks[i].e - toks[i].b >= 3 && is_location_word(word(i)));
     if (!gate) continue;
     std::span<const GzPlace> range;
+    uint32_t any_flags = 0;  // OR of the flags of the places in `range`
     size_t n = 0;
     // Longest name first: 3 words, 2 words, 1 word; multi-word tries only along known prefixes.
+    if (!gz->MaybeKnownHashed(tok_hash[i])) continue;
     key.assign(word(i));
-    if (!gz->MaybeKnown(key)) continue;
     if (gz->IsPrefix(key) && i + 1 < toks.size() && joinable(i)) {
       key += ' ';
       key += word(i + 1);
-      if (gz->MaybeKnown(key) && gz->IsPrefix(key) && i + 2 < toks.size() && joinable(i + 1)) {
+      const uint64_t h2 = Gazetteer::Hash(key);
+      const bool maybe2 = gz->MaybeKnownHashed(h2);
+      if (maybe2 && gz->IsPrefix(key) && i + 2 < toks.size() && joinable(i + 1)) {
         const size_t two = key.size();
         key += ' ';
         key += word(i + 2);
-        if (gz->MaybeKnown(key)) range = gz->Find(key);  // the Bloom filter holds every key: a miss is certain
+        const uint64_t h = Gazetteer::Hash(key);
+        if (gz->MaybeKnownHashed(h)) range = gz->FindHashed(key, h, &any_flags);  // the Bloom filter holds every key
         if (!range.empty()) n = 3;
         else key.resize(two);
       }
-      if (range.empty() && gz->MaybeKnown(key)) {
-        range = gz->Find(key);
+      if (range.empty() && maybe2) {
+        range = gz->FindHashed(key, h2, &any_flags);
         if (!range.empty()) n = 2;
       }
       if (range.empty()) key.assign(word(i));
     }
     if (range.empty() && key.size() >= 3) {
-      range = gz->Find(key);
+      range = gz->FindHashed(key, tok_hash[i], &any_flags);  // key is word(i) again here
       n = 1;
     }
     if (range.empty()) continue;
@@ -1058,23 +1096,22 @@ void FactExtractor::Impl::Locations(Facts& f, std::string_view location_key) {
         }
       }
     }
-    bool major = false, common = false, explicit_match = false;
-    for (const auto& p : range) {
-      major |= (p.flags & kPlaceMajor) != 0;
-      common |= (p.flags & kPlaceCommonWord) != 0;
-      if (region && std::string_view(p.country, 2) == std::string_view(region->country, 2) &&
-          Gazetteer::Admin1(p) == std::string_view(region->code, std::strlen(region->code) > 4 ? 4 : std::strlen(region->code))) {
-        explicit_match = true;
+    const bool major = (any_flags & kPlaceMajor) != 0, common = (any_flags & kPlaceCommonWord) != 0;
+    bool explicit_match = false;
+    if (region) {  // only then are the places themselves read before one is accepted
+      const std::string_view code(region->code, std::strlen(region->code) > 4 ? 4 : std::strlen(region->code));
+      for (const auto& p : range) {
+        if (std::string_view(p.country, 2) == std::string_view(region->country, 2) && Gazetteer::Admin1(p) == code) {
+          explicit_match = true;
+          break;
+        }
       }
     }
     const bool in_loc_field = !location_key.empty() && contains_words(location_key, key);
     const bool cue = i > 0 && is_cue(word(i - 1));
-    bool context_match = false;
-    for (const auto& p : range) {
-      for (const auto& r : context_regions) context_match |= Gazetteer::Admin1(p) == r;
-    }
-    const bool accept = explicit_match || in_loc_field ||
-                        (!common && (major || (cue && key.size() >= 4) || (context_match && key.size() >= 5 && cue)));
+    // (A place in a context region was also accepted after a cue when the key had 5+ bytes; any cue with a key of
+    // 4+ bytes already is, so that test is left out: it cost a pass over every same-named place.)
+    const bool accept = explicit_match || in_loc_field || (!common && (major || (cue && key.size() >= 4)));
     if (!accept) {
       i = last;
       continue;
@@ -1126,9 +1163,11 @@ void FactExtractor::Impl::Field(const char* name, std::string_view text, const s
   if (phones_only) return;
   // One Hyperscan pass: lexicon hits plus the triggers that decide which RE2 passes run.
   const uint32_t trig = Lexicon(f);
-  if (trig & kTrigEmail) Emails(f);
-  if (trig & kTrigUrl) Urls(f);
-  if (trig & kTrigHandle) Handles(f);
+  // Every e-mail match has '@' or a spelled "at", and every handle match a platform word, "ig:"-style
+  // abbreviation or '@': these passes check that themselves (MayHaveEmail, Handles), no trigger needed.
+  Emails(f);
+  if (UrlTriggerFires(norm.text)) Urls(f);
+  Handles(f, trig);
   Payments(f);  // bitcoin addresses have no keyword; the $tag/venmo parts check their own markers
   if (trig & kTrigAge) Ages(f);
   if (norm.text.find(" - ") != std::string::npos && MayHaveTitleAge(norm.text)) TitleAge(f, std::strcmp(name, "title") == 0);

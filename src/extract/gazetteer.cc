@@ -67,12 +67,19 @@ core::Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path
     if (rk.find(' ') != std::string_view::npos) g->word_class_[rk.substr(0, rk.find(' '))] |= kWordRegionPrefix;
     else g->word_class_[rk] |= kWordRegion;
   }
-  g->index_.reserve(g->places_.size());
+  size_t slots = 16;
+  while (slots < 2 * g->places_.size()) slots *= 2;
+  g->index_.assign(slots, KeyRange{0, 0, 0, 0});
+  g->index_mask_ = slots - 1;
   g->bloom_.assign(kBloomBits / 64, 0);
   for (uint32_t i = 0; i < g->places_.size(); ++i) {
     const std::string_view key = g->Key(g->places_[i]);
-    auto [it, inserted] = g->index_.try_emplace(key, i, i + 1);
-    if (!inserted) it->second.second = i + 1;  // places are sorted by key
+    const uint64_t hash = CheapHash(key);
+    KeyRange* slot = g->FindSlot(key, hash);
+    const bool inserted = slot->last == 0;
+    if (inserted) *slot = KeyRange{hash, i, i + 1, 0};
+    else slot->last = i + 1;  // places are sorted by key
+    slot->any_flags |= g->places_[i].flags;
     if (inserted) g->BloomAdd(key);
     if (g->places_[i].flags & kPlaceMajor) g->word_class_[key.substr(0, key.find(' '))] |= kWordMajorFirst;
     for (size_t sp = key.find(' '); sp != std::string_view::npos; sp = key.find(' ', sp + 1)) {
@@ -89,10 +96,27 @@ core::Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path
   return g;
 }
 
-std::span<const GzPlace> Gazetteer::Find(std::string_view key) const {
-  auto it = index_.find(key);
-  if (it == index_.end()) return {};
-  return places_.subspan(it->second.first, it->second.second - it->second.first);
+// The slot holding `key`, else the empty slot where it would go.
+const Gazetteer::KeyRange* Gazetteer::FindSlot(std::string_view key, uint64_t hash) const {
+  for (uint64_t i = (hash ^ (hash >> 29)) & index_mask_;; i = (i + 1) & index_mask_) {
+    const KeyRange& s = index_[i];
+    if (s.last == 0) return &s;
+    if (s.hash == hash && Key(places_[s.first]) == key) return &s;
+  }
+}
+
+Gazetteer::KeyRange* Gazetteer::FindSlot(std::string_view key, uint64_t hash) {
+  return const_cast<KeyRange*>(static_cast<const Gazetteer*>(this)->FindSlot(key, hash));
+}
+
+std::span<const GzPlace> Gazetteer::FindHashed(std::string_view key, uint64_t hash, uint32_t* any_flags) const {
+  const KeyRange* s = index_.empty() ? nullptr : FindSlot(key, hash);
+  if (!s || s->last == 0) {
+    if (any_flags) *any_flags = 0;
+    return {};
+  }
+  if (any_flags) *any_flags = s->any_flags;
+  return places_.subspan(s->first, s->last - s->first);
 }
 
 const GzRegion* Gazetteer::FindRegion(std::string_view key) const {

@@ -66,12 +66,18 @@ class Gazetteer {
  public:
   static core::Result<std::unique_ptr<Gazetteer>> Load(const std::string& path);
 
-  // Places whose key equals `key` (sorted by key, so a contiguous range).
-  std::span<const GzPlace> Find(std::string_view key) const;
+  // Places whose key equals `key` (sorted by key, so a contiguous range). With `any_flags`, also the OR of
+  // their flags (kept per key, so callers that only need kPlaceMajor/kPlaceCommonWord need not read the places).
+  std::span<const GzPlace> Find(std::string_view key, uint32_t* any_flags = nullptr) const {
+    return FindHashed(key, CheapHash(key), any_flags);
+  }
+  // The same, given Hash(key).
+  std::span<const GzPlace> FindHashed(std::string_view key, uint64_t hash, uint32_t* any_flags = nullptr) const;
   // False when `key` is certainly neither a place key nor a multi-word prefix: a
   // 256 KB Bloom filter that stays in cache, checked before the large tables.
-  bool MaybeKnown(std::string_view key) const {
-    const uint64_t h = CheapHash(key);
+  bool MaybeKnown(std::string_view key) const { return MaybeKnownHashed(CheapHash(key)); }
+  // The same, given Hash(key) (one hash per token serves this and WordClassHashed).
+  bool MaybeKnownHashed(uint64_t h) const {
     const uint64_t a = h & kBloomMask, b = (h >> 32) & kBloomMask;
     return ((bloom_[a >> 6] >> (a & 63)) & 1) && ((bloom_[b >> 6] >> (b & 63)) & 1);
   }
@@ -82,9 +88,9 @@ class Gazetteer {
   // abbreviation, the first word of a multi-word region name ("new" of "new york"),
   // the first word of a major city's name.
   static constexpr uint8_t kWordRegion = 1, kWordRegionPrefix = 2, kWordMajorFirst = 4;
-  uint8_t WordClass(std::string_view word) const {
+  uint8_t WordClass(std::string_view word) const { return WordClassHashed(word, CheapHash(word)); }
+  uint8_t WordClassHashed(std::string_view word, uint64_t h) const {
     // Most words have no class: a small Bloom filter with a cheap hash answers them without the map.
-    const uint64_t h = CheapHash(word);
     const uint64_t a = h & kWordBloomMask, b = (h >> 32) & kWordBloomMask;
     if (!((word_bloom_[a >> 6] >> (a & 63)) & (word_bloom_[b >> 6] >> (b & 63)) & 1)) return 0;
     auto it = word_class_.find(word);
@@ -102,6 +108,7 @@ class Gazetteer {
     return {p.admin1, n};
   }
   size_t place_count() const { return places_.size(); }
+  static uint64_t Hash(std::string_view s) { return CheapHash(s); }
 
  private:
   std::vector<char> data_;
@@ -122,7 +129,17 @@ class Gazetteer {
   std::vector<uint64_t> word_bloom_;
   std::unordered_set<std::string_view, GzHash> prefixes_;
   std::unordered_map<std::string_view, uint8_t, GzHash> word_class_;
-  std::unordered_map<std::string_view, std::pair<uint32_t, uint32_t>, GzHash> index_;  // key -> [first, last) place
+  // Place keys in a flat open-addressing table (linear probing, at most half full): one cache line per lookup
+  // where a node-based map took several. The key's text is read from its first place.
+  struct KeyRange {
+    uint64_t hash;
+    uint32_t first, last;  // [first, last) in places_; last == 0 marks an empty slot
+    uint32_t any_flags;    // OR of their flags
+  };
+  KeyRange* FindSlot(std::string_view key, uint64_t hash);
+  const KeyRange* FindSlot(std::string_view key, uint64_t hash) const;
+  std::vector<KeyRange> index_;
+  uint64_t index_mask_ = 0;
   std::unordered_map<std::string_view, const GzRegion*, GzHash> region_index_;
 };
 

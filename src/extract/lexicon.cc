@@ -128,10 +128,17 @@ void StoreCachedDb(const std::string& dir, const std::string& path, const hs_dat
 
 struct ScanContext {
   std::vector<LexHit>* hits;
+  std::vector<uint64_t>* seen;  // one bit per entry: reported already in this scan
 };
 
+// Keeps each entry's first match only (lowest end offset: Hyperscan reports in end-offset order), as
+// HS_FLAG_SINGLEMATCH would; the database is compiled without that flag because the scan is faster so.
 int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int /*flags*/, void* ctx) {
   auto* c = static_cast<ScanContext*>(ctx);
+  uint64_t& word = (*c->seen)[id >> 6];
+  const uint64_t bit = uint64_t{1} << (id & 63);
+  if (word & bit) return 0;
+  word |= bit;
   if (c->hits->size() >= 65536) return 1;  // bounded memory on pathological input
   c->hits->push_back(LexHit{id, static_cast<uint32_t>(from), static_cast<uint32_t>(to)});
   return 0;
@@ -157,15 +164,16 @@ core::Result<std::unique_ptr<Lexicon>> Lexicon::Load(const std::string& dir) {
     if (!st.ok()) return st;
   }
   lex->version_ = version;
+  // Triggers cost scan time (short words between \b assertions most): only those whose pass has no exact byte-level
+  // gate of its own are here, plus one set of plain literals. E-mail, handle and payment passes gate themselves;
+  // the URL trigger is computed by UrlTriggerFires (prechecks.h), which answers exactly as its pattern would.
   static constexpr std::pair<uint32_t, const char*> kTriggers[] = {
       {kTrigAge, R"(\b(age|aged|edad|tengo|i'?m|i\s+am|i\s+m)\b|(yrs?|years?|y/o|yo|y\.o|anos?)\b)"},
       {kTrigMoney, R"(\$|£|€|(usd|dollars?|roses?|rs|bucks|eur|euros?|gbp|donations?|rates?|gift|hr|hrs|hour|hourly|hrly|hh|qv|half)\b)"},
-      {kTrigEmail, R"(@|\bat\b)"},
-      {kTrigUrl, R"(www\.|https?:|[a-z0-9]\.[a-z]{2,6}\b)"},
-      {kTrigHandle, R"(@|\b(twitter|tweet|insta|instagram|ig|snap|snapchat|sc|kik|telegram|tg|whats\s*app|wa|onlyfans|only\s*fans|of|fansly|skype|wechat|tw)\b)"},
-      {kTrigPayment, R"(\$|\bcash\s*app|\bvenmo)"},
       {kTrigHeight, R"('|(ft|feet|foot|cm)\b)"},
       {kTrigWeight, R"(#|(lbs?|pounds|kg)\b)"},
+      // Literals only (cheap to scan): exactly the platform words whose presence lets the long handle pass run.
+      {kTrigPlatformWord, R"(twitter|tweet|insta|snap|kik|telegram|whats|fans|skype|wechat)"},
   };
   for (const auto& [bit, pattern] : kTriggers) {
     LexEntry e;
@@ -180,13 +188,13 @@ core::Result<std::unique_ptr<Lexicon>> Lexicon::Load(const std::string& dir) {
   std::vector<unsigned int> flags, ids;
   for (size_t i = 0; i < lex->entries_.size(); ++i) {
     patterns.push_back(lex->entries_[i].pattern.c_str());
-    // One report per pattern per field is all the extractor keeps, and start-of-match
+    // One report per pattern per field is all the extractor keeps (OnMatch drops the rest), and start-of-match
     // tracking would double the scan cost: the start is found by the RE2 second pass.
     // The normalised text has no upper-case ASCII, so CASELESS only matters for a pattern that spells
     // upper-case letters; elsewhere it is dropped, as caseless literal matching costs scan time.
     const std::string& pat = lex->entries_[i].pattern;
     const bool has_upper = std::any_of(pat.begin(), pat.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-    flags.push_back((has_upper ? HS_FLAG_CASELESS : 0u) | HS_FLAG_SINGLEMATCH | HS_FLAG_DOTALL);
+    flags.push_back((has_upper ? HS_FLAG_CASELESS : 0u) | HS_FLAG_DOTALL);
     ids.push_back(static_cast<unsigned int>(i));
   }
   std::string fingerprint = hs_version();
@@ -225,8 +233,10 @@ hs_scratch_t* Lexicon::AllocScratch() const {
 
 uint32_t Lexicon::Scan(std::string_view text, hs_scratch_t* scratch, std::vector<LexHit>& hits) const {
   const size_t first = hits.size();
-  ScanContext ctx{&hits};
   if (!scratch || text.empty()) return 0;
+  thread_local std::vector<uint64_t> seen;
+  seen.assign((entries_.size() + 63) / 64, 0);
+  ScanContext ctx{&hits, &seen};
   hs_scan(db_, text.data(), static_cast<unsigned int>(std::min<size_t>(text.size(), UINT32_MAX)), 0, scratch, OnMatch,
           &ctx);
   // Second pass (RE2): where each hit starts (leftmost start of a match ending at

@@ -23,16 +23,14 @@ namespace lodestar::extract {
 enum class LexKind : uint8_t { kIndicator, kCommercial, kAttribute, kTrigger };
 
 // Built-in trigger patterns scanned in the same Hyperscan pass: an extractor's
-// RE2 pass runs only on fields where its trigger fired.
+// RE2 pass runs only on fields where its trigger fired. (E-mail, URL, handle and
+// payment passes are gated by byte-level checks instead: see extractor.cc.)
 enum Trigger : uint32_t {
   kTrigAge = 1u << 0,
   kTrigMoney = 1u << 1,
-  kTrigEmail = 1u << 2,
-  kTrigUrl = 1u << 3,
-  kTrigHandle = 1u << 4,
-  kTrigPayment = 1u << 5,
   kTrigHeight = 1u << 6,
   kTrigWeight = 1u << 7,
+  kTrigPlatformWord = 1u << 8,  // twitter, tweet, insta, snap, kik, telegram, whats, fans, skype or wechat occurs
 };
 
 struct LexEntry {
