@@ -20,18 +20,14 @@
 #include <vector>
 
 #include "extract/extractor.h"
-#include "ingest/reader.h"
+#include "ads_file.h"
 
 namespace {
 
 using lodestar::core::Ad;
 using lodestar::extract::PhoneFact;
 
-double Now(clockid_t clock) {
-  timespec ts;
-  clock_gettime(clock, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
+double Now(clockid_t clock) { return lodestar::bench::ClockSeconds(clock); }
 
 void AppendJsonString(std::string& out, std::string_view s) {
   out += '"';
@@ -73,36 +69,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: %s\n", res.status().message().c_str());
     return 1;
   }
-  auto reader = lodestar::ingest::OpenReader(input, lodestar::ingest::Format::kJsonLines, {});
-  if (!reader.ok()) {
-    std::fprintf(stderr, "error: %s\n", reader.status().message().c_str());
-    return 1;
-  }
-
   // Load: unreadable records keep their slot (empty ad, reported as an error line) so ids stay aligned.
   const double load0 = Now(CLOCK_MONOTONIC);
-  std::vector<Ad> ads;
-  std::vector<std::string> ids;
-  std::vector<bool> bad;
-  {
-    std::unique_ptr<lodestar::ingest::RecordDecoder> decoder;
-    lodestar::ingest::RawRecord record;
-    lodestar::ingest::DecodeStats stats;
-    while (true) {
-      auto more = (*reader)->Next(record);
-      if (!more.ok()) {
-        std::fprintf(stderr, "error: %s\n", more.status().message().c_str());
-        return 1;
-      }
-      if (!*more) break;
-      if (!decoder) decoder = (*reader)->NewDecoder();
-      Ad ad;
-      const bool ok = decoder->Decode(record, ad, stats).ok();
-      ids.push_back(ok && !ad.source_id.empty() ? ad.source_id : fmt::format("line:{}", record.line));
-      bad.push_back(!ok);
-      ads.push_back(ok ? std::move(ad) : Ad());
-    }
+  auto file = lodestar::bench::ReadAdsFile(input);
+  if (!file.ok()) {
+    std::fprintf(stderr, "error: %s\n", file.status().message().c_str());
+    return 1;
   }
+  const std::vector<Ad>& ads = file->ads;
+  const std::vector<std::string>& ids = file->ids;
+  const std::vector<bool>& bad = file->bad;
   const double load_s = Now(CLOCK_MONOTONIC) - load0;
   if (ads.empty()) {
     std::fprintf(stderr, "error: %s: no ads read; give a JSON Lines file with title/body fields\n", input.c_str());

@@ -4,6 +4,7 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -74,6 +75,49 @@ TEST(ExtractShortcuts, PrechecksNeverSkipAMatch) {
   for (const char* s : {"mia at gmail dot com", "mia (at) yahoo.com", "5 ft 4", "5'4\"", "160 cm", "120 lbs", "55kg",
                         "110#", "Hot - 22", "$mia_rose", "ig: mia", "of @mia"}) {
     EXPECT_EQ(PrecheckViolation(*res, NormalizeForDisplay(s)), "") << s;
+  }
+}
+
+// Each windowed RE2 pass (windows.h) reports exactly what its whole-text search reports: every group of every
+// match, in order. Texts are built from the pieces the patterns turn on (separators, dots, digits, units, long
+// local parts and domains that reach the {0,63} bounds, white space of every kind, multi-byte characters), both
+// as written and normalised; then real ad texts, normalised.
+TEST(ExtractShortcuts, WindowsFindWhatTheWholeTextFinds) {
+  const char* pieces[] = {" ", " ", "  ", "\n", "\t", "\r", "\f", "@", "@ ", " at ", "at", "(at)", "[at]", "{at}", "dot",
+                          " dot ", ".", ". ", "(dot)", "[dot]", "gmail", "mia.rose", "x_y", "a-b", "%", "+", "com", "co.uk",
+                          "online", "net", "http://", "https://", "www.", "/path?q=1", "<", ")", "'", "\"", "''", "5",
+                          "4", "6", "1", "12", "145", "160", "199", "120", "2500", ".5", "ft", "feet", "foot", "in",
+                          "inches", "cm", "lb", "lbs", "pounds", "#", "kg", "$", "_", "\xC3\xA9", "\xE2\x82\xAC",
+                          "\xF0\x9F\x98\x80", "abc"};
+  std::vector<std::string> owned(std::begin(pieces), std::end(pieces));
+  owned.push_back(std::string(70, 'k'));
+  owned.push_back(std::string(66, 'd') + ".");
+  owned.push_back(std::string(66, '7'));
+  std::mt19937_64 rng(23);
+  const auto res = Res();
+  ASSERT_NE(res, nullptr);
+  int with_match = 0;
+  for (int iter = 0; iter < 40000; ++iter) {
+    std::string text;
+    const size_t n = 1 + rng() % 24;
+    for (size_t i = 0; i < n; ++i) text += owned[rng() % owned.size()];
+    ASSERT_EQ(WindowViolation(*res, text), "") << "text: " << text;
+    const std::string norm = NormalizeForDisplay(text);
+    ASSERT_EQ(WindowViolation(*res, norm), "") << "text: " << norm;
+    with_match += norm.find('@') != std::string::npos;
+  }
+  EXPECT_GT(with_match, 1000);
+  for (const char* s : {"mia at gmail dot com", "mia (at) yahoo.com", "mia @ site . co.uk x", "5 ft 4 in", "5'4\"",
+                        "160 cm", "120 lbs", "55kg", "110#", "see www.example.com/a,b or http://x.org", "ig @mia_rose"}) {
+    ASSERT_EQ(WindowViolation(*res, NormalizeForDisplay(s)), "") << s;
+  }
+  std::ifstream real(std::string(LODESTAR_SHARED_DATA) + "/ads/backpage-ca.jsonl");
+  std::string line;
+  int lines = 0;
+  while (std::getline(real, line) && lines < 3000) {
+    ++lines;
+    const std::string norm = NormalizeForDisplay(line);  // the whole record: titles, bodies and URLs
+    ASSERT_EQ(WindowViolation(*res, norm), "") << "line " << lines;
   }
 }
 

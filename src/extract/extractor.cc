@@ -14,7 +14,9 @@
 #include "extract/normalize.h"
 #include "extract/payments.h"
 #include "extract/phones.h"
+#include "extract/places.h"
 #include "extract/prechecks.h"
+#include "extract/windows.h"
 
 namespace lodestar::extract {
 
@@ -303,6 +305,15 @@ bool UrlTriggerFires(std::string_view t) {
   return false;
 }
 
+Span NormalisedSpan(const NormText& norm, const char* field, size_t nb, size_t ne) {
+  Span s;
+  s.field = field;
+  if (ne <= nb || ne > norm.text.size()) return s;
+  s.begin = norm.OrigBegin(nb);
+  s.end = norm.OrigEnd(ne);
+  return s;
+}
+
 void Facts::clear() {
   phones.clear();
   emails.clear();
@@ -416,6 +427,33 @@ std::string PrecheckViolation(const ExtractorResources& res, std::string_view no
   return "";
 }
 
+std::string WindowViolation(const ExtractorResources& res, std::string_view normalised) {
+  // Every group's offsets (or -1 for a group that did not take part) of every reported match.
+  const auto record = [&](const RE2& re, std::vector<long>& out) {
+    const int n = re.NumberOfCapturingGroups() + 1;
+    return [&out, n, normalised](const StringPiece* g) {
+      for (int k = 0; k < n; ++k) {
+        out.push_back(g[k].data() ? g[k].data() - normalised.data() : -1);
+        out.push_back(static_cast<long>(g[k].size()));
+      }
+    };
+  };
+  const std::pair<void (*)(std::string_view, std::vector<Window>&), std::pair<const RE2*, const char*>> passes[] = {
+      {EmailWindows, {res.email.get(), "email"}},   {UrlWindows, {res.url.get(), "url"}},
+      {HeightWindows, {res.height.get(), "height"}}, {WeightWindows, {res.weight.get(), "weight"}},
+      {MentionWindows, {res.mention.get(), "mention"}},
+  };
+  for (const auto& [build, re] : passes) {
+    std::vector<long> whole, windowed;
+    ForEachMatch(*re.first, normalised, record(*re.first, whole));
+    std::vector<Window> windows;
+    build(normalised, windows);
+    ForEachMatchIn(*re.first, normalised, windows, record(*re.first, windowed));
+    if (whole != windowed) return re.second;
+  }
+  return "";
+}
+
 std::string DescribeResources(const ExtractorResources& res) {
   std::string s = "lexicon v" + std::to_string(res.lexicon->version()) + " (" + res.data_dir + "/lexicon): " +
                   std::to_string(res.lexicon->count(LexKind::kIndicator)) + " indicator patterns, " +
@@ -431,6 +469,7 @@ struct FactExtractor::Impl {
   hs_scratch_t* scratch = nullptr;
   NormText norm;
   PhoneFinder phones;
+  std::unique_ptr<PlaceFinder> places;  // set in the constructor, once the gazetteer is known
   std::vector<LexHit> hits;
   struct Dur {
     uint32_t b, e;
@@ -439,12 +478,7 @@ struct FactExtractor::Impl {
   std::vector<Dur> durs;
   std::vector<std::string> context_regions;
   NormText saved[2];  // the two fields' normalised text, kept for the location pass
-  struct Tok {
-    uint32_t b, e;
-  };
-  std::vector<Tok> tok_buf;
-  std::vector<uint8_t> region_flags;
-  std::vector<uint64_t> tok_hash;  // Gazetteer::Hash of each token
+  std::vector<Window> windows;  // reused by the windowed RE2 passes
   std::vector<std::string_view> location_words;  // the words of last_location_key
   std::unordered_map<std::string, std::pair<std::string, std::string>> location_cache;  // -> region, gazetteer key
   std::string last_location, last_region, last_location_key;  // per-ad location parsing, cached  // US/CA region codes mentioned or implied (area codes, location field)
@@ -453,14 +487,7 @@ struct FactExtractor::Impl {
   const char* field = "";
   std::string_view orig;
 
-  Span MakeSpan(size_t nb, size_t ne) const {
-    Span s;
-    s.field = field;
-    if (ne <= nb || ne > norm.text.size()) return s;
-    s.begin = norm.OrigBegin(nb);
-    s.end = norm.OrigEnd(ne);
-    return s;
-  }
+  Span MakeSpan(size_t nb, size_t ne) const { return NormalisedSpan(norm, field, nb, ne); }
   std::string OrigText(const Span& s) const { return std::string(orig.substr(s.begin, s.end - s.begin)); }
 
   void Emails(Facts& f);
@@ -472,7 +499,6 @@ struct FactExtractor::Impl {
   void TitleAge(Facts& f, bool is_title);
   void Measurements(Facts& f);
   uint32_t Lexicon(Facts& f);  // returns the Trigger mask
-  void Locations(Facts& f, std::string_view location_field);
   // Sets last_region, last_location_key and location_words for the ad's location field (cached per location).
   void SetLocation(const std::string& location);
   void Field(const char* name, std::string_view text, const std::string& region, std::string_view location, Facts& f,
@@ -482,7 +508,9 @@ struct FactExtractor::Impl {
 void FactExtractor::Impl::Emails(Facts& f) {
   const std::string_view t = norm.text;
   if (!MayHaveEmail(t)) return;
-  ForEachMatch(*res->email, t, [&](const StringPiece* g) {
+  windows.clear();
+  EmailWindows(t, windows);
+  ForEachMatchIn(*res->email, t, windows, [&](const StringPiece* g) {
     if (f.emails.size() >= kMaxFactsPerKind) return;
     const std::string_view sep(g[2].data(), g[2].size());
     const std::string_view dot(g[4].data(), g[4].size());
@@ -513,7 +541,9 @@ void FactExtractor::Impl::Emails(Facts& f) {
 void FactExtractor::Impl::Urls(Facts& f) {
   const std::string_view t = norm.text;
   if (t.find('.') == std::string_view::npos) return;
-  ForEachMatch(*res->url, t, [&](const StringPiece* g) {
+  windows.clear();
+  UrlWindows(t, windows);
+  ForEachMatchIn(*res->url, t, windows, [&](const StringPiece* g) {
     if (f.urls.size() >= kMaxFactsPerKind) return;
     const size_t b = Off(t, g[0]);
     if (b > 0 && (t[b - 1] == '@' || t[b - 1] == '.' || t[b - 1] == '-')) return;  // e-mail domain or fragment
@@ -568,7 +598,9 @@ void FactExtractor::Impl::Handles(Facts& f, uint32_t triggers) {
     });
   }
   if (t.find('@') != std::string_view::npos) {
-    ForEachMatch(*res->mention, t, [&](const StringPiece* g) {
+    windows.clear();
+    MentionWindows(t, windows);
+    ForEachMatchIn(*res->mention, t, windows, [&](const StringPiece* g) {
       const size_t b = Off(t, g[1]);
       const size_t e = b + g[1].size();
       if (e < t.size() && (t[e] == '.' && e + 1 < t.size() && t[e + 1] >= 'a' && t[e + 1] <= 'z')) return;  // e-mail
@@ -894,7 +926,9 @@ void FactExtractor::Impl::Measurements(Facts& f) {
     f.attributes.push_back(std::move(a));
   };
   if (MayHaveHeight(t)) {
-    ForEachMatch(*res->height, t, [&](const StringPiece* g) {
+    windows.clear();
+    HeightWindows(t, windows);
+    ForEachMatchIn(*res->height, t, windows, [&](const StringPiece* g) {
       const size_t b = Off(t, g[0]);
       if (g[3].data()) {
         add("height_cm", ToInt(g[3]), b, Off(t, g[3]) + g[3].size() + 2);
@@ -911,7 +945,9 @@ void FactExtractor::Impl::Measurements(Facts& f) {
     });
   }
   if (MayHaveWeight(t)) {
-    ForEachMatch(*res->weight, t, [&](const StringPiece* g) {
+    windows.clear();
+    WeightWindows(t, windows);
+    ForEachMatchIn(*res->weight, t, windows, [&](const StringPiece* g) {
       if (g[1].data()) {
         const int lb = ToInt(g[1]);
         if (lb < 80 || lb > 400) return;
@@ -964,194 +1000,6 @@ uint32_t FactExtractor::Impl::Lexicon(Facts& f) {
   return triggers;
 }
 
-void FactExtractor::Impl::Locations(Facts& f, std::string_view location_key) {
-  const Gazetteer* gz = res->gazetteer.get();
-  if (!gz) return;
-  const std::string_view t = norm.text;
-  std::vector<Tok>& toks = tok_buf;
-  toks.clear();
-  static constexpr auto kWordByte = [] {  // a..z, 0..9, '\'' and every non-ASCII byte
-    std::array<bool, 256> w{};
-    for (int c = 0; c < 256; ++c) w[c] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
-    return w;
-  }();
-  auto word_byte = [](char c) { return kWordByte[static_cast<unsigned char>(c)]; };
-  for (size_t i = 0; i < t.size();) {
-    if (!word_byte(t[i])) {
-      ++i;
-      continue;
-    }
-    size_t j = i;
-    while (j < t.size() && word_byte(t[j])) ++j;
-    toks.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(j)});
-    i = j;
-    if (toks.size() > 20000) break;
-  }
-  auto word = [&](size_t k) { return t.substr(toks[k].b, toks[k].e - toks[k].b); };
-  auto joinable = [&](size_t k) {  // may toks[k] and toks[k+1] form one name?
-    const std::string_view gap = t.substr(toks[k].e, toks[k + 1].b - toks[k].e);
-    return gap.size() <= 2 && gap.find_first_not_of(" -.") == std::string_view::npos;
-  };
-  auto contains_words = [](std::string_view hay, std::string_view needle) {
-    for (size_t p = hay.find(needle); p != std::string_view::npos; p = hay.find(needle, p + 1)) {
-      const bool left = p == 0 || hay[p - 1] == ' ';
-      const bool right = p + needle.size() == hay.size() || hay[p + needle.size()] == ' ';
-      if (left && right) return true;
-    }
-    return false;
-  };
-  std::string key;
-  // Which tokens are region names ("oregon", "new york"; abbreviations checked later).
-  region_flags.assign(toks.size(), 0);
-  tok_hash.resize(toks.size());
-  for (size_t k = 0; k < toks.size(); ++k) {
-    tok_hash[k] = Gazetteer::Hash(word(k));
-    region_flags[k] = gz->WordClassHashed(word(k), tok_hash[k]);
-  }
-  constexpr uint8_t kRegionish = Gazetteer::kWordRegion | Gazetteer::kWordRegionPrefix;
-  auto is_cue = [](std::string_view pw) {  // asked for every token: compare only words of a cue's length
-    switch (pw.size()) {
-      case 2: return pw == "in" || pw == "to" || pw == "en" || pw == "de";
-      case 4: return pw == "near" || pw == "from";
-      case 6: return pw == "around";
-      case 7: return pw == "located" || pw == "outside";
-      case 8: return pw == "visiting" || pw == "downtown";
-      default: return false;
-    }
-  };
-  // A single token occurs as a whole word of the location key iff it equals one of its words.
-  auto is_location_word = [&](std::string_view w) {
-    return std::find(location_words.begin(), location_words.end(), w) != location_words.end();
-  };
-  for (size_t i = 0; i < toks.size() && f.locations.size() < 32; ++i) {
-    // Only names that could be accepted are looked up in the (large, cache-unfriendly) place index:
-    // after a cue word, before a region name, named in the location field, or a major city.
-    const bool gate = (i > 0 && is_cue(word(i - 1))) ||
-                      (i + 1 < toks.size() && (region_flags[i + 1] & kRegionish)) ||
-                      (i + 2 < toks.size() && (region_flags[i + 2] & kRegionish)) ||
-                      (i + 3 < toks.size() && (region_flags[i + 3] & kRegionish)) ||
-                      (region_flags[i] & Gazetteer::kWordMajorFirst) ||
-                      (toks[i].e - toks[i].b >= 3 && is_location_word(word(i)));
-    if (!gate) continue;
-    std::span<const GzPlace> range;
-    uint32_t any_flags = 0;  // OR of the flags of the places in `range`
-    size_t n = 0;
-    // Longest name first: 3 words, 2 words, 1 word; multi-word tries only along known prefixes.
-    if (!gz->MaybeKnownHashed(tok_hash[i])) continue;
-    key.assign(word(i));
-    if (gz->IsPrefix(key) && i + 1 < toks.size() && joinable(i)) {
-      key += ' ';
-      key += word(i + 1);
-      const uint64_t h2 = Gazetteer::Hash(key);
-      const bool maybe2 = gz->MaybeKnownHashed(h2);
-      if (maybe2 && gz->IsPrefix(key) && i + 2 < toks.size() && joinable(i + 1)) {
-        const size_t two = key.size();
-        key += ' ';
-        key += word(i + 2);
-        const uint64_t h = Gazetteer::Hash(key);
-        if (gz->MaybeKnownHashed(h)) range = gz->FindHashed(key, h, &any_flags);  // the Bloom filter holds every key
-        if (!range.empty()) n = 3;
-        else key.resize(two);
-      }
-      if (range.empty() && maybe2) {
-        range = gz->FindHashed(key, h2, &any_flags);
-        if (!range.empty()) n = 2;
-      }
-      if (range.empty()) key.assign(word(i));
-    }
-    if (range.empty() && key.size() >= 3) {
-      range = gz->FindHashed(key, tok_hash[i], &any_flags);  // key is word(i) again here
-      n = 1;
-    }
-    if (range.empty()) continue;
-    const size_t last = i + n - 1;
-    // Explicit region after the name: "Portland, OR", "Portland Maine", "Austin Texas".
-    const GzRegion* region = nullptr;
-    size_t region_end_tok = last;
-    if (last + 1 < toks.size()) {
-      const std::string_view gap = t.substr(toks[last].e, toks[last + 1].b - toks[last].e);
-      if (gap.size() <= 3 && gap.find_first_not_of(" ,-(") == std::string_view::npos) {
-        std::string two(word(last + 1));
-        if (last + 2 < toks.size()) {
-          two += ' ';
-          two += word(last + 2);
-          if (const GzRegion* r = gz->FindRegion(two); r && !r->is_abbrev) {
-            region = r;
-            region_end_tok = last + 2;
-          }
-        }
-        if (!region) {
-          const GzRegion* r = gz->FindRegion(word(last + 1));
-          if (r && r->is_abbrev) {
-            // "or", "me", "in" are words: an abbreviation needs a comma or capitals in the original.
-            const Span s = MakeSpan(toks[last + 1].b, toks[last + 1].e);
-            const bool caps = s.end > s.begin + 1 && std::isupper(static_cast<unsigned char>(orig[s.begin])) &&
-                              std::isupper(static_cast<unsigned char>(orig[s.begin + 1]));
-            if (gap.find(',') == std::string_view::npos && !caps) r = nullptr;
-          }
-          if (r) {
-            region = r;
-            region_end_tok = last + 1;
-          }
-        }
-      }
-    }
-    const bool major = (any_flags & kPlaceMajor) != 0, common = (any_flags & kPlaceCommonWord) != 0;
-    bool explicit_match = false;
-    if (region) {  // only then are the places themselves read before one is accepted
-      const std::string_view code(region->code, std::strlen(region->code) > 4 ? 4 : std::strlen(region->code));
-      for (const auto& p : range) {
-        if (std::string_view(p.country, 2) == std::string_view(region->country, 2) && Gazetteer::Admin1(p) == code) {
-          explicit_match = true;
-          break;
-        }
-      }
-    }
-    const bool in_loc_field = !location_key.empty() && contains_words(location_key, key);
-    const bool cue = i > 0 && is_cue(word(i - 1));
-    // (A place in a context region was also accepted after a cue when the key had 5+ bytes; any cue with a key of
-    // 4+ bytes already is, so that test is left out: it cost a pass over every same-named place.)
-    const bool accept = explicit_match || in_loc_field || (!common && (major || (cue && key.size() >= 4)));
-    if (!accept) {
-      i = last;
-      continue;
-    }
-    // Choose among same-named places.
-    const GzPlace* best = nullptr;
-    int best_score = -1;
-    for (const auto& p : range) {
-      int score = 0;
-      const std::string_view a1 = Gazetteer::Admin1(p);
-      if (region && a1 == std::string_view(region->code) && std::string_view(p.country, 2) == std::string_view(region->country, 2)) {
-        score += 8;
-      }
-      for (const auto& r : context_regions) {
-        if (a1 == r && std::string_view(p.country, 2) == "US") score += 4;
-      }
-      if (p.flags & kPlaceMajor) score += 2;
-      if (std::string_view(p.country, 2) == "US") score += 1;
-      if (score > best_score) {
-        best_score = score;
-        best = &p;
-      }
-    }
-    LocationFact loc;
-    loc.name.assign(gz->Name(*best));
-    loc.admin1.assign(Gazetteer::Admin1(*best));
-    loc.country.assign(best->country, 2);
-    loc.lat = std::round(best->lat * 1e5) / 1e5;
-    loc.lon = std::round(best->lon * 1e5) / 1e5;
-    const size_t end_tok = explicit_match ? region_end_tok : last;
-    loc.span = MakeSpan(toks[i].b, toks[end_tok].e);
-    loc.confidence = explicit_match ? 0.9f : in_loc_field ? 0.85f : (best_score >= 4 ? 0.75f : major ? 0.7f : 0.5f);
-    const bool dup = std::any_of(f.locations.begin(), f.locations.end(), [&](const LocationFact& x) {
-      return x.name == loc.name && x.admin1 == loc.admin1 && x.country == loc.country;
-    });
-    if (!dup) f.locations.push_back(std::move(loc));
-    i = end_tok;
-  }
-}
-
 void FactExtractor::Impl::Field(const char* name, std::string_view text, const std::string& region,
                                 std::string_view /*location*/, Facts& f, bool phones_only) {
   field = name;
@@ -1178,6 +1026,7 @@ void FactExtractor::Impl::Field(const char* name, std::string_view text, const s
 FactExtractor::FactExtractor(std::shared_ptr<const ExtractorResources> resources) : impl_(std::make_unique<Impl>()) {
   impl_->res = std::move(resources);
   impl_->scratch = impl_->res->lexicon->AllocScratch();
+  impl_->places = std::make_unique<PlaceFinder>(impl_->res->gazetteer.get());
 }
 
 FactExtractor::~FactExtractor() {
@@ -1256,11 +1105,7 @@ void FactExtractor::Extract(const core::Ad& ad, Facts& out) {
     }
     for (int k = 0; k < 2; ++k) {
       if (texts[k].empty()) continue;
-      std::swap(saved[k], im.norm);
-      im.field = names[k];
-      im.orig = texts[k];
-      im.Locations(out, location_key);
-      std::swap(saved[k], im.norm);
+      im.places->Find(saved[k], texts[k], names[k], location_key, im.location_words, im.context_regions, out.locations);
     }
   }
   // Stated ages under 18 are a youth indicator in their own right (domain.md §4.1 AD-05).

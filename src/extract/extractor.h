@@ -38,6 +38,11 @@ struct Span {
   friend bool operator==(const Span&, const Span&) = default;
 };
 
+struct NormText;
+// The span of `field`'s original text that normalised bytes [nb, ne) of `norm` came from (empty when the
+// range is empty or out of bounds). For the extractor's own modules.
+Span NormalisedSpan(const NormText& norm, const char* field, size_t nb, size_t ne);
+
 struct PhoneFact {
   std::string e164;  // "+15037243016"
   std::string raw;   // original bytes of the span

@@ -1,0 +1,136 @@
+#include "extract/windows.h"
+
+#include <array>
+
+namespace lodestar::extract {
+namespace {
+
+// RE2's \s: [\t\n\f\r ].
+inline bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r'; }
+inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+inline bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
+
+size_t SkipSpaces(std::string_view t, size_t i) {
+  while (i < t.size() && IsSpace(t[i])) ++i;
+  return i;
+}
+
+// From t[i] rightwards: every white-space byte, and at most `budget` other bytes. A match that goes on from i
+// with at most `budget` non-space bytes (any amount of white space) ends at or before the returned position.
+size_t SpanRight(std::string_view t, size_t i, int budget) {
+  while (i < t.size()) {
+    if (!IsSpace(t[i])) {
+      if (budget == 0) break;
+      --budget;
+    }
+    ++i;
+  }
+  return i;
+}
+
+// Calls fn(begin, end) for each maximal run of ASCII digits.
+template <typename Fn>
+void ForEachDigitRun(std::string_view t, Fn&& fn) {
+  for (size_t i = 0; i < t.size();) {
+    if (!IsDigit(t[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < t.size() && IsDigit(t[j])) ++j;
+    fn(i, j);
+    i = j;
+  }
+}
+
+// [a-z0-9.-]: what a domain (and a TLD, "co.uk") is made of.
+inline bool IsDomainByte(char c) { return IsLower(c) || IsDigit(c) || c == '.' || c == '-'; }
+inline bool IsLocalByte(char c) {
+  return IsLower(c) || IsDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+
+// Matches of the e-mail pattern using the separator at [sb, se) (see EmailWindows).
+void AddEmailWindow(std::string_view t, size_t sb, size_t se, std::vector<Window>& out) {
+  // The local part ([a-z0-9][a-z0-9._%+-]{0,63}) ends where the white space before the separator begins.
+  size_t e = sb;
+  while (e > 0 && IsSpace(t[e - 1])) --e;
+  size_t s = e;
+  while (s > 0 && e - s < 64 && IsLocalByte(t[s - 1])) --s;
+  if (s == e) return;
+  // After it: white space, the domain, white space, the dot ('.', "(dot)", "[dot]", "dot"), white space, the
+  // TLD. The domain run may already hold the dot and the TLD; the walk only ever goes further than the match.
+  size_t q = SkipSpaces(t, se);
+  if (q >= t.size() || !(IsLower(t[q]) || IsDigit(t[q]))) return;  // the domain starts [a-z0-9]
+  const size_t domain = q;
+  while (q < t.size() && IsDomainByte(t[q])) ++q;
+  const bool dot_inside = t.substr(domain, q - domain).find('.') != std::string_view::npos;
+  q = SkipSpaces(t, q);
+  const std::string_view rest = t.substr(q);
+  if (rest.substr(0, 5) == "(dot)" || rest.substr(0, 5) == "[dot]") q += 5;
+  else if (rest.substr(0, 3) == "dot") q += 3;
+  else if (!rest.empty() && rest[0] == '.') q += 1;
+  else if (!dot_inside) return;  // no dot of any kind after the domain: no match
+  q = SkipSpaces(t, q);
+  while (q < t.size() && IsDomainByte(t[q])) ++q;
+  out.push_back({s, q});
+}
+
+}  // namespace
+
+void EmailWindows(std::string_view t, std::vector<Window>& out) {
+  for (size_t p = t.find('@'); p != std::string_view::npos; p = t.find('@', p + 1)) AddEmailWindow(t, p, p + 1, out);
+  for (size_t p = t.find("at"); p != std::string_view::npos; p = t.find("at", p + 1)) {
+    if (p == 0 || p + 2 >= t.size()) continue;
+    const char before = t[p - 1], after = t[p + 2];
+    if ((before == '(' && after == ')') || (before == '[' && after == ']') || (before == '{' && after == '}')) {
+      AddEmailWindow(t, p - 1, p + 3, out);
+    } else if (IsSpace(before) && IsSpace(after)) {
+      AddEmailWindow(t, p, p + 2, out);  // "\s+at\s+": the local part ends before the white space
+    }
+  }
+}
+
+void UrlWindows(std::string_view t, std::vector<Window>& out) {
+  static constexpr auto kStop = [] {
+    std::array<bool, 256> s{};
+    for (unsigned char c : std::string_view(" \t\n\f\r<>\"'()[]{}")) s[c] = true;
+    return s;
+  }();
+  for (size_t i = 0; i < t.size();) {
+    if (kStop[static_cast<unsigned char>(t[i])]) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < t.size() && !kStop[static_cast<unsigned char>(t[j])]) ++j;
+    const std::string_view run = t.substr(i, j - i);
+    if (run.find('.') != std::string_view::npos || run.find("http") != std::string_view::npos) out.push_back({i, j});
+    i = j;
+  }
+}
+
+void WeightWindows(std::string_view t, std::vector<Window>& out) {
+  // \b(\d{2,3})\s*(lbs?|pounds|#)([^a-z0-9]|$) or \b(\d{2,3})\s*kg\b: the digits are the whole run, then white
+  // space, a unit of at most 6 bytes and one code point (at most 4 bytes).
+  ForEachDigitRun(t, [&](size_t i, size_t j) {
+    if (j - i == 2 || j - i == 3) out.push_back({i, std::min(t.size(), SkipSpaces(t, j) + 10)});
+  });
+}
+
+void HeightWindows(std::string_view t, std::vector<Window>& out) {
+  // \b([4-6])\s*('|ft|feet|foot)\s*((\d{1,2})(\.\d)?\s*("|''|in|inch|inches)?)?([^0-9]|$): one digit, then at
+  // most 4 + 2 + 2 + 6 + 4 non-space bytes. \b(1[4-9]\d)\s*cm\b: three digits, white space, "cm".
+  ForEachDigitRun(t, [&](size_t i, size_t j) {
+    if (j - i == 1 && t[i] >= '4' && t[i] <= '6') out.push_back({i, SpanRight(t, j, 18)});
+    if (j - i == 3 && t[i] == '1' && t[i + 1] >= '4') out.push_back({i, SpanRight(t, j, 2)});
+  });
+}
+
+void MentionWindows(std::string_view t, std::vector<Window>& out) {
+  // (^|[^a-z0-9_.@$])@\s?([a-z0-9_][a-z0-9_]{1,29})\b
+  for (size_t p = t.find('@'); p != std::string_view::npos; p = t.find('@', p + 1)) {
+    out.push_back({p >= 4 ? p - 4 : 0, std::min(t.size(), p + 32)});
+  }
+}
+
+}  // namespace lodestar::extract
