@@ -303,6 +303,49 @@ TEST(ExtractShortcuts, UrlTriggerMatchesItsPattern) {
   }
 }
 
+// WordTriggers answers exactly as the four Hyperscan trigger patterns it replaced (ASCII \b; \s with \v, as
+// Hyperscan reads it), each on its own.
+TEST(ExtractShortcuts, WordTriggersMatchTheirPatterns) {
+  const RE2::Options latin1(RE2::Latin1);
+  const std::pair<uint32_t, std::unique_ptr<RE2>> patterns[] = {
+      {kTrigAge, std::make_unique<RE2>("\\b(age|aged|edad|tengo|i'?m|i[\\t\\n\\v\\f\\r ]+am|i[\\t\\n\\v\\f\\r ]+m)\\b|"
+                                       "(yrs?|years?|y/o|yo|y\\.o|anos?)\\b", latin1)},
+      {kTrigMoney, std::make_unique<RE2>("\\$|\xC2\xA3|\xE2\x82\xAC|(usd|dollars?|roses?|rs|bucks|eur|euros?|gbp|"
+                                         "donations?|rates?|gift|hr|hrs|hour|hourly|hrly|hh|qv|half)\\b", latin1)},
+      {kTrigHeight, std::make_unique<RE2>("'|(ft|feet|foot|cm)\\b", latin1)},
+      {kTrigWeight, std::make_unique<RE2>("#|(lbs?|pounds|kg)\\b", latin1)},
+  };
+  const char* pieces[] = {" ", " ", "\n", "\v", "\t", ".", "/", "'", "_", "x", "A", "9", "i", "m", "am", "im", "i'm",
+                          "age", "aged", "edad", "tengo", "y", "o", "yo", "yr", "yrs", "year", "ano", "anos", "y/o",
+                          "y.o", "$", "\xC2\xA3", "\xE2\x82\xAC", "usd", "dollar", "rose", "rs", "hr", "hour", "hh",
+                          "qv", "half", "gift", "rate", "euro", "gbp", "bucks", "donation", "ft", "feet", "foot", "cm",
+                          "lb", "lbs", "pounds", "kg", "#", "\xC3\xA9", "tokyo", "others"};
+  std::mt19937_64 rng(41);
+  int fired[4] = {}, total = 0;
+  for (int iter = 0; iter < 40000; ++iter) {
+    std::string text;
+    const size_t n = 1 + rng() % 6;
+    for (size_t i = 0; i < n; ++i) text += pieces[rng() % std::size(pieces)];
+    const uint32_t got = WordTriggers(text);
+    for (size_t k = 0; k < std::size(patterns); ++k) {
+      const bool want = RE2::PartialMatch(text, *patterns[k].second);
+      ASSERT_EQ((got & patterns[k].first) != 0, want) << "pattern " << k << " text: " << text;
+      fired[k] += want;
+    }
+    ++total;
+  }
+  for (const char* t : {"i m", "i  am", "i\vam", "i\tm", "i,m", "xi m", "i mx", "i'm", "i'mx", "xi'm", "y/o", "xy.o",
+                        "y/ox", "y./o", "$", "5'", "#1", "3rs", "hours", "ages", "tokyo!", "anos_", "\xC2\xA3"}) {
+    for (size_t k = 0; k < std::size(patterns); ++k) {
+      EXPECT_EQ((WordTriggers(t) & patterns[k].first) != 0, RE2::PartialMatch(t, *patterns[k].second)) << k << " " << t;
+    }
+  }
+  for (int k = 0; k < 4; ++k) {
+    EXPECT_GT(fired[k], total / 20) << k;  // both answers occur for each trigger
+    EXPECT_LT(fired[k], total * 19 / 20) << k;
+  }
+}
+
 // The e-mail and handle passes run without a scan trigger: every fact they report lies in a field whose
 // normalised text the dropped trigger patterns match, so with the triggers the same facts were found.
 TEST(ExtractShortcuts, EmailAndHandleFactsNeedNoTrigger) {

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -164,14 +166,10 @@ core::Result<std::unique_ptr<Lexicon>> Lexicon::Load(const std::string& dir) {
     if (!st.ok()) return st;
   }
   lex->version_ = version;
-  // Triggers cost scan time (short words between \b assertions most): only those whose pass has no exact byte-level
-  // gate of its own are here, plus one set of plain literals. E-mail, handle and payment passes gate themselves;
+  // Triggers cost scan time (short words between \b assertions most): only one set of plain literals is scanned. E-mail, handle and payment passes gate themselves;
   // the URL trigger is computed by UrlTriggerFires (prechecks.h), which answers exactly as its pattern would.
+  // The age, money, height and weight triggers (short words ending at \b) are computed by WordTriggers instead.
   static constexpr std::pair<uint32_t, const char*> kTriggers[] = {
-      {kTrigAge, R"(\b(age|aged|edad|tengo|i'?m|i\s+am|i\s+m)\b|(yrs?|years?|y/o|yo|y\.o|anos?)\b)"},
-      {kTrigMoney, R"(\$|£|€|(usd|dollars?|roses?|rs|bucks|eur|euros?|gbp|donations?|rates?|gift|hr|hrs|hour|hourly|hrly|hh|qv|half)\b)"},
-      {kTrigHeight, R"('|(ft|feet|foot|cm)\b)"},
-      {kTrigWeight, R"(#|(lbs?|pounds|kg)\b)"},
       // Literals only (cheap to scan): exactly the platform words whose presence lets the long handle pass run.
       {kTrigPlatformWord, R"(twitter|tweet|insta|snap|kik|telegram|whats|fans|skype|wechat)"},
   };
@@ -264,7 +262,99 @@ uint32_t Lexicon::Scan(std::string_view text, hs_scratch_t* scratch, std::vector
     hits[keep++] = h;
   }
   hits.resize(keep);
-  return triggers;
+  return triggers | WordTriggers(text);
+}
+
+namespace {
+
+// Hyperscan's \w and \s without UCP (the database is compiled so): ASCII letters, digits, '_'; [\t\n\v\f\r ].
+constexpr auto kWordBytes = [] {
+  std::array<bool, 256> w{};
+  for (int c = 0; c < 256; ++c) w[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  return w;
+}();
+inline bool IsWordByte(char c) { return kWordBytes[static_cast<unsigned char>(c)]; }
+inline bool IsSpaceByte(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+inline bool EndsWith(std::string_view w, std::string_view e) {
+  return w.size() >= e.size() && std::memcmp(w.data() + w.size() - e.size(), e.data(), e.size()) == 0;
+}
+
+// The triggers a word fires by how it ends (the "(x|y)\b" alternatives), chosen by its last byte: asked of every
+// word of every field, so each word is compared with the few endings that share its last byte only.
+uint32_t WordEndingTriggers(std::string_view w) {
+  constexpr uint32_t kAge = kTrigAge, kMoney = kTrigMoney, kHeight = kTrigHeight, kWeight = kTrigWeight;
+  switch (w.back()) {
+    case 'd': return EndsWith(w, "usd") ? kMoney : 0;
+    case 'r':
+      return (EndsWith(w, "dollar") || EndsWith(w, "eur") || EndsWith(w, "hr") || EndsWith(w, "hour") ? kMoney
+                                                                                                        : 0) |
+             (EndsWith(w, "yr") || EndsWith(w, "year") ? kAge : 0);
+    case 's':
+      return (EndsWith(w, "rs") || EndsWith(w, "roses") || EndsWith(w, "bucks") || EndsWith(w, "euros") ||
+                      EndsWith(w, "donations") || EndsWith(w, "rates")
+                  ? kMoney
+                  : 0) |
+             (EndsWith(w, "yrs") || EndsWith(w, "years") || EndsWith(w, "anos") ? kAge : 0) |
+             (EndsWith(w, "lbs") || EndsWith(w, "pounds") ? kWeight : 0);
+    case 'e': return EndsWith(w, "rose") || EndsWith(w, "rate") ? kMoney : 0;
+    case 'o': return (EndsWith(w, "euro") ? kMoney : 0) | (EndsWith(w, "yo") || EndsWith(w, "ano") ? kAge : 0);
+    case 'p': return EndsWith(w, "gbp") ? kMoney : 0;
+    case 'n': return EndsWith(w, "donation") ? kMoney : 0;
+    case 't':
+      return (EndsWith(w, "gift") ? kMoney : 0) |
+             (EndsWith(w, "ft") || EndsWith(w, "feet") || EndsWith(w, "foot") ? kHeight : 0);
+    case 'y': return EndsWith(w, "hourly") || EndsWith(w, "hrly") ? kMoney : 0;
+    case 'h': return EndsWith(w, "hh") ? kMoney : 0;
+    case 'v': return EndsWith(w, "qv") ? kMoney : 0;
+    case 'f': return EndsWith(w, "half") ? kMoney : 0;
+    case 'm': return EndsWith(w, "cm") ? kHeight : 0;
+    case 'b': return EndsWith(w, "lb") ? kWeight : 0;
+    case 'g': return EndsWith(w, "kg") ? kWeight : 0;
+    default: return 0;
+  }
+}
+
+}  // namespace
+
+uint32_t WordTriggers(std::string_view t) {
+  constexpr auto npos = std::string_view::npos;
+  uint32_t trig = 0;
+  if (t.find('$') != npos || t.find("\xC2\xA3") != npos || t.find("\xE2\x82\xAC") != npos) trig |= kTrigMoney;
+  if (t.find('\'') != npos) trig |= kTrigHeight;
+  if (t.find('#') != npos) trig |= kTrigWeight;
+  constexpr uint32_t kAll = kTrigAge | kTrigMoney | kTrigHeight | kTrigWeight;
+  // A pattern "(x|y)\b" matches where a word (maximal run of word bytes) ends in x or y; "\b(x)\b" where a word is x.
+  for (size_t i = 0; i < t.size() && trig != kAll;) {
+    if (!IsWordByte(t[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < t.size() && IsWordByte(t[j])) ++j;
+    const std::string_view w = t.substr(i, j - i);
+    trig |= WordEndingTriggers(w);
+    if (!(trig & kTrigAge)) {
+      bool age = w == "age" || w == "aged" || w == "edad" || w == "tengo" || w == "im" ||
+                 (w == "o" && i >= 2 && (t[i - 1] == '/' || t[i - 1] == '.') && t[i - 2] == 'y');  // y/o, y.o
+      if (!age && w == "i" && j < t.size()) {
+        // i'm (the word "m" right after the apostrophe); i\s+am, i\s+m (only white space before the next word).
+        const auto word_at = [&](size_t k, std::string_view x) {
+          return t.substr(k, x.size()) == x && (k + x.size() == t.size() || !IsWordByte(t[k + x.size()]));
+        };
+        if (t[j] == '\'') {
+          age = word_at(j + 1, "m");
+        } else if (IsSpaceByte(t[j])) {
+          size_t k = j;
+          while (k < t.size() && IsSpaceByte(t[k])) ++k;
+          age = word_at(k, "am") || word_at(k, "m");
+        }
+      }
+      if (age) trig |= kTrigAge;
+    }
+    i = j;
+  }
+  return trig;
 }
 
 }  // namespace lodestar::extract

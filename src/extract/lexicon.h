@@ -33,6 +33,15 @@ enum Trigger : uint32_t {
   kTrigPlatformWord = 1u << 8,  // twitter, tweet, insta, snap, kik, telegram, whats, fans, skype or wechat occurs
 };
 
+// The age, money, height and weight triggers, exactly where these Hyperscan patterns (ASCII \b and \s) would
+// match somewhere in `text`; computed in one pass over the words, as short words ending at \b cost the scan more
+// than the rest of the lexicon together:
+//   age     \b(age|aged|edad|tengo|i'?m|i\s+am|i\s+m)\b|(yrs?|years?|y/o|yo|y\.o|anos?)\b
+//   money   \$|£|€|(usd|dollars?|roses?|rs|bucks|eur|euros?|gbp|donations?|rates?|gift|hr|hrs|hour|hourly|hrly|hh|qv|half)\b
+//   height  '|(ft|feet|foot|cm)\b
+//   weight  #|(lbs?|pounds|kg)\b
+uint32_t WordTriggers(std::string_view text);
+
 struct LexEntry {
   LexKind kind = LexKind::kIndicator;
   std::string id;        // indicator id, or "<kind>:<value>" for the others
