@@ -4,6 +4,7 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include <cctype>
 #include <fstream>
 #include <random>
 #include <string>
@@ -18,6 +19,7 @@
 #include "extract/gazetteer.h"
 #include "extract/lexicon.h"
 #include "extract/normalize.h"
+#include "extract/payments.h"
 #include "extract/phones.h"
 #include "extract/prechecks.h"
 
@@ -119,6 +121,51 @@ TEST(ExtractShortcuts, WindowsFindWhatTheWholeTextFinds) {
     const std::string norm = NormalizeForDisplay(line);  // the whole record: titles, bodies and URLs
     ASSERT_EQ(WindowViolation(*res, norm), "") << "line " << lines;
   }
+}
+
+// The bitcoin scan looks only at runs of letters and digits through every 26th byte; it finds exactly the
+// addresses a scan of every run finds: valid and damaged addresses at every offset, glued to other letters and
+// digits or not, next to each other.
+TEST(ExtractShortcuts, BitcoinScanFindsWhatEveryRunScanFinds) {
+  const char* addresses[] = {"1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+                             "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN3"};
+  const char* fillers[] = {" ", "  ", ", ", "\n", "x", "ab", "12", "-", "\xC3\xA9", "btc:", "send to "};
+  auto reference = [](std::string_view o) {  // every maximal run of [0-9A-Za-z] with 26-74 bytes, checked
+    std::vector<std::string> found;
+    for (size_t i = 0; i < o.size();) {
+      if (!std::isalnum(static_cast<unsigned char>(o[i]))) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < o.size() && std::isalnum(static_cast<unsigned char>(o[j]))) ++j;
+      const std::string_view tok = o.substr(i, j - i);
+      if (tok.size() >= 26 && tok.size() <= 74 && (IsValidBase58Address(tok) || IsValidBech32Address(tok))) {
+        found.emplace_back(tok);
+      }
+      i = j;
+    }
+    return found;
+  };
+  FactExtractor fx(Res());
+  std::mt19937_64 rng(43);
+  int found_any = 0;
+  for (int iter = 0; iter < 4000; ++iter) {
+    core::Ad ad;
+    ad.body.assign(rng() % 60, 'q');
+    const size_t n = 1 + rng() % 5;
+    for (size_t k = 0; k < n; ++k) {
+      ad.body += rng() % 3 ? fillers[rng() % std::size(fillers)] : "";
+      ad.body += addresses[rng() % std::size(addresses)];
+    }
+    std::vector<std::string> got;
+    for (const auto& p : fx.Extract(ad).payments) {
+      if (p.kind == "bitcoin") got.push_back(p.value);
+    }
+    ASSERT_EQ(got, reference(ad.body)) << ad.body;
+    found_any += !got.empty();
+  }
+  EXPECT_GT(found_any, 1000);
 }
 
 // One extractor reused across ads (warm number-validation and location caches, reused buffers) finds exactly what a fresh

@@ -266,13 +266,14 @@ bool MayHaveTitleAge(std::string_view t) {
 
 // The short handle pattern needs a platform abbreviation (ig, sc, tw, of, tg, wa), optional spaces, then ':' or '@'.
 bool MayHaveShortHandle(std::string_view t) {
-  for (size_t p = 0; p < t.size(); ++p) {
-    if (t[p] != ':' && t[p] != '@') continue;
-    size_t k = p;
-    while (k > 0 && IsSpace(t[k - 1])) --k;
-    if (k < 2) continue;
-    const std::string_view w = t.substr(k - 2, 2);
-    if (w == "ig" || w == "sc" || w == "tw" || w == "of" || w == "tg" || w == "wa") return true;
+  for (const char mark : {':', '@'}) {
+    for (size_t p = t.find(mark); p != std::string_view::npos; p = t.find(mark, p + 1)) {
+      size_t k = p;
+      while (k > 0 && IsSpace(t[k - 1])) --k;
+      if (k < 2) continue;
+      const std::string_view w = t.substr(k - 2, 2);
+      if (w == "ig" || w == "sc" || w == "tw" || w == "of" || w == "tg" || w == "wa") return true;
+    }
   }
   return false;
 }
@@ -669,13 +670,15 @@ void FactExtractor::Impl::Payments(Facts& f) {
     return t;
   }();
   auto alnum = [](char c) { return kAlnum[static_cast<unsigned char>(c)]; };
-  for (size_t i = 0; i < o.size();) {
-    if (!alnum(o[i])) {
-      ++i;
-      continue;
-    }
-    size_t j = i;
+  // An address is a run of 26-74 letters and digits, so it covers one of the bytes 25, 51, 77, ... (every 26th):
+  // only runs through those bytes are looked at, in order, each once.
+  constexpr size_t kMinAddress = 26;
+  for (size_t probe = kMinAddress - 1; probe < o.size(); probe += kMinAddress) {
+    if (!alnum(o[probe])) continue;
+    size_t i = probe, j = probe + 1;
+    while (i > 0 && alnum(o[i - 1])) --i;
     while (j < o.size() && alnum(o[j])) ++j;
+    probe = j / kMinAddress * kMinAddress - 1;  // j > 25: the loop steps on to the first probe at or after j
     const std::string_view tok = o.substr(i, j - i);
     if (tok.size() >= 26 && tok.size() <= 74 && f.payments.size() < kMaxFactsPerKind) {
       if (IsValidBase58Address(tok) || IsValidBech32Address(tok)) {
@@ -688,7 +691,6 @@ void FactExtractor::Impl::Payments(Facts& f) {
         f.payments.push_back(std::move(p));
       }
     }
-    i = j;
   }
 }
 
