@@ -90,7 +90,8 @@ TEST(ExtractShortcuts, WindowsFindWhatTheWholeTextFinds) {
                           "online", "net", "http://", "https://", "www.", "/path?q=1", "<", ")", "'", "\"", "''", "5",
                           "4", "6", "1", "12", "145", "160", "199", "120", "2500", ".5", "ft", "feet", "foot", "in",
                           "inches", "cm", "lb", "lbs", "pounds", "#", "kg", "$", "_", "\xC3\xA9", "\xE2\x82\xAC",
-                          "\xF0\x9F\x98\x80", "abc"};
+                          "\xC2\xA3", "usd", "donations", "are", "roses", "rate", "gift", "of", "per", "hh", "half", "hour",
+                          ".50", "=", "-", "\xF0\x9F\x98\x80", "abc"};
   std::vector<std::string> owned(std::begin(pieces), std::end(pieces));
   owned.push_back(std::string(70, 'k'));
   owned.push_back(std::string(66, 'd') + ".");

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <unordered_map>
 
 #include "extract/gazetteer.h"
@@ -224,35 +225,6 @@ bool MayHaveEmail(std::string_view t) {
   return false;
 }
 
-// True if `unit` occurs right after a digit (spaces allowed between): "5 ft", "120lb", "52 kg".
-bool UnitAfterDigit(std::string_view t, std::string_view unit) {
-  for (size_t p = t.find(unit); p != std::string_view::npos; p = t.find(unit, p + 1)) {
-    size_t k = p;
-    while (k > 0 && IsSpace(t[k - 1])) --k;
-    if (k > 0 && IsDigitByte(t[k - 1])) return true;
-  }
-  return false;
-}
-
-// The height pattern needs a digit 4-6 followed by a foot mark or word, or a number followed by "cm".
-bool MayHaveHeight(std::string_view t) {
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (t[i] < '4' || t[i] > '6') continue;
-    size_t j = i + 1;
-    while (j < t.size() && IsSpace(t[j])) ++j;
-    if (j < t.size() && (t[j] == '\'' || (t[j] == 'f' && j + 1 < t.size() && (t[j + 1] == 't' || t[j + 1] == 'e' ||
-                                                                                t[j + 1] == 'o')))) {
-      return true;
-    }
-  }
-  return UnitAfterDigit(t, "cm");
-}
-
-// The weight pattern needs a number followed by "lb", "pounds", '#' or "kg".
-bool MayHaveWeight(std::string_view t) {
-  return UnitAfterDigit(t, "lb") || UnitAfterDigit(t, "pounds") || UnitAfterDigit(t, "#") || UnitAfterDigit(t, "kg");
-}
-
 // The listing-convention age needs whitespace, '-', whitespace and two digits.
 bool MayHaveTitleAge(std::string_view t) {
   for (size_t p = t.find('-'); p != std::string_view::npos; p = t.find('-', p + 1)) {
@@ -416,8 +388,6 @@ std::string PrecheckViolation(const ExtractorResources& res, std::string_view no
   const re2::StringPiece t(normalised.data(), normalised.size());
   const std::pair<bool (*)(std::string_view), std::pair<const RE2*, const char*>> checks[] = {
       {MayHaveEmail, {res.email.get(), "email"}},
-      {MayHaveHeight, {res.height.get(), "height"}},
-      {MayHaveWeight, {res.weight.get(), "weight"}},
       {MayHaveTitleAge, {res.title_age.get(), "title_age"}},
       {MayHaveDollarTag, {res.cashapp_tag.get(), "cashapp_tag"}},
       {MayHaveShortHandle, {res.handle_short.get(), "handle_short"}},
@@ -439,18 +409,29 @@ std::string WindowViolation(const ExtractorResources& res, std::string_view norm
       }
     };
   };
-  const std::pair<void (*)(std::string_view, std::vector<Window>&), std::pair<const RE2*, const char*>> passes[] = {
-      {EmailWindows, {res.email.get(), "email"}},   {UrlWindows, {res.url.get(), "url"}},
-      {HeightWindows, {res.height.get(), "height"}}, {WeightWindows, {res.weight.get(), "weight"}},
-      {MentionWindows, {res.mention.get(), "mention"}},
+  std::vector<Window> runs;
+  DigitRuns(normalised, runs);
+  using Builder = std::function<void(std::vector<Window>&)>;
+  struct Pass {
+    Builder build;
+    const RE2* re;
+    const char* name;
+    bool starts_at_begin;  // as the extractor calls ForEachMatchIn for this pass
   };
-  for (const auto& [build, re] : passes) {
+  const Pass passes[] = {
+      {[&](auto& w) { EmailWindows(normalised, w); }, res.email.get(), "email", false},
+      {[&](auto& w) { UrlWindows(normalised, w); }, res.url.get(), "url", false},
+      {[&](auto& w) { HeightWindows(normalised, runs, w); }, res.height.get(), "height", true},
+      {[&](auto& w) { WeightWindows(normalised, runs, w); }, res.weight.get(), "weight", true},
+      {[&](auto& w) { MentionWindows(normalised, w); }, res.mention.get(), "mention", false},
+  };
+  for (const Pass& pass : passes) {
     std::vector<long> whole, windowed;
-    ForEachMatch(*re.first, normalised, record(*re.first, whole));
+    ForEachMatch(*pass.re, normalised, record(*pass.re, whole));
     std::vector<Window> windows;
-    build(normalised, windows);
-    ForEachMatchIn(*re.first, normalised, windows, record(*re.first, windowed));
-    if (whole != windowed) return re.second;
+    pass.build(windows);
+    ForEachMatchIn(*pass.re, normalised, windows, record(*pass.re, windowed), pass.starts_at_begin);
+    if (whole != windowed) return pass.name;
   }
   return "";
 }
@@ -479,7 +460,17 @@ struct FactExtractor::Impl {
   std::vector<Dur> durs;
   std::vector<std::string> context_regions;
   NormText saved[2];  // the two fields' normalised text, kept for the location pass
-  std::vector<Window> windows;  // reused by the windowed RE2 passes
+  std::vector<Window> windows;     // reused by the windowed RE2 passes
+  std::vector<Window> digit_runs;  // of the current field, once computed (digit_runs_ready)
+  bool digit_runs_ready = false;
+  const std::vector<Window>& DigitRunsOfField() {
+    if (!digit_runs_ready) {
+      digit_runs.clear();
+      DigitRuns(norm.text, digit_runs);
+      digit_runs_ready = true;
+    }
+    return digit_runs;
+  }
   std::vector<std::string_view> location_words;  // the words of last_location_key
   std::unordered_map<std::string, std::pair<std::string, std::string>> location_cache;  // -> region, gazetteer key
   std::string last_location, last_region, last_location_key;  // per-ad location parsing, cached  // US/CA region codes mentioned or implied (area codes, location field)
@@ -927,9 +918,9 @@ void FactExtractor::Impl::Measurements(Facts& f) {
     a.span = MakeSpan(b, e);
     f.attributes.push_back(std::move(a));
   };
-  if (MayHaveHeight(t)) {
+  {  // the windows hold every possible match: none, no pass
     windows.clear();
-    HeightWindows(t, windows);
+    HeightWindows(t, DigitRunsOfField(), windows);
     ForEachMatchIn(*res->height, t, windows, [&](const StringPiece* g) {
       const size_t b = Off(t, g[0]);
       if (g[3].data()) {
@@ -944,11 +935,11 @@ void FactExtractor::Impl::Measurements(Facts& f) {
       size_t e = g[2].data() ? Off(t, g[2]) + g[2].size() : Off(t, g[1]) + g[1].size() + 1;
       while (e < t.size() && e < b + m.size() && (t[e] == '"' || t[e] == '\'')) ++e;
       add("height_cm", static_cast<int>(std::lround((ft * 12 + in) * 2.54)), b, std::min(e, t.size()));
-    });
+    }, /*starts_at_begin=*/true);
   }
-  if (MayHaveWeight(t)) {
+  {
     windows.clear();
-    WeightWindows(t, windows);
+    WeightWindows(t, DigitRunsOfField(), windows);
     ForEachMatchIn(*res->weight, t, windows, [&](const StringPiece* g) {
       if (g[1].data()) {
         const int lb = ToInt(g[1]);
@@ -961,7 +952,7 @@ void FactExtractor::Impl::Measurements(Facts& f) {
         if (kg < 35 || kg > 180) return;
         add("weight_kg", kg, Off(t, g[2]), Off(t, g[0]) + g[0].size());
       }
-    });
+    }, /*starts_at_begin=*/true);
   }
 }
 
@@ -1007,6 +998,7 @@ void FactExtractor::Impl::Field(const char* name, std::string_view text, const s
   field = name;
   orig = text;
   norm.clear();
+  digit_runs_ready = false;
   if (text.empty()) return;
   Normalize(text, norm);
   phones.Find(norm, text, name, region, f.phones);

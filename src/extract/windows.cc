@@ -1,6 +1,8 @@
 #include "extract/windows.h"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 namespace lodestar::extract {
 namespace {
@@ -26,21 +28,6 @@ size_t SpanRight(std::string_view t, size_t i, int budget) {
     ++i;
   }
   return i;
-}
-
-// Calls fn(begin, end) for each maximal run of ASCII digits.
-template <typename Fn>
-void ForEachDigitRun(std::string_view t, Fn&& fn) {
-  for (size_t i = 0; i < t.size();) {
-    if (!IsDigit(t[i])) {
-      ++i;
-      continue;
-    }
-    size_t j = i;
-    while (j < t.size() && IsDigit(t[j])) ++j;
-    fn(i, j);
-    i = j;
-  }
 }
 
 // [a-z0-9.-]: what a domain (and a TLD, "co.uk") is made of.
@@ -109,21 +96,53 @@ void UrlWindows(std::string_view t, std::vector<Window>& out) {
   }
 }
 
-void WeightWindows(std::string_view t, std::vector<Window>& out) {
-  // \b(\d{2,3})\s*(lbs?|pounds|#)([^a-z0-9]|$) or \b(\d{2,3})\s*kg\b: the digits are the whole run, then white
-  // space, a unit of at most 6 bytes and one code point (at most 4 bytes).
-  ForEachDigitRun(t, [&](size_t i, size_t j) {
-    if (j - i == 2 || j - i == 3) out.push_back({i, std::min(t.size(), SkipSpaces(t, j) + 10)});
-  });
+void DigitRuns(std::string_view t, std::vector<Window>& out) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  size_t i = 0;
+  while (i < t.size()) {
+    // Eight bytes at a time while none is a digit: x ^ '0' has a byte below 10 exactly where t has a digit, and
+    // (y - 10 per byte) & ~y & 0x80 per byte is non-zero exactly when some byte of y is below 10.
+    while (i + 8 <= t.size()) {
+      uint64_t x;
+      std::memcpy(&x, t.data() + i, 8);
+      const uint64_t y = x ^ (kOnes * '0');
+      if (((y - kOnes * 10) & ~y & kHighs) != 0) break;
+      i += 8;
+    }
+    while (i < t.size() && !IsDigit(t[i])) ++i;
+    if (i == t.size()) break;
+    size_t j = i + 1;
+    while (j < t.size() && IsDigit(t[j])) ++j;
+    out.push_back({i, j});
+    i = j;
+  }
 }
 
-void HeightWindows(std::string_view t, std::vector<Window>& out) {
+void WeightWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out) {
+  // \b(\d{2,3})\s*(lbs?|pounds|#)([^a-z0-9]|$) or \b(\d{2,3})\s*kg\b: the digits are the whole run, then white
+  // space, a unit of at most 6 bytes and one code point (at most 4 bytes).
+  for (const Window& run : digit_runs) {
+    const size_t i = run.begin, j = run.end;
+    if (j - i != 2 && j - i != 3) continue;
+    const size_t unit = SkipSpaces(t, j);
+    if (unit < t.size() && (t[unit] == 'l' || t[unit] == 'p' || t[unit] == '#' || t[unit] == 'k')) {
+      out.push_back({i, std::min(t.size(), unit + 10)});
+    }
+  }
+}
+
+void HeightWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out) {
   // \b([4-6])\s*('|ft|feet|foot)\s*((\d{1,2})(\.\d)?\s*("|''|in|inch|inches)?)?([^0-9]|$): one digit, then at
   // most 4 + 2 + 2 + 6 + 4 non-space bytes. \b(1[4-9]\d)\s*cm\b: three digits, white space, "cm".
-  ForEachDigitRun(t, [&](size_t i, size_t j) {
-    if (j - i == 1 && t[i] >= '4' && t[i] <= '6') out.push_back({i, SpanRight(t, j, 18)});
-    if (j - i == 3 && t[i] == '1' && t[i + 1] >= '4') out.push_back({i, SpanRight(t, j, 2)});
-  });
+  for (const Window& run : digit_runs) {
+    const size_t i = run.begin, j = run.end;
+    const size_t unit = SkipSpaces(t, j);
+    if (unit == t.size()) continue;
+    if (j - i == 1 && t[i] >= '4' && t[i] <= '6' && (t[unit] == '\'' || t[unit] == 'f')) {
+      out.push_back({i, SpanRight(t, j, 18)});
+    }
+    if (j - i == 3 && t[i] == '1' && t[i + 1] >= '4' && t[unit] == 'c') out.push_back({i, SpanRight(t, j, 2)});
+  }
 }
 
 void MentionWindows(std::string_view t, std::vector<Window>& out) {

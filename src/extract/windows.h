@@ -11,6 +11,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -19,6 +20,7 @@ namespace lodestar::extract {
 // A byte range [begin, end) of the normalised text.
 struct Window {
   size_t begin, end;
+  uint32_t merged = 1;  // how many builder windows ForEachMatchIn merged into this one
 };
 
 // Builders: each appends to `out` (which it does not clear).
@@ -28,11 +30,14 @@ void EmailWindows(std::string_view t, std::vector<Window>& out);
 // URL: every maximal run of bytes that a URL can contain (no white space, quotes, brackets or <>) holding a '.'
 // or "http".
 void UrlWindows(std::string_view t, std::vector<Window>& out);
-// Weight ("120 lbs", "55kg", "110#"): each run of 2-3 digits and the 10 bytes after it (and its white space).
-void WeightWindows(std::string_view t, std::vector<Window>& out);
-// Height ("5'4\"", "5 ft 4 in", "160 cm"): each lone digit 4-6 and 18 non-space bytes after it; each 14x-19x
-// and 2 non-space bytes after it.
-void HeightWindows(std::string_view t, std::vector<Window>& out);
+// The maximal runs of ASCII digits, in order: the input of the builders below that start from numbers.
+void DigitRuns(std::string_view t, std::vector<Window>& out);
+// Weight ("120 lbs", "55kg", "110#"): each run of 2-3 digits followed (after white space) by what starts a unit,
+// and the 10 bytes from there.
+void WeightWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out);
+// Height ("5'4\"", "5 ft 4 in", "160 cm"): each lone digit 4-6 followed (after white space) by ' or f, and 18
+// non-space bytes after it; each 14x-19x followed by c, and 2 non-space bytes after it.
+void HeightWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out);
 // "@handle" mentions: the 4 bytes before each '@' (one code point that is not part of a word) and 32 after.
 void MentionWindows(std::string_view t, std::vector<Window>& out);
 
@@ -42,8 +47,12 @@ void MentionWindows(std::string_view t, std::vector<Window>& out);
 // pattern cannot match the empty string: RE2 reads the bytes around [startpos, endpos) as context for \b, ^
 // and $, so a match found inside a window is a match of the whole text, and the leftmost one at or after a
 // position is found in the first window that holds any.
+// With `starts_at_begin` (the builder's promise that every match inside one of its windows starts at the window's
+// begin), a window that was not merged with another is searched once, anchored at its begin: one cheap call that
+// fails at once where nothing matches, instead of an unanchored search and a last failing one.
 template <typename Fn>
-void ForEachMatchIn(const RE2& re, std::string_view text, std::vector<Window>& windows, Fn&& fn) {
+void ForEachMatchIn(const RE2& re, std::string_view text, std::vector<Window>& windows, Fn&& fn,
+                    bool starts_at_begin = false) {
   if (windows.empty()) return;
   const int n = re.NumberOfCapturingGroups() + 1;
   re2::StringPiece groups[16];
@@ -53,6 +62,7 @@ void ForEachMatchIn(const RE2& re, std::string_view text, std::vector<Window>& w
   for (const Window& w : windows) {
     if (merged > 0 && w.begin <= windows[merged - 1].end) {
       windows[merged - 1].end = std::max(windows[merged - 1].end, w.end);
+      windows[merged - 1].merged += w.merged;
     } else {
       windows[merged++] = w;
     }
@@ -63,6 +73,16 @@ void ForEachMatchIn(const RE2& re, std::string_view text, std::vector<Window>& w
   int found = 0;
   for (const Window& w : windows) {
     const size_t end = std::min(w.end, text.size());
+    if (starts_at_begin && w.merged == 1) {
+      if (pos <= w.begin && w.begin < end && found < 4096 &&
+          re.Match(input, w.begin, end, RE2::ANCHOR_START, groups, n)) {
+        fn(groups);
+        ++found;
+        const size_t match_end = static_cast<size_t>(groups[0].data() - text.data()) + groups[0].size();
+        pos = match_end > w.begin ? match_end : w.begin + 1;
+      }
+      continue;
+    }
     while (std::max(pos, w.begin) < end && found < 4096) {
       const size_t from = std::max(pos, w.begin);
       if (!re.Match(input, from, end, RE2::UNANCHORED, groups, n)) break;
