@@ -419,7 +419,7 @@ std::string WindowViolation(const ExtractorResources& res, std::string_view norm
     bool starts_at_begin;  // as the extractor calls ForEachMatchIn for this pass
   };
   const Pass passes[] = {
-      {[&](auto& w) { EmailWindows(normalised, w); }, res.email.get(), "email", false},
+      {[&](auto& w) { EmailWindows(normalised, w); }, res.email.get(), "email", true},
       {[&](auto& w) { UrlWindows(normalised, w); }, res.url.get(), "url", false},
       {[&](auto& w) { HeightWindows(normalised, runs, w); }, res.height.get(), "height", true},
       {[&](auto& w) { WeightWindows(normalised, runs, w); }, res.weight.get(), "weight", true},
@@ -527,7 +527,7 @@ void FactExtractor::Impl::Emails(Facts& f) {
       if (x.value == e.value) return;
     }
     f.emails.push_back(std::move(e));
-  });
+  }, /*starts_at_begin=*/true);
 }
 
 void FactExtractor::Impl::Urls(Facts& f) {

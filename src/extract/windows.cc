@@ -43,6 +43,9 @@ void AddEmailWindow(std::string_view t, size_t sb, size_t se, std::vector<Window
   while (e > 0 && IsSpace(t[e - 1])) --e;
   size_t s = e;
   while (s > 0 && e - s < 64 && IsLocalByte(t[s - 1])) --s;
+  // Every match through this separator has the same tail, so the leftmost one starts at the first byte that can
+  // start a local part: the window begins there (see EmailWindows in windows.h).
+  while (s < e && !(IsLower(t[s]) || IsDigit(t[s]))) ++s;
   if (s == e) return;
   // After it: white space, the domain, white space, the dot ('.', "(dot)", "[dot]", "dot"), white space, the
   // TLD. The domain run may already hold the dot and the TLD; the walk only ever goes further than the match.
@@ -90,8 +93,13 @@ void UrlWindows(std::string_view t, std::vector<Window>& out) {
     }
     size_t j = i;
     while (j < t.size() && !kStop[static_cast<unsigned char>(t[j])]) ++j;
+    // "http", "www." or a dot and two letters (every TLD of the pattern has two or more).
     const std::string_view run = t.substr(i, j - i);
-    if (run.find('.') != std::string_view::npos || run.find("http") != std::string_view::npos) out.push_back({i, j});
+    bool may = run.find("http") != std::string_view::npos || run.find("www.") != std::string_view::npos;
+    for (size_t d = run.find('.'); !may && d != std::string_view::npos; d = run.find('.', d + 1)) {
+      may = d + 2 < run.size() && IsLower(run[d + 1]) && IsLower(run[d + 2]);
+    }
+    if (may) out.push_back({i, j});
     i = j;
   }
 }

@@ -25,10 +25,12 @@ struct Window {
 
 // Builders: each appends to `out` (which it does not clear).
 // E-mail (local part of at most 64 bytes, '@', "(at)", "[at]", "{at}" or a spaced "at", domain, dot, TLD):
-// from 64 bytes (at most) of local part before each separator to the end of the domain and TLD after it.
+// from the first byte that can start a local part (at most 64 bytes before each separator) to the end of the
+// domain and TLD after it. Every match through one separator ends alike, so the leftmost starts at the window's
+// begin: searched with starts_at_begin.
 void EmailWindows(std::string_view t, std::vector<Window>& out);
-// URL: every maximal run of bytes that a URL can contain (no white space, quotes, brackets or <>) holding a '.'
-// or "http".
+// URL: every maximal run of bytes that a URL can contain (no white space, quotes, brackets or <>) holding "http",
+// "www." or a '.' followed by two letters.
 void UrlWindows(std::string_view t, std::vector<Window>& out);
 // The maximal runs of ASCII digits, in order: the input of the builders below that start from numbers.
 void DigitRuns(std::string_view t, std::vector<Window>& out);
