@@ -91,7 +91,9 @@ TEST(ExtractShortcuts, WindowsFindWhatTheWholeTextFinds) {
                           "4", "6", "1", "12", "145", "160", "199", "120", "2500", ".5", "ft", "feet", "foot", "in",
                           "inches", "cm", "lb", "lbs", "pounds", "#", "kg", "$", "_", "\xC3\xA9", "\xE2\x82\xAC",
                           "\xC2\xA3", "usd", "donations", "are", "roses", "rate", "gift", "of", "per", "hh", "half", "hour",
-                          ".50", "=", "-", "\xF0\x9F\x98\x80", "abc"};
+                          ".50", "=", "-", "\xF0\x9F\x98\x80", "abc", "age", "aged", "edad", "is", "i", "i'm", "im",
+                          "only", "just", "a", "yrs", "years", "old", "young", "y/o", "y.o.", "yo", "anos", "tengo",
+                          "22", "24"};
   std::vector<std::string> owned(std::begin(pieces), std::end(pieces));
   owned.push_back(std::string(70, 'k'));
   owned.push_back(std::string(66, 'd') + ".");
@@ -111,7 +113,10 @@ TEST(ExtractShortcuts, WindowsFindWhatTheWholeTextFinds) {
   }
   EXPECT_GT(with_match, 1000);
   for (const char* s : {"mia at gmail dot com", "mia (at) yahoo.com", "mia @ site . co.uk x", "5 ft 4 in", "5'4\"",
-                        "160 cm", "120 lbs", "55kg", "110#", "see www.example.com/a,b or http://x.org", "ig @mia_rose"}) {
+                        "160 cm", "120 lbs", "55kg", "110#", "see www.example.com/a,b or http://x.org", "ig @mia_rose",
+                        // the longest text each window must reach on either side of its number
+                        "x i am only 22", "x 22 years.young x", "x 22 years\xF0\x9F\x98\x80", "x 22 yrs of age x",
+                        "x donations are $150", "x 12345.50 donations x", "x 150 per half hour x", "x usd 150.00 x"}) {
     ASSERT_EQ(WindowViolation(*res, NormalizeForDisplay(s)), "") << s;
   }
   std::ifstream real(std::string(LODESTAR_SHARED_DATA) + "/ads/backpage-ca.jsonl");

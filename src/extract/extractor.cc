@@ -423,6 +423,8 @@ std::string WindowViolation(const ExtractorResources& res, std::string_view norm
       {[&](auto& w) { UrlWindows(normalised, w); }, res.url.get(), "url", false},
       {[&](auto& w) { HeightWindows(normalised, runs, w); }, res.height.get(), "height", true},
       {[&](auto& w) { WeightWindows(normalised, runs, w); }, res.weight.get(), "weight", true},
+      {[&](auto& w) { MoneyWindows(normalised, runs, w); }, res.money.get(), "money", false},
+      {[&](auto& w) { AgeWindows(normalised, runs, w); }, res.age.get(), "age", false},
       {[&](auto& w) { MentionWindows(normalised, w); }, res.mention.get(), "mention", false},
   };
   for (const Pass& pass : passes) {
@@ -687,7 +689,9 @@ void FactExtractor::Impl::Payments(Facts& f) {
 
 void FactExtractor::Impl::Ages(Facts& f) {
   const std::string_view t = norm.text;
-  ForEachMatch(*res->age, t, [&](const StringPiece* g) {
+  windows.clear();
+  AgeWindows(t, DigitRunsOfField(), windows);
+  ForEachMatchIn(*res->age, t, windows, [&](const StringPiece* g) {
     if (f.ages.size() >= kMaxFactsPerKind) return;
     int group = 0;
     for (int k = 1; k <= 6; ++k) {
@@ -795,7 +799,9 @@ void FactExtractor::Impl::Prices(Facts& f) {
     std::string currency;
   };
   std::vector<Raw> raws;
-  ForEachMatch(*res->money, t, [&](const StringPiece* g) {
+  windows.clear();
+  MoneyWindows(t, DigitRunsOfField(), windows);
+  ForEachMatchIn(*res->money, t, windows, [&](const StringPiece* g) {
     Raw r{Off(t, g[0]), Off(t, g[0]) + g[0].size(), 0, "USD"};
     auto cur_of = [](std::string_view c) -> std::string {
       if (c.rfind("rose", 0) == 0 || c == "rs") return "rose";

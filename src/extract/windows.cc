@@ -30,6 +30,34 @@ size_t SpanRight(std::string_view t, size_t i, int budget) {
   return i;
 }
 
+// From t[i - 1] leftwards, the mirror of SpanRight: at or before the start of any match that reaches i with at
+// most `budget` non-space bytes before it.
+size_t SpanLeft(std::string_view t, size_t i, int budget) {
+  while (i > 0) {
+    if (!IsSpace(t[i - 1])) {
+      if (budget == 0) break;
+      --budget;
+    }
+    --i;
+  }
+  return i;
+}
+
+// One window from `before` non-space bytes ahead of the first digit run of a length `fits` accepts to `after`
+// non-space bytes past the last one; none without such a run.
+template <typename Fits>
+void AroundNumbers(std::string_view t, const std::vector<Window>& digit_runs, Fits&& fits, int before, int after,
+                   std::vector<Window>& out) {
+  const Window* first = nullptr;
+  const Window* last = nullptr;
+  for (const Window& run : digit_runs) {
+    if (!fits(run.end - run.begin)) continue;
+    if (!first) first = &run;
+    last = &run;
+  }
+  if (first) out.push_back({SpanLeft(t, first->begin, before), SpanRight(t, last->end, after)});
+}
+
 // [a-z0-9.-]: what a domain (and a TLD, "co.uk") is made of.
 inline bool IsDomainByte(char c) { return IsLower(c) || IsDigit(c) || c == '.' || c == '-'; }
 inline bool IsLocalByte(char c) {
@@ -151,6 +179,18 @@ void HeightWindows(std::string_view t, const std::vector<Window>& digit_runs, st
     }
     if (j - i == 3 && t[i] == '1' && t[i + 1] >= '4' && t[unit] == 'c') out.push_back({i, SpanRight(t, j, 2)});
   }
+}
+
+void MoneyWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out) {
+  // Each alternative holds 2-5 digits starting a run (nothing before them in the pattern is a digit), with at
+  // most 13 non-space bytes before ("donations are $") and 12 after the run (".50 donations").
+  AroundNumbers(t, digit_runs, [](size_t n) { return n >= 2; }, 13, 12, out);
+}
+
+void AgeWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out) {
+  // Each alternative holds exactly two digits between non-digits, with at most 7 non-space bytes before
+  // ("i am only") and 11 after ("years.young", "yrs of age").
+  AroundNumbers(t, digit_runs, [](size_t n) { return n == 2; }, 8, 12, out);
 }
 
 void MentionWindows(std::string_view t, std::vector<Window>& out) {
