@@ -58,7 +58,7 @@ TEST(ExtractShortcuts, NanpShortcutMatchesLibphonenumber) {
 TEST(ExtractShortcuts, PrechecksNeverSkipAMatch) {
   const char* pieces[] = {" ", " ", " ", "\n", "at", " at ", "(at)", "[at]", "{at}", "@", "dot", " dot ", ".", "(dot)",
                           "gmail", "me", "com", "net", "x-y", "5", "4", "6", "1", "2", "0", "'", "\"", "ft", "feet",
-                          "foot", "cm", "lb", "lbs", "pounds", "#", "kg", "-", " - ", ",", "$", "$a", "cash", "ig",
+                          "foot", "cm", "lb", "lbs", "pounds", "#", "kg", "-", " - ", ",", "$", "$a", "cash", "app", "ig",
                           "sc", "tw", "of", "tg", "wa", ":", "abc", "name_x", "\xC3\xA9", "\xEF\xBC\x84", "22", "160"};
   std::mt19937_64 rng(11);
   const auto res = Res();
@@ -75,7 +75,7 @@ TEST(ExtractShortcuts, PrechecksNeverSkipAMatch) {
   EXPECT_GT(matched, 100);
   // Texts each pattern does match: the pre-checks must let them through (and so must report nothing).
   for (const char* s : {"mia at gmail dot com", "mia (at) yahoo.com", "5 ft 4", "5'4\"", "160 cm", "120 lbs", "55kg",
-                        "110#", "Hot - 22", "$mia_rose", "ig: mia", "of @mia"}) {
+                        "110#", "Hot - 22", "$mia_rose", "ig: mia", "of @mia", "cash app: miarose", "cashapp $mia"}) {
     EXPECT_EQ(PrecheckViolation(*res, NormalizeForDisplay(s)), "") << s;
   }
 }

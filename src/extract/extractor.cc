@@ -258,6 +258,16 @@ bool MayHaveDollarTag(std::string_view t) {
   return false;
 }
 
+// The cashapp-word pattern needs "cash", white space, then "app" ("cash only" is the common case without).
+bool MayHaveCashApp(std::string_view t) {
+  for (size_t p = t.find("cash"); p != std::string_view::npos; p = t.find("cash", p + 1)) {
+    size_t k = p + 4;
+    while (k < t.size() && IsSpace(t[k])) ++k;
+    if (t.substr(k, 3) == "app") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool UrlTriggerFires(std::string_view t) {
@@ -391,6 +401,7 @@ std::string PrecheckViolation(const ExtractorResources& res, std::string_view no
       {MayHaveTitleAge, {res.title_age.get(), "title_age"}},
       {MayHaveDollarTag, {res.cashapp_tag.get(), "cashapp_tag"}},
       {MayHaveShortHandle, {res.handle_short.get(), "handle_short"}},
+      {MayHaveCashApp, {res.cashapp_word.get(), "cashapp_word"}},
   };
   for (const auto& [check, re] : checks) {
     if (!check(normalised) && RE2::PartialMatch(t, *re.first)) return re.second;
@@ -641,7 +652,7 @@ void FactExtractor::Impl::Payments(Facts& f) {
       add("cashapp", "$" + tag, Off(t, g[1]) - 1, Off(t, g[1]) + g[1].size());
     });
   }
-  if (t.find("cash") != std::string_view::npos) {
+  if (MayHaveCashApp(t)) {
     ForEachMatch(*res->cashapp_word, t, [&](const StringPiece* g) {
       const std::string tag(g[1].data(), g[1].size());
       if (IsStopHandle(tag)) return;
