@@ -24,8 +24,9 @@ void Num(std::string& out, double v) {
     const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
     out.append(buf, r.ptr);
   } else {
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    out += buf;
+    // The same text as "%.6g" (the standard defines this overload by printf's %g in the C locale).
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6);
+    out.append(buf, r.ptr);
   }
 }
 
