@@ -245,6 +245,55 @@ TEST(ExtractShortcuts, NormalizeMatchesReference) {
   check("");
 }
 
+// The phone finder passes over idle text (no digit group open, no '+' or currency sign pending) a word at a time,
+// looking only at digits, signs, non-ASCII bytes and words that may be number words or touch a digit. It finds
+// exactly what the full state machine finds byte by byte: on texts built from the pieces the finder reacts to
+// (number words, look-alikes, heights, clock times, signs, separators) and on random bytes.
+TEST(ExtractShortcuts, PhoneIdleSkipMatchesFullScan) {
+  const char* pieces[] = {" ", "  ", ". ", "-", "(", ")", "/", ":", "'", "\"", "+", "$", "\xE2\x82\xAC", "\xC2\xA3",
+                          "\n", "@", "call", "text", "me", "the", "to", "one", "two", "five", "oh", "o", "zero",
+                          "seven", "cinco", "dos", "threight", "twozerotwo", "honey", "simone", "tone", "l", "ll",
+                          "lO", "i", "5", "4", "0", "00", "44", "503", "555", "0100", "724", "3016", "7700",
+                          "900123", "212", "10:30", "5'4", "4'11\"", "\xC3\xA9t\xC3\xA9", "\xD0\xBE",
+                          "\xEF\xBC\x95", "Hot", "SOOO", "x y z", "  five  oh  three  "};
+  std::mt19937_64 rng(31);
+  PhoneFinder skipping, full;
+  full.SetSkipIdleText(false);
+  NormText norm;
+  size_t found = 0, texts = 0;
+  auto check = [&](const std::string& text, const std::string& region) {
+    Normalize(text, norm);
+    std::vector<PhoneFact> a, b;
+    skipping.Find(norm, text, "body", region, a);
+    full.Find(norm, text, "body", region, b);
+    ASSERT_EQ(a.size(), b.size()) << "input bytes: " << text.size();
+    for (size_t k = 0; k < a.size(); ++k) {
+      EXPECT_EQ(a[k].e164, b[k].e164);
+      EXPECT_EQ(a[k].raw, b[k].raw);
+      EXPECT_EQ(a[k].span, b[k].span);
+      EXPECT_EQ(a[k].obfuscated, b[k].obfuscated);
+      EXPECT_EQ(a[k].confidence, b[k].confidence);
+    }
+    found += a.size();
+    ++texts;
+  };
+  const std::string regions[] = {"US", "GB", "IN"};
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string text;
+    const size_t n = 1 + rng() % 40;
+    for (size_t i = 0; i < n; ++i) text += pieces[rng() % std::size(pieces)];
+    check(text, regions[iter % 3]);
+  }
+  EXPECT_GT(found, 2000u);  // the texts did hold phones, spelled and written
+  for (int iter = 0; iter < 5000; ++iter) {
+    std::string text(rng() % 300, '\0');
+    const bool ascii = iter % 2 == 0;
+    for (char& c : text) c = static_cast<char>(ascii && rng() % 16 ? rng() % 128 : rng() % 256);
+    check(text, "US");
+  }
+  check("", "US");
+}
+
 // The number-word splitter's quick rejects (first/last letter, adjacent letter pairs) never reject a word that
 // splits: compared with a plain recursive split on words built from number words, with and without damage.
 bool SplitsIntoNumberWords(std::string_view s) {

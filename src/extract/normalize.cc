@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 
 #include <array>
+#include <bit>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -298,16 +299,6 @@ constexpr bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 constexpr bool IsWordByte(char c) {
   return IsAsciiLetter(c) || IsAsciiDigit(c) || (static_cast<unsigned char>(c) >= 0x80);
 }
-// IsWordByte and IsAsciiLetter as one table lookup, for the per-byte scans.
-constexpr uint8_t kWordClass = 1, kLetterClass = 2;
-constexpr auto kByteClass = [] {
-  std::array<uint8_t, 256> t{};
-  for (int b = 0; b < 256; ++b) {
-    const char c = static_cast<char>(b);
-    t[b] = static_cast<uint8_t>((IsWordByte(c) ? kWordClass : 0) | (IsAsciiLetter(c) ? kLetterClass : 0));
-  }
-  return t;
-}();
 inline bool IsSpacingSep(char c) {
   return c == ' ' || c == '.' || c == '-' || c == '*' || c == '_' || c == '~' || c == '|' || c == '+';
 }
@@ -334,6 +325,16 @@ inline void Shrink(NormText& io, size_t w) {
   io.src_end.resize(w);
 }
 
+// Byte-parallel tests on eight bytes loaded little-endian: 0x80 in each byte that passes, 0 elsewhere.
+constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+// Zero bytes, exactly (no borrow from one byte into the next, so every flag is true, not just the lowest).
+inline uint64_t ZeroBytes(uint64_t x) { return ~(((x & ~kHighs) + ~kHighs) | x) & kHighs; }
+
+// Where CollapsePass may drop bytes: a doubled space, or a byte repeated three times (the pass decides).
+inline bool MayCollapseAt(std::string_view t, size_t p) {
+  return t[p] == t[p + 1] && (t[p] == ' ' || (p + 2 < t.size() && t[p + 2] == t[p]));
+}
+
 // Pass 2: collapse runs of spaces; shorten a letter repeated 3+ times to one
 // ("sooo" -> "so") unless next to a digit (it may be a zero look-alike) or 'w'.
 // Each position is read as a fresh start: a run left alone because a digit touches its first byte is
@@ -358,17 +359,24 @@ void CollapsePass(NormText& io) {
   };
   size_t w = 0, i = 0;
   while (i + 1 < n) {
-    // Find the next position whose byte repeats, then see whether it collapses.
+    // Find the next position that may collapse (a doubled space, or a byte equal to the next two), then see
+    // whether it does. Doubled letters ("ll", "ee") are common in text and passed over here.
     size_t p = i;
-    while (p + 9 <= n) {  // eight positions at a time: any byte equal to its successor?
-      uint64_t a, b;
-      std::memcpy(&a, t.data() + p, 8);
-      std::memcpy(&b, t.data() + p + 1, 8);
-      const uint64_t x = a ^ b;
-      if ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) break;
-      p += 8;
+    if constexpr (std::endian::native == std::endian::little) {
+      while (p + 10 <= n) {  // eight positions at a time
+        uint64_t a, b, c;
+        std::memcpy(&a, t.data() + p, 8);
+        std::memcpy(&b, t.data() + p + 1, 8);
+        std::memcpy(&c, t.data() + p + 2, 8);
+        const uint64_t may = ZeroBytes(a ^ b) & (ZeroBytes(a ^ c) | ZeroBytes(a ^ (kOnes * ' ')));
+        if (may) {
+          p += static_cast<size_t>(std::countr_zero(may)) / 8;
+          break;
+        }
+        p += 8;
+      }
     }
-    while (p + 1 < n && t[p] != t[p + 1]) ++p;
+    while (p + 1 < n && !MayCollapseAt(t, p)) ++p;
     if (p + 1 >= n) break;
     const size_t j = collapse_end(p);
     if (j == 0) {
@@ -391,40 +399,79 @@ void CollapsePass(NormText& io) {
   Shrink(io, w + (n - i));
 }
 
+// A letter standing alone: no word byte on either side.
+inline bool SingleLetterAt(std::string_view t, size_t i) {
+  const size_t n = t.size();
+  return i < n && IsAsciiLetter(t[i]) && (i == 0 || !IsWordByte(t[i - 1])) && (i + 1 >= n || !IsWordByte(t[i + 1]));
+}
+
+// From the single letter at p, follows single letters separated by 1-3 spacing characters ("y o u n g", "h.o.t").
+// Returns the position of the last letter reached; *count is how many letters (1 when none follows).
+inline size_t SpacedLettersEnd(std::string_view t, size_t p, size_t* count) {
+  const size_t n = t.size();
+  size_t last = p;
+  *count = 1;
+  while (true) {
+    size_t s = last + 1, seps = 0;
+    while (s < n && IsSpacingSep(t[s]) && seps < 4) ++s, ++seps;
+    if (seps == 0 || seps > 3 || !SingleLetterAt(t, s)) break;
+    last = s;
+    ++*count;
+  }
+  return last;
+}
+
+// Bytes in [lo, hi] (both below 0x80); bytes >= 0x80 never pass. No borrow crosses a byte: each byte's low seven
+// bits with its high bit set is at least 0x80, and lo, hi + 1 <= 0x80.
+inline uint64_t BytesInRange(uint64_t x, unsigned lo, unsigned hi) {
+  const uint64_t v = (x & ~kHighs) | kHighs;
+  return (v - kOnes * lo) & ~(v - kOnes * (hi + 1)) & ~x & kHighs;
+}
+inline uint64_t LetterBytes(uint64_t x) { return BytesInRange(x, 'a', 'z'); }
+inline uint64_t WordBytes(uint64_t x) { return LetterBytes(x) | BytesInRange(x, '0', '9') | (x & kHighs); }
+
+// The first position at or after p holding a single letter (SingleLetterAt), or t.size(). Eight positions at a time
+// where the host is little-endian: most ad text has no single letter for dozens of bytes.
+size_t NextSingleLetter(std::string_view t, size_t p) {
+  const size_t n = t.size();
+  if (p == 0) {
+    if (SingleLetterAt(t, 0)) return 0;
+    p = 1;
+  }
+  if constexpr (std::endian::native == std::endian::little) {
+    if (p < n) {
+      // Word flag of the byte before the block, carried from block to block.
+      uint64_t prev_word = IsWordByte(t[p - 1]) ? kHighs : 0;
+      while (p + 9 <= n) {
+        uint64_t x;
+        std::memcpy(&x, t.data() + p, 8);
+        const uint64_t word = WordBytes(x);
+        const uint64_t next_word = IsWordByte(t[p + 8]) ? 0x80 : 0;
+        const uint64_t before = (word << 8) | (prev_word >> 56);  // byte k: is byte k - 1 a word byte
+        const uint64_t after = (word >> 8) | (next_word << 56);   // byte k: is byte k + 1 a word byte
+        const uint64_t single = LetterBytes(x) & ~before & ~after;
+        if (single) return p + static_cast<size_t>(std::countr_zero(single)) / 8;
+        prev_word = word;
+        p += 8;
+      }
+    }
+  }
+  while (p < n && !SingleLetterAt(t, p)) ++p;
+  return p;
+}
+
 // Pass 3: joins letter-spaced words: 3+ single letters separated by 1-3
 // spacing characters ("y o u n g", "h.o.t") become one word.
 void JoinSpacedPass(NormText& io) {
   const std::string& t = io.text;
   const size_t n = t.size();
-  auto single_letter_at = [&](size_t i) {
-    return i < n && IsAsciiLetter(t[i]) && (i == 0 || !IsWordByte(t[i - 1])) && (i + 1 >= n || !IsWordByte(t[i + 1]));
-  };
-  const auto* u = reinterpret_cast<const unsigned char*>(t.data());
   size_t w = 0, i = 0;  // bytes [i, n) are unread; [w, i) is free
   size_t p = 0;         // scan position: no join starts in [i, p)
-  while (p < n) {
-    if (!(kByteClass[u[p]] & kWordClass)) {
-      ++p;
-      continue;
-    }
-    // p starts a word (its previous byte, if any, is not a word byte).
-    size_t q = p + 1;
-    while (q < n && (kByteClass[u[q]] & kWordClass)) ++q;
-    if (q != p + 1 || !(kByteClass[u[p]] & kLetterClass)) {
-      p = q;
-      continue;
-    }
-    size_t k = p, count = 1, last = p;
-    while (true) {
-      size_t s = k + 1, seps = 0;
-      while (s < n && IsSpacingSep(t[s]) && seps < 4) ++s, ++seps;
-      if (seps == 0 || seps > 3 || !single_letter_at(s)) break;
-      k = s;
-      last = s;
-      ++count;
-    }
+  while ((p = NextSingleLetter(t, p)) < n) {
+    size_t count;
+    const size_t last = SpacedLettersEnd(t, p, &count);
     if (count < 3) {
-      p = q;
+      ++p;
       continue;
     }
     MoveBlock(io, w, i, p);
@@ -437,6 +484,19 @@ void JoinSpacedPass(NormText& io) {
   if (w == i) return;
   MoveBlock(io, w, i, n);
   Shrink(io, w + (n - i));
+}
+
+// kAsciiFold on sixteen ASCII bytes at once (GCC vector extensions: SSE2 on x86-64, plain code elsewhere).
+inline void FoldAscii16(const unsigned char* src, char* dst) {
+  using Bytes = unsigned char __attribute__((vector_size(16)));
+  Bytes x;
+  std::memcpy(&x, src, 16);
+  const Bytes upper = (x >= 'A') & (x <= 'Z');  // comparisons give 0xFF where true
+  x += upper & 0x20;
+  const Bytes to_space = ((x < 0x20) & (x != '\n')) | (x == 0x7F);
+  const Bytes quote = x == '`';
+  x = (x & ~(to_space | quote)) | (to_space & ' ') | (quote & '\'');
+  std::memcpy(dst, &x, 16);
 }
 
 // The first byte at or after `i` that is not ASCII, or `n`; eight bytes at a time.
@@ -492,21 +552,11 @@ void CollapsePassReference(NormText& io) {
 void JoinSpacedPassReference(NormText& io) {
   const std::string& t = io.text;
   const size_t n = t.size();
-  auto single_letter_at = [&](size_t i) {
-    return i < n && IsAsciiLetter(t[i]) && (i == 0 || !IsWordByte(t[i - 1])) && (i + 1 >= n || !IsWordByte(t[i + 1]));
-  };
   size_t w = 0;
   for (size_t i = 0; i < n;) {
-    if (single_letter_at(i)) {
-      size_t k = i, count = 1, last = i;
-      while (true) {
-        size_t s = k + 1, seps = 0;
-        while (s < n && IsSpacingSep(t[s]) && seps < 4) ++s, ++seps;
-        if (seps == 0 || seps > 3 || !single_letter_at(s)) break;
-        k = s;
-        last = s;
-        ++count;
-      }
+    if (SingleLetterAt(t, i)) {
+      size_t count;
+      const size_t last = SpacedLettersEnd(t, i, &count);
       if (count >= 3) {
         for (size_t p = i; p <= last; ++p) {
           if (IsAsciiLetter(t[p])) Keep(io, w++, p);
@@ -610,7 +660,9 @@ void FoldPass(std::string_view in, NormText& out, bool fast) {
       // Three separate loops: each vectorises (one store stream of one type per loop).
       char* __restrict tp = a.text.data() + w;
       const unsigned char* __restrict src = reinterpret_cast<const unsigned char*>(in.data()) + i;
-      for (size_t k = 0; k < len; ++k) tp[k] = kAsciiFold[src[k]];
+      size_t k = 0;
+      for (; k + 16 <= len; k += 16) FoldAscii16(src + k, tp + k);
+      for (; k < len; ++k) tp[k] = kAsciiFold[src[k]];
       uint32_t* __restrict bp = a.src_begin.data() + w;
       for (size_t k = 0; k < len; ++k) bp[k] = static_cast<uint32_t>(i + k);
       uint32_t* __restrict ep = a.src_end.data() + w;

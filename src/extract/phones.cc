@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 
 #include "extract/gazetteer.h"
@@ -45,9 +46,31 @@ constexpr auto kNumberWordLen = [] {
   return len;
 }();
 
-inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-inline bool IsLetter(char c) { return c >= 'a' && c <= 'z'; }
-inline bool IsSep(char c) {
+// Bit 1: some number word starts with the letter; bit 2: some number word ends with it.
+constexpr auto kEdges = [] {
+  std::array<uint8_t, 256> t{};
+  for (const auto& w : kNumberWords) {
+    t[static_cast<unsigned char>(w.word[0])] |= 1;
+    t[static_cast<unsigned char>(w.word[WordLen(w.word) - 1])] |= 2;
+  }
+  return t;
+}();
+// Bit b of kPairs[a] is set when the letters a, b can stand side by side in a split: inside one number word, or
+// the last letter of one before the first letter of the next.
+constexpr auto kPairs = [] {
+  std::array<uint32_t, 256> t{};
+  auto bit = [](char c) { return c >= 'a' && c <= 'z' ? uint32_t{1} << (c - 'a') : 0u; };
+  for (const auto& w : kNumberWords) {
+    const size_t len = WordLen(w.word);
+    for (size_t k = 0; k + 1 < len; ++k) t[static_cast<unsigned char>(w.word[k])] |= bit(w.word[k + 1]);
+    for (const auto& v : kNumberWords) t[static_cast<unsigned char>(w.word[len - 1])] |= bit(v.word[0]);
+  }
+  return t;
+}();
+
+constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool IsLetter(char c) { return c >= 'a' && c <= 'z'; }
+constexpr bool IsSep(char c) {
   switch (c) {
     case ' ': case '.': case '-': case '_': case '(': case ')': case '/': case ',': case '*': case '|':
     case '~': case '[': case ']': case '\'': case '"': case '=': case '#':
@@ -57,39 +80,89 @@ inline bool IsSep(char c) {
   }
 }
 
-// Splits letters s[0..n) into number words; writes (word end offset, digits)
-// pairs. DP over positions; returns false when no full split exists.
-bool DecomposeNumberWords(std::string_view s, std::vector<std::pair<uint32_t, const char*>>& parts) {
+// What the finder does with a byte, as one table lookup. kOther: anything else (newline, '$', '@', non-ASCII...)
+// ends the run.
+enum ByteKind : uint8_t { kOther, kDigitKind, kLetterKind, kSepKind, kPlusKind, kQuoteKind, kColonKind };
+constexpr auto kByteKind = [] {
+  std::array<ByteKind, 256> t{};
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    t[b] = IsDigit(c) ? kDigitKind : IsLetter(c) ? kLetterKind : c == '+' ? kPlusKind : c == '\'' ? kQuoteKind
+         : c == ':' ? kColonKind : IsSep(c) ? kSepKind : kOther;
+  }
+  return t;
+}();
+inline ByteKind KindOf(char c) { return kByteKind[static_cast<unsigned char>(c)]; }
+
+// Bytes an idle finder (no groups, no pending '+' or currency sign) cannot pass over without a look: digits,
+// letters, '+', '$' and non-ASCII bytes (which may be a currency sign).
+constexpr auto kIdleStop = [] {
+  std::array<bool, 256> t{};
+  for (int b = 0; b < 256; ++b) {
+    const char c = static_cast<char>(b);
+    t[b] = IsDigit(c) || IsLetter(c) || c == '+' || c == '$' || b >= 0x80;
+  }
+  return t;
+}();
+
+// The end of the run of letters starting at i: eight bytes at a time on little-endian hosts (0x80 marks a letter
+// byte; no borrow crosses a byte, see the bound on each subtraction).
+inline size_t LetterRunEnd(std::string_view t, size_t i) {
+  const size_t n = t.size();
+  if constexpr (std::endian::native == std::endian::little) {
+    constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+    while (i + 8 <= n) {
+      uint64_t x;
+      std::memcpy(&x, t.data() + i, 8);
+      const uint64_t v = (x & ~kHighs) | kHighs;  // each byte's low seven bits, high bit set: >= 0x80
+      const uint64_t letters = (v - kOnes * 'a') & ~(v - kOnes * ('z' + 1)) & ~x & kHighs;
+      const uint64_t others = ~letters & kHighs;
+      if (others) return i + static_cast<size_t>(std::countr_zero(others)) / 8;
+      i += 8;
+    }
+  }
+  while (i < n && IsLetter(t[i])) ++i;
+  return i;
+}
+
+// Quick rejects for a run of letters that cannot split into number words (most words): a full split starts with
+// a number word's first letter, ends with one's last, and has only adjacent letter pairs kPairs allows.
+bool MaySplitIntoNumberWords(std::string_view s) {
   const size_t n = s.size();
   if (n == 0 || n > kMaxLetterRun) return false;
-  // Quick reject (most words): a full split starts with a number word's first letter and ends with one's last.
-  static const auto kEdges = [] {
-    std::array<uint8_t, 256> t{};
-    for (const auto& w : kNumberWords) {
-      t[static_cast<unsigned char>(w.word[0])] |= 1;
-      t[static_cast<unsigned char>(w.word[std::strlen(w.word) - 1])] |= 2;
-    }
-    return t;
-  }();
   if (!(kEdges[static_cast<unsigned char>(s[0])] & 1) || !(kEdges[static_cast<unsigned char>(s[n - 1])] & 2)) {
     return false;
   }
-  // Second quick reject: every pair of adjacent letters of a full split lies inside one number word or joins the
-  // last letter of one to the first letter of the next. Bit b of kPairs[a] is set for the pair (a, b).
-  static const auto kPairs = [] {
-    std::array<uint32_t, 256> t{};
-    auto bit = [](char c) { return c >= 'a' && c <= 'z' ? uint32_t{1} << (c - 'a') : 0u; };
-    for (const auto& w : kNumberWords) {
-      const size_t len = std::strlen(w.word);
-      for (size_t k = 0; k + 1 < len; ++k) t[static_cast<unsigned char>(w.word[k])] |= bit(w.word[k + 1]);
-      for (const auto& v : kNumberWords) t[static_cast<unsigned char>(w.word[len - 1])] |= bit(v.word[0]);
-    }
-    return t;
-  }();
   for (size_t i = 0; i + 1 < n; ++i) {
     const char b = s[i + 1];
     if (b < 'a' || b > 'z' || !((kPairs[static_cast<unsigned char>(s[i])] >> (b - 'a')) & 1)) return false;
   }
+  return true;
+}
+
+// Where an idle finder must look next, from i: every byte and letter run before it would leave the finder idle and
+// find nothing. A run of letters needs a look only when it may split into number words or touches a digit (a
+// look-alike such as "l" in "l494"); a non-ASCII byte, '+', '$' and digits always do.
+size_t SkipIdle(std::string_view t, size_t i) {
+  const size_t n = t.size();
+  while (true) {
+    while (i < n && !kIdleStop[static_cast<unsigned char>(t[i])]) ++i;
+    if (i >= n || !IsLetter(t[i])) return i;
+    const size_t j = LetterRunEnd(t, i);
+    // One branch for the common case, a word that neither touches a digit nor has a number word's first and last
+    // letters (the bytes either side of the run are never letters, so testing them for digits reads no letter).
+    const unsigned digit_beside = (j < n && IsDigit(t[j])) || (i > 0 && IsDigit(t[i - 1]));
+    const unsigned edges = kEdges[static_cast<unsigned char>(t[i])] & (kEdges[static_cast<unsigned char>(t[j - 1])] >> 1);
+    if ((digit_beside | edges) && (digit_beside || MaySplitIntoNumberWords(t.substr(i, j - i)))) return i;
+    i = j;
+  }
+}
+
+// Splits letters s[0..n) into number words; writes (word end offset, digits)
+// pairs. DP over positions; returns false when no full split exists.
+bool DecomposeNumberWords(std::string_view s, std::vector<std::pair<uint32_t, const char*>>& parts) {
+  if (!MaySplitIntoNumberWords(s)) return false;
+  const size_t n = s.size();
   // The words by first letter, so each position tries only the words that can start there.
   static const auto kByFirst = [] {
     std::array<std::array<int8_t, kNumberWords.size() + 1>, 26> t;  // in word order, -1 terminated
@@ -319,105 +392,120 @@ void PhoneFinder::Find(const NormText& norm, std::string_view orig, const char* 
     seps = 0;
   };
   for (size_t i = 0; i < n;) {
-    const char c = t[i];
-    if (IsDigit(c)) {
-      size_t j = i;
-      while (j < n && IsDigit(t[j])) ++j;
-      if (seps > 4) end_run();
-      Group g;
-      g.digits.assign(t, i, std::min<size_t>(j - i, 32));
-      g.nb = static_cast<uint32_t>(i);
-      g.ne = static_cast<uint32_t>(j);
-      for (size_t k = i; k < j && !g.obfuscated; ++k) g.obfuscated = norm.src_end[k] - norm.src_begin[k] != 1;
-      g.plus = plus_pending;
-      g.dollar = dollar_pending;
-      if (!g.plus && groups_.empty() && g.digits.size() >= 3 && g.digits[0] == '0' && g.digits[1] == '0' &&
-          g.digits[2] != '0') {
-        // "0044 7700 900123": international prefix written as 00.
-        g.digits.erase(0, 2);
-        g.plus = true;
-      }
-      groups_.push_back(std::move(g));
-      plus_pending = dollar_pending = false;
-      seps = 0;
-      i = j;
-      continue;
+    // Most ad text is read while idle: skip straight to what could start a group or set a pending sign.
+    if (skip_idle_ && groups_.empty() && !plus_pending && !dollar_pending) {
+      i = SkipIdle(t, i);
+      if (i >= n) break;
     }
-    if (IsLetter(c)) {
-      size_t j = i;
-      while (j < n && IsLetter(t[j])) ++j;
-      const std::string_view word(t.data() + i, j - i);
-      const bool prev_digit = i > 0 && IsDigit(t[i - 1]);
-      const bool next_digit = j < n && IsDigit(t[j]);
-      if ((prev_digit || next_digit) && IsDigitLookAlikes(word)) {
-        // "2lO", "85l", "l494": l and i for 1, o for 0, written against a digit.
+    const char c = t[i];
+    switch (KindOf(c)) {
+      case kDigitKind: {
+        size_t j = i;
+        while (j < n && IsDigit(t[j])) ++j;
         if (seps > 4) end_run();
         Group g;
-        for (char ch : word) g.digits += ch == 'o' ? '0' : '1';
+        g.digits.assign(t, i, std::min<size_t>(j - i, 32));
         g.nb = static_cast<uint32_t>(i);
         g.ne = static_cast<uint32_t>(j);
-        g.obfuscated = true;
+        for (size_t k = i; k < j && !g.obfuscated; ++k) g.obfuscated = norm.src_end[k] - norm.src_begin[k] != 1;
         g.plus = plus_pending;
-        plus_pending = false;
+        g.dollar = dollar_pending;
+        if (!g.plus && groups_.empty() && g.digits.size() >= 3 && g.digits[0] == '0' && g.digits[1] == '0' &&
+            g.digits[2] != '0') {
+          // "0044 7700 900123": international prefix written as 00.
+          g.digits.erase(0, 2);
+          g.plus = true;
+        }
         groups_.push_back(std::move(g));
+        plus_pending = dollar_pending = false;
         seps = 0;
-      } else if (DecomposeNumberWords(word, parts) &&
-                 (!groups_.empty() || prev_digit || next_digit || parts.size() >= 2 || SingleNumberWord(word, parts))) {
-        if (seps > 4) end_run();
-        uint32_t start = static_cast<uint32_t>(i);
-        for (const auto& [end_off, digits] : parts) {
+        i = j;
+        continue;
+      }
+      case kLetterKind: {
+        const size_t j = LetterRunEnd(t, i);
+        const std::string_view word(t.data() + i, j - i);
+        const bool prev_digit = i > 0 && IsDigit(t[i - 1]);
+        const bool next_digit = j < n && IsDigit(t[j]);
+        if ((prev_digit || next_digit) && IsDigitLookAlikes(word)) {
+          // "2lO", "85l", "l494": l and i for 1, o for 0, written against a digit.
+          if (seps > 4) end_run();
           Group g;
-          g.digits = digits;
-          g.nb = start;
-          g.ne = static_cast<uint32_t>(i + end_off);
+          for (char ch : word) g.digits += ch == 'o' ? '0' : '1';
+          g.nb = static_cast<uint32_t>(i);
+          g.ne = static_cast<uint32_t>(j);
           g.obfuscated = true;
           g.plus = plus_pending;
           plus_pending = false;
-          start = g.ne;
           groups_.push_back(std::move(g));
+          seps = 0;
+        } else if (DecomposeNumberWords(word, parts) && (!groups_.empty() || prev_digit || next_digit ||
+                                                         parts.size() >= 2 || SingleNumberWord(word, parts))) {
+          if (seps > 4) end_run();
+          uint32_t start = static_cast<uint32_t>(i);
+          for (const auto& [end_off, digits] : parts) {
+            Group g;
+            g.digits = digits;
+            g.nb = start;
+            g.ne = static_cast<uint32_t>(i + end_off);
+            g.obfuscated = true;
+            g.plus = plus_pending;
+            plus_pending = false;
+            start = g.ne;
+            groups_.push_back(std::move(g));
+          }
+          seps = 0;
+        } else {
+          end_run();
+          plus_pending = dollar_pending = false;
         }
-        seps = 0;
-      } else {
-        end_run();
-        plus_pending = dollar_pending = false;
-      }
-      i = j;
-      continue;
-    }
-    if (c == '+') {
-      if (seps > 3 || !groups_.empty()) end_run();
-      plus_pending = true;
-      dollar_pending = false;
-      ++i;
-      continue;
-    }
-    // A height (5'4, 4'11") is not part of a number: without this, measurement
-    // lists such as "25-37, 4'11", 140" read as a 10-digit phone and, at scale,
-    // the same false number links unrelated posters. Digit-by-digit obfuscation
-    // with apostrophes ("5'0'3'...") is kept: there the inches are one digit
-    // followed by another apostrophe.
-    if (c == '\'' && !groups_.empty() && groups_.back().ne == i && groups_.back().digits.size() == 1 &&
-        groups_.back().digits[0] >= '4' && groups_.back().digits[0] <= '7') {
-      size_t j = i + 1;
-      while (j < n && IsDigit(t[j]) && j - i <= 2) ++j;
-      const size_t inches = j - i - 1;
-      const bool height = inches >= 1 && inches <= 2 && (j >= n || !IsDigit(t[j])) && (j >= n || t[j] != '\'') &&
-                          (inches == 2 ? (t[i + 1] == '1' && t[i + 2] <= '1') : true);
-      if (height) {
-        groups_.pop_back();
-        end_run();
-        plus_pending = dollar_pending = false;
-        i = j < n && t[j] == '"' ? j + 1 : j;
+        i = j;
         continue;
       }
-    }
-    // ':' separates digit groups ("760:796:2950") except in clock times ("10:30 pm").
-    const bool time_colon = c == ':' && i + 2 < n && IsDigit(t[i + 1]) && IsDigit(t[i + 2]) &&
-                            (i + 3 >= n || !IsDigit(t[i + 3]));
-    if (IsSep(c) || (c == ':' && !time_colon)) {
-      ++seps;
-      ++i;
-      continue;
+      case kPlusKind:
+        if (seps > 3 || !groups_.empty()) end_run();
+        plus_pending = true;
+        dollar_pending = false;
+        ++i;
+        continue;
+      case kQuoteKind:
+        // A height (5'4, 4'11") is not part of a number: without this, measurement
+        // lists such as "25-37, 4'11", 140" read as a 10-digit phone and, at scale,
+        // the same false number links unrelated posters. Digit-by-digit obfuscation
+        // with apostrophes ("5'0'3'...") is kept: there the inches are one digit
+        // followed by another apostrophe.
+        if (!groups_.empty() && groups_.back().ne == i && groups_.back().digits.size() == 1 &&
+            groups_.back().digits[0] >= '4' && groups_.back().digits[0] <= '7') {
+          size_t j = i + 1;
+          while (j < n && IsDigit(t[j]) && j - i <= 2) ++j;
+          const size_t inches = j - i - 1;
+          const bool height = inches >= 1 && inches <= 2 && (j >= n || !IsDigit(t[j])) &&
+                              (j >= n || t[j] != '\'') && (inches == 2 ? (t[i + 1] == '1' && t[i + 2] <= '1') : true);
+          if (height) {
+            groups_.pop_back();
+            end_run();
+            plus_pending = dollar_pending = false;
+            i = j < n && t[j] == '"' ? j + 1 : j;
+            continue;
+          }
+        }
+        ++seps;  // otherwise a separator
+        ++i;
+        continue;
+      case kColonKind:
+        // ':' separates digit groups ("760:796:2950") except in clock times ("10:30 pm").
+        if (!(i + 2 < n && IsDigit(t[i + 1]) && IsDigit(t[i + 2]) && (i + 3 >= n || !IsDigit(t[i + 3])))) {
+          ++seps;
+          ++i;
+          continue;
+        }
+        break;  // a clock time's colon ends the run
+      case kSepKind:
+        ++seps;
+        ++i;
+        continue;
+      case kOther:
+        break;
     }
     // Anything else (newline, '$', '@', non-ASCII letters, ...) ends the run. Only a currency sign makes the
     // next number a price: look-alike letters written before a number ("ᗰᏋ: 503...") say nothing about it,
