@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <unordered_map>
 
 #include "extract/normalize.h"
 
@@ -60,68 +61,105 @@ core::Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path
       return fail("string offset out of range");
     }
   }
+  // Word classes and regions are collected in plain maps first: a few hundred words, at load time only.
+  std::unordered_map<std::string_view, uint8_t> word_class;
   for (const auto& r : g->regions_) {
     if (size_t{r.key_off} + r.key_len > h.pool_size) return fail("string offset out of range");
-    g->region_index_.emplace(g->Key(r), &r);
     const std::string_view rk = g->Key(r);
-    if (rk.find(' ') != std::string_view::npos) g->word_class_[rk.substr(0, rk.find(' '))] |= kWordRegionPrefix;
-    else g->word_class_[rk] |= kWordRegion;
+    if (rk.find(' ') != std::string_view::npos) word_class[rk.substr(0, rk.find(' '))] |= kWordRegionPrefix;
+    else word_class[rk] |= kWordRegion;
   }
   size_t slots = 16;
-  while (slots < 2 * g->places_.size()) slots *= 2;
-  g->index_.assign(slots, KeyRange{0, 0, 0, 0});
-  g->index_mask_ = slots - 1;
-  g->bloom_.assign(kBloomBits / 64, 0);
-  for (uint32_t i = 0; i < g->places_.size(); ++i) {
-    const std::string_view key = g->Key(g->places_[i]);
-    const uint64_t hash = CheapHash(key);
-    KeyRange* slot = g->FindSlot(key, hash);
-    const bool inserted = slot->last == 0;
-    if (inserted) *slot = KeyRange{hash, i, i + 1, 0};
-    else slot->last = i + 1;  // places are sorted by key
-    slot->any_flags |= g->places_[i].flags;
-    if (inserted) g->BloomAdd(key);
-    if (g->places_[i].flags & kPlaceMajor) g->word_class_[key.substr(0, key.find(' '))] |= kWordMajorFirst;
-    for (size_t sp = key.find(' '); sp != std::string_view::npos; sp = key.find(' ', sp + 1)) {
-      if (g->prefixes_.insert(key.substr(0, sp)).second) g->BloomAdd(key.substr(0, sp));
+  while (slots < 4 * g->regions_.size()) slots *= 2;
+  g->region_slots_.assign(slots, RegionSlot{0, 0});
+  g->region_mask_ = slots - 1;
+  for (uint32_t r = 0; r < g->regions_.size(); ++r) {
+    const std::string_view rk = g->Key(g->regions_[r]);
+    const uint64_t hash = CheapHash(rk);
+    for (uint64_t i = hash & g->region_mask_;; i = (i + 1) & g->region_mask_) {
+      RegionSlot& s = g->region_slots_[i];
+      if (s.region == 0) {
+        s = RegionSlot{hash, r + 1};
+        break;
+      }
+      if (s.hash == hash && g->Key(g->regions_[s.region - 1]) == rk) break;  // the first region with a key wins
     }
   }
-  g->word_bloom_.assign(kWordBloomBits / 64, 0);
-  for (const auto& [word, cls] : g->word_class_) {
+  slots = 16;
+  while (slots < 2 * g->places_.size()) slots *= 2;
+  g->index_.assign(slots, KeyRange{0, 0, 0, 0, 0, 0});
+  g->index_mask_ = slots - 1;
+  size_t used = 0;
+  g->bloom_.assign(kBloomBits / 64, 0);
+  auto insert = [&](std::string_view key, uint32_t place, uint8_t kind) -> KeyRange* {
+    if (2 * (used + 1) > g->index_.size()) g->GrowIndex();
+    const uint64_t hash = CheapHash(key);
+    KeyRange* slot = g->InsertSlot(key, hash);
+    if (slot->kind == 0) {
+      *slot = KeyRange{hash, place, place, 0, static_cast<uint16_t>(key.size()), 0};
+      ++used;
+      g->BloomAdd(key);
+    }
+    if ((kind & kKindPlace) && !(slot->kind & kKindPlace)) slot->first = slot->last = place;  // was a prefix only
+    slot->kind |= kind;
+    return slot;
+  };
+  for (uint32_t i = 0; i < g->places_.size(); ++i) {
+    const std::string_view key = g->Key(g->places_[i]);
+    KeyRange* slot = insert(key, i, kKindPlace);
+    slot->last = i + 1;  // places are sorted by key
+    slot->any_flags |= g->places_[i].flags;
+    if (g->places_[i].flags & kPlaceMajor) word_class[key.substr(0, key.find(' '))] |= kWordMajorFirst;
+    for (size_t sp = key.find(' '); sp != std::string_view::npos; sp = key.find(' ', sp + 1)) {
+      insert(key.substr(0, sp), i, kKindPrefix);
+    }
+  }
+  slots = 16;
+  while (slots < 8 * word_class.size()) slots *= 2;
+  g->word_tags_.assign(slots, 0);
+  g->word_entries_.assign(slots, WordEntry{0, 0, 0});
+  g->word_mask_ = slots - 1;
+  for (const auto& [word, cls] : word_class) {
     const uint64_t hash = CheapHash(word);
-    const uint64_t a = hash & kWordBloomMask, b = (hash >> 32) & kWordBloomMask;
-    g->word_bloom_[a >> 6] |= uint64_t{1} << (a & 63);
-    g->word_bloom_[b >> 6] |= uint64_t{1} << (b & 63);
+    uint64_t i = hash & g->word_mask_;
+    while (g->word_tags_[i] != 0) i = (i + 1) & g->word_mask_;
+    g->word_tags_[i] = WordTag(hash);
+    g->word_entries_[i] = WordEntry{static_cast<uint32_t>(word.data() - g->pool_), static_cast<uint16_t>(word.size()), cls};
   }
   return g;
 }
 
-// The slot holding `key`, else the empty slot where it would go.
-const Gazetteer::KeyRange* Gazetteer::FindSlot(std::string_view key, uint64_t hash) const {
+Gazetteer::KeyRange* Gazetteer::InsertSlot(std::string_view key, uint64_t hash) {
   for (uint64_t i = (hash ^ (hash >> 29)) & index_mask_;; i = (i + 1) & index_mask_) {
-    const KeyRange& s = index_[i];
-    if (s.last == 0) return &s;
-    if (s.hash == hash && Key(places_[s.first]) == key) return &s;
+    KeyRange& s = index_[i];
+    if (s.kind == 0) return &s;
+    if (s.hash == hash && s.key_len == key.size() &&
+        std::memcmp(pool_ + places_[s.first].key_off, key.data(), key.size()) == 0) {
+      return &s;
+    }
   }
 }
 
-Gazetteer::KeyRange* Gazetteer::FindSlot(std::string_view key, uint64_t hash) {
-  return const_cast<KeyRange*>(static_cast<const Gazetteer*>(this)->FindSlot(key, hash));
-}
-
-std::span<const GzPlace> Gazetteer::FindHashed(std::string_view key, uint64_t hash, uint32_t* any_flags) const {
-  const KeyRange* s = index_.empty() ? nullptr : FindSlot(key, hash);
-  if (!s || s->last == 0) {
-    if (any_flags) *any_flags = 0;
-    return {};
+// Doubles the place index (keys are unique, so entries move without comparing texts).
+void Gazetteer::GrowIndex() {
+  std::vector<KeyRange> old = std::move(index_);
+  index_.assign(old.size() * 2, KeyRange{0, 0, 0, 0, 0, 0});
+  index_mask_ = index_.size() - 1;
+  for (const KeyRange& s : old) {
+    if (s.kind == 0) continue;
+    uint64_t i = (s.hash ^ (s.hash >> 29)) & index_mask_;
+    while (index_[i].kind != 0) i = (i + 1) & index_mask_;
+    index_[i] = s;
   }
-  if (any_flags) *any_flags = s->any_flags;
-  return places_.subspan(s->first, s->last - s->first);
 }
 
-const GzRegion* Gazetteer::FindRegion(std::string_view key) const {
-  auto it = region_index_.find(key);
-  return it == region_index_.end() ? nullptr : it->second;
+const GzRegion* Gazetteer::FindRegionHashed(std::string_view key, uint64_t hash) const {
+  if (region_slots_.empty()) return nullptr;
+  for (uint64_t i = hash & region_mask_;; i = (i + 1) & region_mask_) {
+    const RegionSlot& s = region_slots_[i];
+    if (s.region == 0) return nullptr;
+    if (s.hash == hash && Key(regions_[s.region - 1]) == key) return &regions_[s.region - 1];
+  }
 }
 
 std::string_view Gazetteer::RegionForAreaCode(int npa) const {

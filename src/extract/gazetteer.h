@@ -8,12 +8,11 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "core/status.h"
@@ -54,11 +53,15 @@ struct GzHeader {
 
 // FNV-1a with a final mix: several times faster than the standard string hash on the short words
 // looked up per token.
+// The state is exposed (GzHashStep/GzHashFinish) so a tokeniser can hash each word while it finds its end.
+inline constexpr uint64_t kGzHashSeed = 1469598103934665603ull;
+constexpr uint64_t GzHashStep(uint64_t h, unsigned char c) { return (h ^ c) * 1099511628211ull; }
+constexpr uint64_t GzHashFinish(uint64_t h) { return h ^ (h >> 29) * 0xbf58476d1ce4e5b9ull; }
 struct GzHash {
   size_t operator()(std::string_view s) const {
-    uint64_t h = 1469598103934665603ull;
-    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-    return static_cast<size_t>(h ^ (h >> 29) * 0xbf58476d1ce4e5b9ull);
+    uint64_t h = kGzHashSeed;
+    for (char c : s) h = GzHashStep(h, static_cast<unsigned char>(c));
+    return static_cast<size_t>(GzHashFinish(h));
   }
 };
 
@@ -72,7 +75,29 @@ class Gazetteer {
     return FindHashed(key, CheapHash(key), any_flags);
   }
   // The same, given Hash(key).
-  std::span<const GzPlace> FindHashed(std::string_view key, uint64_t hash, uint32_t* any_flags = nullptr) const;
+  std::span<const GzPlace> FindHashed(std::string_view key, uint64_t hash, uint32_t* any_flags = nullptr) const {
+    const KeyRange* s = FindSlot(key, hash);
+    if (any_flags) *any_flags = s && (s->kind & kKindPlace) ? s->any_flags : 0;
+    return s && (s->kind & kKindPlace) ? places_.subspan(s->first, s->last - s->first) : std::span<const GzPlace>{};
+  }
+  // What the place index knows of `key` in one lookup: its places (as FindHashed) and whether it is a prefix
+  // (as IsPrefix).
+  struct KeyInfo {
+    std::span<const GzPlace> places;
+    uint32_t any_flags = 0;
+    bool is_prefix = false;
+  };
+  KeyInfo LookupHashed(std::string_view key, uint64_t hash) const {
+    KeyInfo info;
+    if (const KeyRange* s = FindSlot(key, hash)) {
+      if (s->kind & kKindPlace) {
+        info.places = places_.subspan(s->first, s->last - s->first);
+        info.any_flags = s->any_flags;
+      }
+      info.is_prefix = (s->kind & kKindPrefix) != 0;
+    }
+    return info;
+  }
   // False when `key` is certainly neither a place key nor a multi-word prefix: a
   // 256 KB Bloom filter that stays in cache, checked before the large tables.
   bool MaybeKnown(std::string_view key) const { return MaybeKnownHashed(CheapHash(key)); }
@@ -82,19 +107,29 @@ class Gazetteer {
     return ((bloom_[a >> 6] >> (a & 63)) & 1) && ((bloom_[b >> 6] >> (b & 63)) & 1);
   }
   // True if some multi-word place key starts with these whole words ("san", "new york").
-  bool IsPrefix(std::string_view words) const { return prefixes_.count(words) > 0; }
-  const GzRegion* FindRegion(std::string_view key) const;
+  bool IsPrefix(std::string_view words) const {
+    const KeyRange* s = FindSlot(words, CheapHash(words));
+    return s && (s->kind & kKindPrefix);
+  }
+  const GzRegion* FindRegion(std::string_view key) const { return FindRegionHashed(key, CheapHash(key)); }
+  const GzRegion* FindRegionHashed(std::string_view key, uint64_t hash) const;
   // Per-word classes, answered with one lookup in a small table: a region name or
   // abbreviation, the first word of a multi-word region name ("new" of "new york"),
   // the first word of a major city's name.
   static constexpr uint8_t kWordRegion = 1, kWordRegionPrefix = 2, kWordMajorFirst = 4;
   uint8_t WordClass(std::string_view word) const { return WordClassHashed(word, CheapHash(word)); }
   uint8_t WordClassHashed(std::string_view word, uint64_t h) const {
-    // Most words have no class: a small Bloom filter with a cheap hash answers them without the map.
-    const uint64_t a = h & kWordBloomMask, b = (h >> 32) & kWordBloomMask;
-    if (!((word_bloom_[a >> 6] >> (a & 63)) & (word_bloom_[b >> 6] >> (b & 63)) & 1)) return 0;
-    auto it = word_class_.find(word);
-    return it == word_class_.end() ? 0 : it->second;
+    // A flat table of 32-bit tags (8 KB, at most an eighth full): most words stop at an empty slot; the text is
+    // compared only on a tag match.
+    const uint32_t tag = WordTag(h);
+    for (uint64_t i = h & word_mask_;; i = (i + 1) & word_mask_) {
+      const uint32_t t = word_tags_[i];
+      if (t == 0) return 0;
+      if (t == tag) {
+        const WordEntry& e = word_entries_[i];
+        if (e.len == word.size() && std::memcmp(pool_ + e.off, word.data(), word.size()) == 0) return e.cls;
+      }
+    }
   }
   // Two-letter US/CA region of a NANP area code, or "" if unknown.
   std::string_view RegionForAreaCode(int npa) const;
@@ -108,6 +143,9 @@ class Gazetteer {
     return {p.admin1, n};
   }
   size_t place_count() const { return places_.size(); }
+  // Every place and region, for tests that check the lookup tables against plain containers.
+  std::span<const GzPlace> places() const { return places_; }
+  std::span<const GzRegion> regions() const { return regions_; }
   static uint64_t Hash(std::string_view s) { return CheapHash(s); }
 
  private:
@@ -124,23 +162,52 @@ class Gazetteer {
     bloom_[b >> 6] |= uint64_t{1} << (b & 63);
   }
   std::vector<uint64_t> bloom_;
-  static constexpr uint64_t kWordBloomBits = uint64_t{1} << 16, kWordBloomMask = kWordBloomBits - 1;
   static uint64_t CheapHash(std::string_view s) { return GzHash{}(s); }
-  std::vector<uint64_t> word_bloom_;
-  std::unordered_set<std::string_view, GzHash> prefixes_;
-  std::unordered_map<std::string_view, uint8_t, GzHash> word_class_;
-  // Place keys in a flat open-addressing table (linear probing, at most half full): one cache line per lookup
-  // where a node-based map took several. The key's text is read from its first place.
+  // Word classes: tags (0 = empty) and, in a parallel array read only on a tag match, the word's text in pool_.
+  static uint32_t WordTag(uint64_t h) { return static_cast<uint32_t>(h >> 32) | 1; }
+  struct WordEntry {
+    uint32_t off;
+    uint16_t len;
+    uint8_t cls;
+  };
+  std::vector<uint32_t> word_tags_;
+  std::vector<WordEntry> word_entries_;
+  uint64_t word_mask_ = 0;
+  // Place keys and multi-word prefixes in a flat open-addressing table (linear probing, at most half full): one
+  // cache line per lookup where a node-based map took several. The key's text is the first key_len bytes of the
+  // key of place `first` (for a prefix, some place whose key starts with it).
+  static constexpr uint8_t kKindPlace = 1, kKindPrefix = 2;
   struct KeyRange {
     uint64_t hash;
-    uint32_t first, last;  // [first, last) in places_; last == 0 marks an empty slot
+    uint32_t first, last;  // [first, last) in places_ when kind has kKindPlace
     uint32_t any_flags;    // OR of their flags
+    uint16_t key_len;
+    uint8_t kind;  // 0 marks an empty slot
   };
-  KeyRange* FindSlot(std::string_view key, uint64_t hash);
-  const KeyRange* FindSlot(std::string_view key, uint64_t hash) const;
+  // The slot holding `key`, else nullptr.
+  const KeyRange* FindSlot(std::string_view key, uint64_t hash) const {
+    if (index_.empty()) return nullptr;
+    for (uint64_t i = (hash ^ (hash >> 29)) & index_mask_;; i = (i + 1) & index_mask_) {
+      const KeyRange& s = index_[i];
+      if (s.kind == 0) return nullptr;
+      if (s.hash == hash && s.key_len == key.size() &&
+          std::memcmp(pool_ + places_[s.first].key_off, key.data(), key.size()) == 0) {
+        return &s;
+      }
+    }
+  }
+  // The slot holding `key`, else the empty slot where it would go.
+  KeyRange* InsertSlot(std::string_view key, uint64_t hash);
+  void GrowIndex();
   std::vector<KeyRange> index_;
   uint64_t index_mask_ = 0;
-  std::unordered_map<std::string_view, const GzRegion*, GzHash> region_index_;
+  // Regions by key, flat like the others (a few hundred keys); `region` is an index into regions_ plus one.
+  struct RegionSlot {
+    uint64_t hash;
+    uint32_t region;  // 0 marks an empty slot
+  };
+  std::vector<RegionSlot> region_slots_;
+  uint64_t region_mask_ = 0;
 };
 
 // The key normalisation shared by the build tool and the extractor.

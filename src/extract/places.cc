@@ -5,8 +5,35 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <span>
 
 namespace lodestar::extract {
+
+namespace {
+
+constexpr auto kWordByte = [] {  // a..z, 0..9, '\'' and every non-ASCII byte
+  std::array<bool, 256> w{};
+  for (int c = 0; c < 256; ++c) w[c] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
+  return w;
+}();
+
+bool IsCue(std::string_view pw) {  // asked for every token: compare only words of a cue's length
+  switch (pw.size()) {
+    case 2: return pw == "in" || pw == "to" || pw == "en" || pw == "de";
+    case 4: return pw == "near" || pw == "from";
+    case 6: return pw == "around";
+    case 7: return pw == "located" || pw == "outside";
+    case 8: return pw == "visiting" || pw == "downtown";
+    default: return false;
+  }
+}
+
+// Token flags: the gazetteer's word classes plus these two.
+constexpr uint8_t kCue = 0x80, kLocationWord = 0x40;
+static_assert(((Gazetteer::kWordRegion | Gazetteer::kWordRegionPrefix | Gazetteer::kWordMajorFirst) &
+               (kCue | kLocationWord)) == 0);
+
+}  // namespace
 
 void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* field, std::string_view location_key,
                        const std::vector<std::string_view>& location_words,
@@ -15,24 +42,43 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
   if (!gz) return;
   const std::string_view t = norm.text;
   std::vector<Tok>& toks = toks_;
+  std::vector<uint8_t>& flags = tok_flags_;
   toks.clear();
-  static constexpr auto kWordByte = [] {  // a..z, 0..9, '\'' and every non-ASCII byte
-    std::array<bool, 256> w{};
-    for (int c = 0; c < 256; ++c) w[c] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
-    return w;
-  }();
-  auto word_byte = [](char c) { return kWordByte[static_cast<unsigned char>(c)]; };
-  for (size_t i = 0; i < t.size();) {
-    if (!word_byte(t[i])) {
-      ++i;
-      continue;
-    }
+  flags.clear();
+  tok_hash_.clear();
+  // A token can equal a location word only if that word has 3+ bytes (shorter tokens are not asked); the low bits
+  // of their hashes let most tokens skip the comparisons.
+  uint64_t location_mask = 0;
+  for (std::string_view w : location_words) {
+    if (w.size() >= 3) location_mask |= uint64_t{1} << (Gazetteer::Hash(w) & 63);
+  }
+  // One pass finds each word, hashes it and classifies it. norm.text is a std::string, so t[t.size()] is its
+  // terminating '\0', not a word byte: a word's end needs no bounds check.
+  const auto* u = reinterpret_cast<const unsigned char*>(t.data());
+  for (size_t i = 0, size = t.size();;) {
+    while (i < size && !kWordByte[u[i]]) ++i;
+    if (i >= size) break;
     size_t j = i;
-    while (j < t.size() && word_byte(t[j])) ++j;
+    uint64_t h = kGzHashSeed;
+    do {
+      h = GzHashStep(h, u[j]);
+      ++j;
+    } while (kWordByte[u[j]]);
+    h = GzHashFinish(h);
+    const std::string_view w(t.data() + i, j - i);
+    uint8_t f = gz->WordClassHashed(w, h);
+    if (IsCue(w)) f |= kCue;
+    if (w.size() >= 3 && ((location_mask >> (h & 63)) & 1) &&
+        std::find(location_words.begin(), location_words.end(), w) != location_words.end()) {
+      f |= kLocationWord;
+    }
     toks.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(j)});
+    tok_hash_.push_back(h);
+    flags.push_back(f);
     i = j;
     if (toks.size() > 20000) break;
   }
+  flags.insert(flags.end(), 3, 0);  // so that flags[i + 3] is 0 past the last token
   auto word = [&](size_t k) { return t.substr(toks[k].b, toks[k].e - toks[k].b); };
   auto joinable = [&](size_t k) {  // may toks[k] and toks[k+1] form one name?
     const std::string_view gap = t.substr(toks[k].e, toks[k + 1].b - toks[k].e);
@@ -46,67 +92,54 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
     }
     return false;
   };
-  std::string key;
-  // Which tokens are region names ("oregon", "new york"; abbreviations checked later).
-  region_flags_.assign(toks.size(), 0);
-  tok_hash_.resize(toks.size());
-  for (size_t k = 0; k < toks.size(); ++k) {
-    tok_hash_[k] = Gazetteer::Hash(word(k));
-    region_flags_[k] = gz->WordClassHashed(word(k), tok_hash_[k]);
-  }
+  std::string& key_buf = key_;
   constexpr uint8_t kRegionish = Gazetteer::kWordRegion | Gazetteer::kWordRegionPrefix;
-  auto is_cue = [](std::string_view pw) {  // asked for every token: compare only words of a cue's length
-    switch (pw.size()) {
-      case 2: return pw == "in" || pw == "to" || pw == "en" || pw == "de";
-      case 4: return pw == "near" || pw == "from";
-      case 6: return pw == "around";
-      case 7: return pw == "located" || pw == "outside";
-      case 8: return pw == "visiting" || pw == "downtown";
-      default: return false;
-    }
-  };
-  // A single token occurs as a whole word of the location key iff it equals one of its words.
-  auto is_location_word = [&](std::string_view w) {
-    return std::find(location_words.begin(), location_words.end(), w) != location_words.end();
-  };
   for (size_t i = 0; i < toks.size() && out.size() < 32; ++i) {
     // Only names that could be accepted are looked up in the (large, cache-unfriendly) place index:
     // after a cue word, before a region name, named in the location field, or a major city.
-    const bool gate = (i > 0 && is_cue(word(i - 1))) ||
-                      (i + 1 < toks.size() && (region_flags_[i + 1] & kRegionish)) ||
-                      (i + 2 < toks.size() && (region_flags_[i + 2] & kRegionish)) ||
-                      (i + 3 < toks.size() && (region_flags_[i + 3] & kRegionish)) ||
-                      (region_flags_[i] & Gazetteer::kWordMajorFirst) ||
-                      (toks[i].e - toks[i].b >= 3 && is_location_word(word(i)));
+    const bool cue = i > 0 && (flags[i - 1] & kCue);
+    const bool gate = cue || ((flags[i + 1] | flags[i + 2] | flags[i + 3]) & kRegionish) ||
+                      (flags[i] & (Gazetteer::kWordMajorFirst | kLocationWord));
     if (!gate) continue;
     std::span<const GzPlace> range;
     uint32_t any_flags = 0;  // OR of the flags of the places in `range`
     size_t n = 0;
     // Longest name first: 3 words, 2 words, 1 word; multi-word tries only along known prefixes.
     if (!gz->MaybeKnownHashed(tok_hash_[i])) continue;
-    key.assign(word(i));
-    if (gz->IsPrefix(key) && i + 1 < toks.size() && joinable(i)) {
-      key += ' ';
-      key += word(i + 1);
-      const uint64_t h2 = Gazetteer::Hash(key);
+    const std::string_view w1 = word(i);
+    const Gazetteer::KeyInfo one = gz->LookupHashed(w1, tok_hash_[i]);
+    std::string_view key = w1;
+    if (one.is_prefix && i + 1 < toks.size() && joinable(i)) {
+      key_buf.assign(w1);
+      key_buf += ' ';
+      key_buf += word(i + 1);
+      const uint64_t h2 = Gazetteer::Hash(key_buf);
+      Gazetteer::KeyInfo two;
       const bool maybe2 = gz->MaybeKnownHashed(h2);
-      if (maybe2 && gz->IsPrefix(key) && i + 2 < toks.size() && joinable(i + 1)) {
-        const size_t two = key.size();
-        key += ' ';
-        key += word(i + 2);
-        const uint64_t h = Gazetteer::Hash(key);
-        if (gz->MaybeKnownHashed(h)) range = gz->FindHashed(key, h, &any_flags);  // the Bloom filter holds every key
+      if (maybe2) two = gz->LookupHashed(key_buf, h2);
+      if (two.is_prefix && i + 2 < toks.size() && joinable(i + 1)) {
+        const size_t two_size = key_buf.size();
+        key_buf += ' ';
+        key_buf += word(i + 2);
+        const uint64_t h = Gazetteer::Hash(key_buf);
+        if (gz->MaybeKnownHashed(h)) {  // the Bloom filter holds every key
+          const Gazetteer::KeyInfo three = gz->LookupHashed(key_buf, h);
+          range = three.places;
+          any_flags = three.any_flags;
+        }
         if (!range.empty()) n = 3;
-        else key.resize(two);
+        else key_buf.resize(two_size);
       }
-      if (range.empty() && maybe2) {
-        range = gz->FindHashed(key, h2, &any_flags);
+      if (range.empty()) {
+        range = two.places;
+        any_flags = two.any_flags;
         if (!range.empty()) n = 2;
       }
-      if (range.empty()) key.assign(word(i));
+      if (!range.empty()) key = key_buf;
     }
-    if (range.empty() && key.size() >= 3) {
-      range = gz->FindHashed(key, tok_hash_[i], &any_flags);  // key is word(i) again here
+    if (range.empty() && w1.size() >= 3) {
+      range = one.places;
+      any_flags = one.any_flags;
       n = 1;
     }
     if (range.empty()) continue;
@@ -117,8 +150,9 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
     if (last + 1 < toks.size()) {
       const std::string_view gap = t.substr(toks[last].e, toks[last + 1].b - toks[last].e);
       if (gap.size() <= 3 && gap.find_first_not_of(" ,-(") == std::string_view::npos) {
-        std::string two(word(last + 1));
         if (last + 2 < toks.size()) {
+          std::string& two = region_buf_;
+          two.assign(word(last + 1));
           two += ' ';
           two += word(last + 2);
           if (const GzRegion* r = gz->FindRegion(two); r && !r->is_abbrev) {
@@ -127,7 +161,7 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
           }
         }
         if (!region) {
-          const GzRegion* r = gz->FindRegion(word(last + 1));
+          const GzRegion* r = gz->FindRegionHashed(word(last + 1), tok_hash_[last + 1]);
           if (r && r->is_abbrev) {
             // "or", "me", "in" are words: an abbreviation needs a comma or capitals in the original.
             const Span s = NormalisedSpan(norm, field, toks[last + 1].b, toks[last + 1].e);
@@ -154,7 +188,6 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
       }
     }
     const bool in_loc_field = !location_key.empty() && contains_words(location_key, key);
-    const bool cue = i > 0 && is_cue(word(i - 1));
     // (A place in a context region was also accepted after a cue when the key had 5+ bytes; any cue with a key of
     // 4+ bytes already is, so that test is left out: it cost a pass over every same-named place.)
     const bool accept = explicit_match || in_loc_field || (!common && (major || (cue && key.size() >= 4)));

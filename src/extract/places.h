@@ -37,8 +37,9 @@ class PlaceFinder {
   const Gazetteer* gazetteer_;
   // Per-field buffers, reused between calls.
   std::vector<Tok> toks_;
-  std::vector<uint8_t> region_flags_;
+  std::vector<uint8_t> tok_flags_;  // word classes and cue/location-word bits of each token
   std::vector<uint64_t> tok_hash_;  // Gazetteer::Hash of each token
+  std::string key_, region_buf_;
 };
 
 }  // namespace lodestar::extract
