@@ -6,6 +6,10 @@
 
 #include <cctype>
 #include <fstream>
+#include <map>
+#include <set>
+#include <cstring>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -547,6 +551,76 @@ TEST(ExtractShortcuts, GazetteerKeyFlagsAreTheOrOfItsPlaces) {
     found += !range.empty();
   }
   EXPECT_GT(found, 8);
+}
+
+// The gazetteer's flat tables (place keys with their multi-word prefixes, word classes, regions) answer as maps
+// built straight from the binary file do: every key, prefix, class word and region, and words that are none.
+TEST(ExtractShortcuts, GazetteerFlatTablesMatchMapsOfTheFile) {
+  auto loaded = Gazetteer::Load(LODESTAR_GAZETTEER_BIN);
+  if (!loaded.ok()) GTEST_SKIP() << loaded.status().message();
+  const Gazetteer& gz = *loaded.value();
+  std::ifstream in(LODESTAR_GAZETTEER_BIN, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  GzHeader h;
+  std::memcpy(&h, bytes.data(), sizeof h);
+  std::vector<GzPlace> places(h.n_places);
+  std::vector<GzRegion> regions(h.n_regions);
+  const char* p = bytes.data() + sizeof h;
+  std::memcpy(places.data(), p, places.size() * sizeof(GzPlace));
+  p += places.size() * sizeof(GzPlace);
+  std::memcpy(regions.data(), p, regions.size() * sizeof(GzRegion));
+  p += regions.size() * sizeof(GzRegion) + size_t{h.n_area_codes} * sizeof(GzAreaCode);
+  const char* pool = p;
+  std::map<std::string, uint32_t> key_flags;  // key -> OR of its places' flags
+  std::set<std::string> prefixes;
+  std::map<std::string, uint8_t> word_class;
+  std::map<std::string, size_t> region_of;  // key -> first region with it
+  for (size_t r = 0; r < regions.size(); ++r) {
+    const std::string key(pool + regions[r].key_off, regions[r].key_len);
+    region_of.emplace(key, r);
+    const size_t sp = key.find(' ');
+    word_class[key.substr(0, sp)] |= sp == std::string::npos ? Gazetteer::kWordRegion : Gazetteer::kWordRegionPrefix;
+  }
+  for (const GzPlace& pl : places) {
+    const std::string key(pool + pl.key_off, pl.key_len);
+    key_flags[key] |= pl.flags;
+    if (pl.flags & kPlaceMajor) word_class[key.substr(0, key.find(' '))] |= Gazetteer::kWordMajorFirst;
+    for (size_t sp = key.find(' '); sp != std::string::npos; sp = key.find(' ', sp + 1)) prefixes.insert(key.substr(0, sp));
+  }
+  for (const auto& [key, flags] : key_flags) {
+    uint32_t any = 0;
+    ASSERT_FALSE(gz.Find(key, &any).empty()) << key;
+    ASSERT_EQ(any, flags) << key;
+    ASSERT_EQ(gz.IsPrefix(key), prefixes.count(key) > 0) << key;
+    ASSERT_TRUE(gz.MaybeKnown(key)) << key;
+  }
+  for (const std::string& prefix : prefixes) {
+    ASSERT_TRUE(gz.IsPrefix(prefix)) << prefix;
+    ASSERT_EQ(gz.Find(prefix).empty(), key_flags.count(prefix) == 0) << prefix;
+  }
+  for (const auto& [word, cls] : word_class) ASSERT_EQ(gz.WordClass(word), cls) << word;
+  for (const auto& [key, r] : region_of) {
+    const GzRegion* got = gz.FindRegion(key);
+    ASSERT_NE(got, nullptr) << key;
+    ASSERT_EQ(std::memcmp(got, &regions[r], sizeof(GzRegion)), 0) << key;
+  }
+  // Words that are none of these, some sharing a prefix or a length with real keys.
+  std::mt19937_64 rng(47);
+  int checked = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string w(1 + rng() % 10, 'a');
+    for (char& c : w) c = static_cast<char>('a' + rng() % 26);
+    if (i % 3 == 0) w = key_flags.begin()->first + w;
+    if (key_flags.count(w) || prefixes.count(w) || word_class.count(w) || region_of.count(w)) continue;
+    ASSERT_TRUE(gz.Find(w).empty()) << w;
+    ASSERT_FALSE(gz.IsPrefix(w)) << w;
+    ASSERT_EQ(gz.WordClass(w), 0) << w;
+    ASSERT_EQ(gz.FindRegion(w), nullptr) << w;
+    ++checked;
+  }
+  EXPECT_GT(checked, 15000);
+  EXPECT_GT(key_flags.size(), 100000u);
+  EXPECT_GT(prefixes.size(), 1000u);
 }
 
 }  // namespace
