@@ -28,6 +28,8 @@ bool IsCue(std::string_view pw) {  // asked for every token: compare only words 
   }
 }
 
+constexpr size_t kMaxTokens = 20001;  // per field: the rest of a longer text is not searched
+
 // Token flags: the gazetteer's word classes plus these two.
 constexpr uint8_t kCue = 0x80, kLocationWord = 0x40;
 static_assert(((Gazetteer::kWordRegion | Gazetteer::kWordRegionPrefix | Gazetteer::kWordMajorFirst) &
@@ -41,11 +43,18 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
   const Gazetteer* gz = gazetteer_;
   if (!gz) return;
   const std::string_view t = norm.text;
-  std::vector<Tok>& toks = toks_;
-  std::vector<uint8_t>& flags = tok_flags_;
-  toks.clear();
-  flags.clear();
-  tok_hash_.clear();
+  // The per-token arrays only grow (a text of n bytes has at most n / 2 + 1 words), so the loop below writes them
+  // without size checks; `ntok` is the number of tokens in them.
+  const size_t cap = std::min<size_t>(t.size() / 2 + 1, kMaxTokens);
+  if (toks_.size() < cap) {
+    toks_.resize(cap);
+    tok_hash_.resize(cap);
+    tok_flags_.resize(cap + 3);
+  }
+  Tok* const toks = toks_.data();
+  uint64_t* const hashes = tok_hash_.data();
+  uint8_t* const flags = tok_flags_.data();
+  size_t ntok = 0;
   // A token can equal a location word only if that word has 3+ bytes (shorter tokens are not asked); the low bits
   // of their hashes let most tokens skip the comparisons.
   uint64_t location_mask = 0;
@@ -72,13 +81,13 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
         std::find(location_words.begin(), location_words.end(), w) != location_words.end()) {
       f |= kLocationWord;
     }
-    toks.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(j)});
-    tok_hash_.push_back(h);
-    flags.push_back(f);
+    toks[ntok] = {static_cast<uint32_t>(i), static_cast<uint32_t>(j)};
+    hashes[ntok] = h;
+    flags[ntok] = f;
     i = j;
-    if (toks.size() > 20000) break;
+    if (++ntok == kMaxTokens) break;
   }
-  flags.insert(flags.end(), 3, 0);  // so that flags[i + 3] is 0 past the last token
+  flags[ntok] = flags[ntok + 1] = flags[ntok + 2] = 0;  // so that flags[i + 3] is 0 past the last token
   auto word = [&](size_t k) { return t.substr(toks[k].b, toks[k].e - toks[k].b); };
   auto joinable = [&](size_t k) {  // may toks[k] and toks[k+1] form one name?
     const std::string_view gap = t.substr(toks[k].e, toks[k + 1].b - toks[k].e);
@@ -94,7 +103,7 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
   };
   std::string& key_buf = key_;
   constexpr uint8_t kRegionish = Gazetteer::kWordRegion | Gazetteer::kWordRegionPrefix;
-  for (size_t i = 0; i < toks.size() && out.size() < 32; ++i) {
+  for (size_t i = 0; i < ntok && out.size() < 32; ++i) {
     // Only names that could be accepted are looked up in the (large, cache-unfriendly) place index:
     // after a cue word, before a region name, named in the location field, or a major city.
     const bool cue = i > 0 && (flags[i - 1] & kCue);
@@ -105,11 +114,11 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
     uint32_t any_flags = 0;  // OR of the flags of the places in `range`
     size_t n = 0;
     // Longest name first: 3 words, 2 words, 1 word; multi-word tries only along known prefixes.
-    if (!gz->MaybeKnownHashed(tok_hash_[i])) continue;
+    if (!gz->MaybeKnownHashed(hashes[i])) continue;
     const std::string_view w1 = word(i);
-    const Gazetteer::KeyInfo one = gz->LookupHashed(w1, tok_hash_[i]);
+    const Gazetteer::KeyInfo one = gz->LookupHashed(w1, hashes[i]);
     std::string_view key = w1;
-    if (one.is_prefix && i + 1 < toks.size() && joinable(i)) {
+    if (one.is_prefix && i + 1 < ntok && joinable(i)) {
       key_buf.assign(w1);
       key_buf += ' ';
       key_buf += word(i + 1);
@@ -117,7 +126,7 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
       Gazetteer::KeyInfo two;
       const bool maybe2 = gz->MaybeKnownHashed(h2);
       if (maybe2) two = gz->LookupHashed(key_buf, h2);
-      if (two.is_prefix && i + 2 < toks.size() && joinable(i + 1)) {
+      if (two.is_prefix && i + 2 < ntok && joinable(i + 1)) {
         const size_t two_size = key_buf.size();
         key_buf += ' ';
         key_buf += word(i + 2);
@@ -147,10 +156,10 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
     // Explicit region after the name: "Portland, OR", "Portland Maine", "Austin Texas".
     const GzRegion* region = nullptr;
     size_t region_end_tok = last;
-    if (last + 1 < toks.size()) {
+    if (last + 1 < ntok) {
       const std::string_view gap = t.substr(toks[last].e, toks[last + 1].b - toks[last].e);
       if (gap.size() <= 3 && gap.find_first_not_of(" ,-(") == std::string_view::npos) {
-        if (last + 2 < toks.size()) {
+        if (last + 2 < ntok) {
           std::string& two = region_buf_;
           two.assign(word(last + 1));
           two += ' ';
@@ -161,7 +170,7 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
           }
         }
         if (!region) {
-          const GzRegion* r = gz->FindRegionHashed(word(last + 1), tok_hash_[last + 1]);
+          const GzRegion* r = gz->FindRegionHashed(word(last + 1), hashes[last + 1]);
           if (r && r->is_abbrev) {
             // "or", "me", "in" are words: an abbreviation needs a comma or capitals in the original.
             const Span s = NormalisedSpan(norm, field, toks[last + 1].b, toks[last + 1].e);
