@@ -26,6 +26,7 @@
 #include "extract/payments.h"
 #include "extract/phones.h"
 #include "extract/prechecks.h"
+#include "extract/price_scan.h"
 
 namespace lodestar::extract {
 namespace {
@@ -386,6 +387,97 @@ std::vector<std::string> GeneratedTexts(uint64_t seed, int count) {
     out.push_back(std::move(text));
   }
   return out;
+}
+
+// Every group of every match, as offsets (-1 for a group that took no part) and sizes.
+using GroupRecord = std::vector<long>;
+void RecordGroups(std::string_view text, const re2::StringPiece* g, int n, GroupRecord& out) {
+  for (int k = 0; k < n; ++k) {
+    out.push_back(g[k].data() ? g[k].data() - text.data() : -1);
+    out.push_back(static_cast<long>(g[k].size()));
+  }
+}
+
+// What successive RE2 searches of the whole text report: the loop the scanners replace.
+GroupRecord Re2Matches(const RE2& re, std::string_view text) {
+  GroupRecord out;
+  const int n = re.NumberOfCapturingGroups() + 1;
+  re2::StringPiece g[16];
+  const re2::StringPiece input(text.data(), text.size());
+  size_t pos = 0;
+  for (int found = 0; pos <= text.size() && found < 4096; ++found) {
+    if (!re.Match(input, pos, text.size(), RE2::UNANCHORED, g, n)) break;
+    RecordGroups(text, g, n, out);
+    const size_t end = static_cast<size_t>(g[0].data() - text.data()) + g[0].size();
+    pos = end > pos ? end : pos + 1;
+  }
+  return out;
+}
+
+GroupRecord ScannerMatches(void (*scan)(std::string_view, std::vector<GroupMatch>&), int n, std::string_view text) {
+  std::vector<GroupMatch> matches;
+  scan(text, matches);
+  GroupRecord out;
+  for (const GroupMatch& m : matches) RecordGroups(text, m.g.data(), n, out);
+  return out;
+}
+
+// ScanMoney and ScanDurations report what RE2 reports for their patterns: every match, every group, in order, on
+// random texts of prices, durations and near misses (raw and normalised), the longest reaches of each
+// alternative, generated texts, and real and generated ads.
+TEST(ExtractShortcuts, ScannersFindWhatRe2Finds) {
+  RE2::Options opts;
+  opts.set_log_errors(false);
+  const RE2 money(kMoneyPattern, opts), duration(kDurationPattern, opts);
+  ASSERT_TRUE(money.ok() && duration.ok());
+  ASSERT_EQ(money.NumberOfCapturingGroups() + 1, kMoneyGroups);
+  ASSERT_EQ(duration.NumberOfCapturingGroups() + 1, kDurationGroups);
+  long prices = 0, durations = 0;
+  auto check = [&](std::string_view text) {
+    const GroupRecord want_money = Re2Matches(money, text), want_duration = Re2Matches(duration, text);
+    prices += static_cast<long>(want_money.size());
+    durations += static_cast<long>(want_duration.size());
+    if (ScannerMatches(ScanMoney, kMoneyGroups, text) != want_money) return std::string("money");
+    if (ScannerMatches(ScanDurations, kDurationGroups, text) != want_duration) return std::string("duration");
+    return std::string();
+  };
+  const char* pieces[] = {" ", " ", "  ", "\n", "\t", "\v", "\r", "\f", "$", "$ ", "\xC2\xA3", "\xE2\x82\xAC", "usd",
+                          "usd ", "usd\t", "dollar", "dollars", "rose", "roses", "rs", "bucks", "eur", "euro", "euros",
+                          "gbp", "donation", "donations", "rate", "rates", "gift", "gifts", "is", "are", ":", "-", "=",
+                          "of", "/", "per", "a", "an", "hr", "hrs", "hour", "hours", "hourly", "hrly", "hh", "qv",
+                          "half", "quick", "visit", "quickie", "full", "fh", "over", "night", "overnight", "one", "all",
+                          "minutes", "minute", "mins", "min", "mn", "h", "1/2", " 1/2", ".", ".5", ".50", "0", "1", "2",
+                          "5", "12", "30", "60", "150", "200", "1500", "12345", "123456", "x", "_", "s", "ly", "and",
+                          "\xC3\xA9", "\xC2", "\xA3", "\xE2\x82", "\xF0\x9F\x8C\xB9", "'", "#", ","};
+  std::mt19937_64 rng(47);
+  for (int iter = 0; iter < 60000; ++iter) {
+    std::string text;
+    const size_t n = 1 + rng() % 20;
+    for (size_t i = 0; i < n; ++i) text += pieces[rng() % std::size(pieces)];
+    ASSERT_EQ(check(text), "") << "text: " << text;
+    ASSERT_EQ(check(NormalizeForDisplay(text)), "") << "normalised text of: " << text;
+  }
+  for (const char* s : {"donations are $12345 x", "rates is 150", "rateis200", "roses:300", "gift=$80", "rate 12345",
+                        "200 an hour", "200 ahh", "200perhr", "80 / half  hour", "80 half-hour", "150 hours",
+                        "2 1/2 hours", "1.5 hr", "12.5hr", "100 min", "2000 min", "hour and a half", "hour  and half",
+                        "half an hour", "halfan hr", "full hour", "fullhour", "1 night", "a night", "all night",
+                        "over  night", "quick visit", "quickvisit", "$1234567", "usd 150.00", "150.00 usd", "150.0 usd",
+                        "12.345 euros", "1,500 dollars", "150dollars", "150 dollarsx", "$", "usd", "1"}) {
+    ASSERT_EQ(check(s), "") << s;
+  }
+  for (const std::string& text : GeneratedTexts(53, 20000)) ASSERT_EQ(check(text), "") << "text: " << text;
+  const std::string files[] = {std::string(LODESTAR_SHARED_DATA) + "/ads/backpage-ca.jsonl",
+                               std::string(LODESTAR_SHARED_DATA) + "/ads/dig-ad-type-train.jsonl"};
+  for (const std::string& file : files) {
+    std::ifstream in(file);
+    std::string line;
+    for (int lines = 0; lines < 3000 && std::getline(in, line); ++lines) {
+      ASSERT_EQ(check(line), "") << file << " line " << lines + 1;
+      ASSERT_EQ(check(NormalizeForDisplay(line)), "") << file << " line " << lines + 1 << " normalised";
+    }
+  }
+  EXPECT_GT(prices, 20000);
+  EXPECT_GT(durations, 20000);
 }
 
 // UrlTriggerFires answers exactly as the pattern it replaced in the Hyperscan scan (ASCII \b, as both Hyperscan

@@ -16,6 +16,7 @@
 #include "extract/payments.h"
 #include "extract/phones.h"
 #include "extract/places.h"
+#include "extract/price_scan.h"
 #include "extract/prechecks.h"
 #include "extract/windows.h"
 
@@ -26,8 +27,8 @@ class ExtractorResources {
   std::string data_dir, gazetteer_path;
   std::unique_ptr<Lexicon> lexicon;
   std::unique_ptr<Gazetteer> gazetteer;
-  std::unique_ptr<RE2> title_age, email, url, handle_long, handle_short, mention, cashapp_tag, cashapp_word, venmo, age, money,
-      duration, height, weight;
+  std::unique_ptr<RE2> title_age, email, url, handle_long, handle_short, mention, cashapp_tag, cashapp_word, venmo, age,
+      height, weight;  // prices and durations: price_scan.h
 
   static RE2::Options Opts() {
     RE2::Options o;
@@ -370,17 +371,6 @@ core::Result<std::shared_ptr<const ExtractorResources>> LoadResources(const std:
         "|\\b(?:i\\s+am|i'm|im|i\\s+m)\\s+(?:a\\s+|only\\s+|just\\s+)?(\\d{2})\\b"
         "|\\b(\\d{2})\\s*(?:anos|ano)\\b|\\btengo\\s+(\\d{2})\\b",
         "age"}},
-      {&res->money,
-       {"(\\$|usd\\s|£|€)\\s*(\\d{2,5}(?:\\.\\d\\d)?)"
-        "|\\b(\\d{2,5}(?:\\.\\d\\d)?)\\s*(?:(\\$|£|€)|(usd|dollars?|roses?|rs|bucks|eur|euros?|gbp|donations?)\\b)"
-        "|\\b(?:donations?|roses?|rate|rates|gift)\\s*(?:is|are|:|-|=|of)?\\s*\\$?(\\d{2,5})\\b"
-        "|\\b(\\d{2,4})\\s*(?:/|per|an?)?\\s*(?:hr|hrs|hour|hourly|hrly|hh|qv|half\\s*hour)\\b",
-        "money"}},
-      {&res->duration,
-       {"(\\d{1,2}(?:\\.\\d)?)(\\s+1/2)?\\s*(minutes|minute|mins|min|mn|hours|hour|hrs|hr|h)\\b"
-        "|\\b(quick\\s*visit|quickie|qv|half\\s*(?:an\\s+)?(?:hour|hr)|hh|hour\\s+and\\s+(?:a\\s+)?half|full\\s*hour|fh|"
-        "hourly|hrly|hour|hr|overnight|over\\s*night|(?:one|1|all|full|a)\\s+night|night)\\b",
-        "duration"}},
       {&res->height,
        {"\\b([4-6])\\s*(?:'|ft|feet|foot)\\s*(?:(\\d{1,2})(?:\\.\\d)?\\s*(?:\"|''|in|inch|inches)?)?(?:[^0-9]|$)"
         "|\\b(1[4-9]\\d)\\s*cm\\b",
@@ -434,7 +424,6 @@ std::string WindowViolation(const ExtractorResources& res, std::string_view norm
       {[&](auto& w) { UrlWindows(normalised, w); }, res.url.get(), "url", false},
       {[&](auto& w) { HeightWindows(normalised, runs, w); }, res.height.get(), "height", true},
       {[&](auto& w) { WeightWindows(normalised, runs, w); }, res.weight.get(), "weight", true},
-      {[&](auto& w) { MoneyWindows(normalised, runs, w); }, res.money.get(), "money", false},
       {[&](auto& w) { AgeWindows(normalised, runs, w); }, res.age.get(), "age", false},
       {[&](auto& w) { MentionWindows(normalised, w); }, res.mention.get(), "mention", false},
   };
@@ -471,6 +460,7 @@ struct FactExtractor::Impl {
     int minutes;
   };
   std::vector<Dur> durs;
+  std::vector<GroupMatch> scanned;  // ScanMoney / ScanDurations output
   std::vector<std::string> context_regions;
   NormText saved[2];  // the two fields' normalised text, kept for the location pass
   std::vector<Window> windows;     // reused by the windowed RE2 passes
@@ -810,9 +800,7 @@ void FactExtractor::Impl::Prices(Facts& f) {
     std::string currency;
   };
   std::vector<Raw> raws;
-  windows.clear();
-  MoneyWindows(t, DigitRunsOfField(), windows);
-  ForEachMatchIn(*res->money, t, windows, [&](const StringPiece* g) {
+  const auto read_price = [&](const StringPiece* g) {
     Raw r{Off(t, g[0]), Off(t, g[0]) + g[0].size(), 0, "USD"};
     auto cur_of = [](std::string_view c) -> std::string {
       if (c.rfind("rose", 0) == 0 || c == "rs") return "rose";
@@ -849,11 +837,13 @@ void FactExtractor::Impl::Prices(Facts& f) {
       if (g[1].data() == nullptr) return;
     }
     raws.push_back(std::move(r));
-  });
+  };
+  scanned.clear();
+  ScanMoney(t, DigitRunsOfField(), scanned);
+  for (const GroupMatch& m : scanned) read_price(m.g.data());
   // Durations only bind to prices: without a price there is nothing to read them for.
   if (raws.empty()) return;
-  durs.clear();
-  ForEachMatch(*res->duration, t, [&](const StringPiece* g) {
+  const auto read_duration = [&](const StringPiece* g) {
     int minutes = 0;
     if (g[3].data()) {
       const std::string unit(g[3].data(), g[3].size());
@@ -874,7 +864,11 @@ void FactExtractor::Impl::Prices(Facts& f) {
     }
     if (minutes <= 0 || minutes > 24 * 60 * 7) return;
     durs.push_back({static_cast<uint32_t>(Off(t, g[0])), static_cast<uint32_t>(Off(t, g[0]) + g[0].size()), minutes});
-  });
+  };
+  scanned.clear();
+  ScanDurations(t, scanned);
+  durs.clear();
+  for (const GroupMatch& m : scanned) read_duration(m.g.data());
   size_t prev_end = 0;
   int prev_minutes = 0;
   for (size_t i = 0; i < raws.size() && f.prices.size() < kMaxFactsPerKind; ++i) {

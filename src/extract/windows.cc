@@ -181,12 +181,6 @@ void HeightWindows(std::string_view t, const std::vector<Window>& digit_runs, st
   }
 }
 
-void MoneyWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out) {
-  // Each alternative holds 2-5 digits starting a run (nothing before them in the pattern is a digit), with at
-  // most 13 non-space bytes before ("donations are $") and 12 after the run (".50 donations").
-  AroundNumbers(t, digit_runs, [](size_t n) { return n >= 2; }, 13, 12, out);
-}
-
 void AgeWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out) {
   // Each alternative holds exactly two digits between non-digits, with at most 7 non-space bytes before
   // ("i am only") and 11 after ("years.young", "yrs of age").
