@@ -17,16 +17,41 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lodestar::extract {
 
+// A std::allocator whose resize() leaves new elements uninitialised: the normaliser sizes its offset arrays for
+// the worst case, then writes every element it keeps, so zeroing them first (a memset of 8 bytes per input byte,
+// ~8% of normalising) is wasted.
+template <typename T>
+struct UninitialisedAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitialisedAllocator<U>;
+  };
+  UninitialisedAllocator() = default;
+  template <typename U>
+  UninitialisedAllocator(const UninitialisedAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using OffsetVector = std::vector<uint32_t, UninitialisedAllocator<uint32_t>>;
+
 struct NormText {
   std::string text;
-  std::vector<uint32_t> src_begin;
-  std::vector<uint32_t> src_end;
+  OffsetVector src_begin;
+  OffsetVector src_end;
 
   void clear() {
     text.clear();
