@@ -433,12 +433,32 @@ TEST(ExtractShortcuts, ScannersFindWhatRe2Finds) {
   ASSERT_EQ(money.NumberOfCapturingGroups() + 1, kMoneyGroups);
   ASSERT_EQ(duration.NumberOfCapturingGroups() + 1, kDurationGroups);
   long prices = 0, durations = 0;
+  std::mt19937_64 range_rng(59);
   auto check = [&](std::string_view text) {
     const GroupRecord want_money = Re2Matches(money, text), want_duration = Re2Matches(duration, text);
     prices += static_cast<long>(want_money.size());
     durations += static_cast<long>(want_duration.size());
     if (ScannerMatches(ScanMoney, kMoneyGroups, text) != want_money) return std::string("money");
     if (ScannerMatches(ScanDurations, kDurationGroups, text) != want_duration) return std::string("duration");
+    // ScanDurationsAround: the matches of the whole search that reach into random ranges.
+    std::vector<GroupMatch> all, around;
+    ScanDurations(text, all);
+    std::vector<std::pair<size_t, size_t>> ranges;
+    for (size_t k = range_rng() % 5; k > 0; --k) {
+      const size_t lo = range_rng() % (text.size() + 8);
+      ranges.push_back({lo, lo + range_rng() % 40});
+    }
+    std::sort(ranges.begin(), ranges.end());
+    ScanDurationsAround(text, ranges, around);
+    GroupRecord want_around, got_around;
+    for (const GroupMatch& m : all) {
+      const size_t b = static_cast<size_t>(m.g[0].data() - text.data()), e = b + m.g[0].size();
+      if (std::any_of(ranges.begin(), ranges.end(), [&](const auto& r) { return e >= r.first && b <= r.second; })) {
+        RecordGroups(text, m.g.data(), kDurationGroups, want_around);
+      }
+    }
+    for (const GroupMatch& m : around) RecordGroups(text, m.g.data(), kDurationGroups, got_around);
+    if (got_around != want_around) return std::string("durations around ranges");
     return std::string();
   };
   const char* pieces[] = {" ", " ", "  ", "\n", "\t", "\v", "\r", "\f", "$", "$ ", "\xC2\xA3", "\xE2\x82\xAC", "usd",
@@ -466,6 +486,11 @@ TEST(ExtractShortcuts, ScannersFindWhatRe2Finds) {
     ASSERT_EQ(check(s), "") << s;
   }
   for (const std::string& text : GeneratedTexts(53, 20000)) ASSERT_EQ(check(text), "") << "text: " << text;
+  {  // long enough for the 4,096-match cap: ScanDurationsAround reads the whole text
+    std::string capped;
+    while (capped.size() < 12000) capped += "1h qv, ";
+    ASSERT_EQ(check(capped), "");
+  }
   const std::string files[] = {std::string(LODESTAR_SHARED_DATA) + "/ads/backpage-ca.jsonl",
                                std::string(LODESTAR_SHARED_DATA) + "/ads/dig-ad-type-train.jsonl"};
   for (const std::string& file : files) {

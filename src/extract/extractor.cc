@@ -460,7 +460,8 @@ struct FactExtractor::Impl {
     int minutes;
   };
   std::vector<Dur> durs;
-  std::vector<GroupMatch> scanned;  // ScanMoney / ScanDurations output
+  std::vector<GroupMatch> scanned;  // ScanMoney / ScanDurationsAround output
+  std::vector<std::pair<size_t, size_t>> duration_ranges;
   std::vector<std::string> context_regions;
   NormText saved[2];  // the two fields' normalised text, kept for the location pass
   std::vector<Window> windows;     // reused by the windowed RE2 passes
@@ -865,8 +866,12 @@ void FactExtractor::Impl::Prices(Facts& f) {
     if (minutes <= 0 || minutes > 24 * 60 * 7) return;
     durs.push_back({static_cast<uint32_t>(Off(t, g[0])), static_cast<uint32_t>(Off(t, g[0]) + g[0].size()), minutes});
   };
+  // A duration binds to a price when it ends at most 14 bytes before it or starts at most 10 after it (below):
+  // only durations that reach into those ranges are looked for.
+  duration_ranges.clear();
+  for (const Raw& r : raws) duration_ranges.push_back({r.b >= 14 ? r.b - 14 : 0, r.e + 10});
   scanned.clear();
-  ScanDurations(t, scanned);
+  ScanDurationsAround(t, duration_ranges, scanned);
   durs.clear();
   for (const GroupMatch& m : scanned) read_duration(m.g.data());
   size_t prev_end = 0;

@@ -347,50 +347,117 @@ void ScanMoney(std::string_view text, std::vector<GroupMatch>& out) {
   ScanMoney(text, runs, out);
 }
 
-void ScanDurations(std::string_view text, std::vector<GroupMatch>& out) {
-  // Word by word: a duration word starts a word (\b), and a count ends where a run of digits ends (what may
-  // follow it, '.', white space, 'm' or 'h', is no digit), so its first digit is one of the run's last two. Every
-  // match ends at \b, that is at the end of a word. At each position the count is tried first, as in the pattern.
-  const Text t(text);
+namespace {
+
+// The leftmost match of kDurationPattern starting in [from, last_start]: fills m and returns true. Else false,
+// with *resume where a later search may start (no match starts in [from, *resume)). `from` is never inside a word
+// (0, a match's end, a word's start or just past a byte no match holds).
+//
+// Word by word: a duration word starts a word (\b), and a count ends where a run of digits ends (what may follow
+// it, '.', white space, 'm' or 'h', is no digit), so its first digit is one of the run's last two. Every match
+// ends at \b, at the end of a word. At each position the count is tried first, as in the pattern.
+bool NextDuration(const Text& t, std::string_view text, size_t from, size_t last_start, GroupMatch& m,
+                  size_t* resume) {
   const auto* u = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
-  int found = 0;
-  GroupMatch m;    // written only by a match
-  size_t pos = 0;  // where the next search starts
-  auto take = [&]() {
-    out.push_back(m);
-    ++found;
-    pos = static_cast<size_t>(m.g[0].data() - text.data()) + m.g[0].size();
-    m = GroupMatch();
-    return true;
-  };
-  for (size_t b = 0; found < kMaxMatches;) {
+  for (size_t b = from;;) {
     while (b < n && !IsWordByte(u[b])) ++b;
-    if (b >= n) break;
+    if (b >= n || b > last_start) {
+      *resume = b;
+      return false;
+    }
     size_t e = b;
     bool digits = false;
     do {
       digits |= IsAsciiDigit(u[e]);
       ++e;
     } while (e < n && IsWordByte(u[e]));
-    bool matched = false;
-    if (b >= pos && kDurationStarts[u[b]]) {
-      matched = (IsAsciiDigit(u[b]) && DurationCountAt(t, b, m) && take()) ||
-                ((!IsAsciiDigit(u[b]) || u[b] == '1') && DurationWordAt(t, b, e, text, m) && take());
+    if (kDurationStarts[u[b]]) {
+      if (IsAsciiDigit(u[b]) && DurationCountAt(t, b, m)) return true;
+      if ((!IsAsciiDigit(u[b]) || u[b] == '1') && DurationWordAt(t, b, e, text, m)) return true;
     }
-    for (size_t i = b; digits && i < e && !matched;) {  // counts ending where a run of digits ends
+    for (size_t i = b; digits && i < e;) {  // counts ending where a run of digits ends
       if (!IsAsciiDigit(u[i])) {
         ++i;
         continue;
       }
       size_t j = i;
       while (j < e && IsAsciiDigit(u[j])) ++j;
-      for (size_t p = j - std::min<size_t>(j - i, 2); p < j && !matched; ++p) {
-        matched = p > b && p >= pos && DurationCountAt(t, p, m) && take();
+      for (size_t p = j - std::min<size_t>(j - i, 2); p < j; ++p) {
+        if (p == b) continue;  // tried above
+        if (p > last_start) {
+          *resume = b;
+          return false;
+        }
+        if (DurationCountAt(t, p, m)) return true;
       }
       i = j;
     }
-    b = std::max(e, pos);
+    b = e;
+  }
+}
+
+// A byte that no match holds (matches are made of [0-9a-z], '.', '/' and white space), so that the matches after
+// it are those of a search started just past it.
+bool IsDurationBarrier(unsigned char c) { return !IsWordByte(c) && !IsRe2Space(c) && c != '.' && c != '/'; }
+
+size_t EndOf(const GroupMatch& m, std::string_view text) {
+  return static_cast<size_t>(m.g[0].data() - text.data()) + m.g[0].size();
+}
+
+}  // namespace
+
+void ScanDurations(std::string_view text, std::vector<GroupMatch>& out) {
+  const Text t(text);
+  GroupMatch m;  // written only by a match
+  size_t pos = 0, resume = 0;
+  for (int found = 0; found < kMaxMatches && NextDuration(t, text, pos, text.size(), m, &resume); ++found) {
+    out.push_back(m);
+    pos = EndOf(m, text);
+    m = GroupMatch();
+  }
+}
+
+void ScanDurationsAround(std::string_view text, const std::vector<std::pair<size_t, size_t>>& ranges,
+                         std::vector<GroupMatch>& out) {
+  auto wanted = [&](size_t b, size_t e, const std::pair<size_t, size_t>& r) { return e >= r.first && b <= r.second; };
+  if (text.size() >= 2 * kMaxMatches) {
+    // Long enough for the search to stop at its cap (every match has 2+ bytes): only the whole search knows
+    // which matches it reports.
+    std::vector<GroupMatch> all;
+    ScanDurations(text, all);
+    for (const GroupMatch& m : all) {
+      const size_t b = static_cast<size_t>(m.g[0].data() - text.data()), e = b + m.g[0].size();
+      for (const auto& r : ranges) {
+        if (wanted(b, e, r)) {
+          out.push_back(m);
+          break;
+        }
+      }
+    }
+    return;
+  }
+  const Text t(text);
+  const auto* u = reinterpret_cast<const unsigned char*>(text.data());
+  GroupMatch m;
+  size_t pos = 0;  // the search is exact from here: 0, a match's end, a resume point or just past a barrier
+  for (const auto& r : ranges) {
+    for (size_t x = std::min(r.first, text.size()); x > pos; --x) {  // matches ending at r.first or later
+      if (IsDurationBarrier(u[x - 1])) {                              // start past the last barrier before it
+        pos = x;
+        break;
+      }
+    }
+    for (size_t resume = 0;;) {
+      if (!NextDuration(t, text, pos, r.second, m, &resume)) {
+        pos = resume;
+        break;
+      }
+      const size_t end = EndOf(m, text);
+      if (wanted(end - m.g[0].size(), end, r)) out.push_back(m);
+      pos = end;
+      m = GroupMatch();
+    }
   }
 }
 

@@ -17,6 +17,7 @@
 
 #include <array>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "extract/windows.h"
@@ -50,5 +51,10 @@ void ScanMoney(std::string_view text, std::vector<GroupMatch>& out);
 // The same, given `digit_runs` = DigitRuns(text) (windows.h): searches only near runs of two or more digits.
 void ScanMoney(std::string_view text, const std::vector<Window>& digit_runs, std::vector<GroupMatch>& out);
 void ScanDurations(std::string_view text, std::vector<GroupMatch>& out);
+// Of the matches ScanDurations reports, those that end at or after `first` and start at or before `second` of some
+// range (ranges sorted by `first`), in order; reads only around the ranges (from the last byte before each that no
+// match can hold), except in texts long enough for the 4,096-match cap to matter.
+void ScanDurationsAround(std::string_view text, const std::vector<std::pair<size_t, size_t>>& ranges,
+                         std::vector<GroupMatch>& out);
 
 }  // namespace lodestar::extract
