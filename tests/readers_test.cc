@@ -142,6 +142,59 @@ bool HaveTool(const std::string& tool) { return Shell("command -v " + tool + " >
 
 bool Contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
 
+// ---- JSON decoder ------------------------------------------------------------
+
+core::Status DecodeOne(RecordDecoder& decoder, std::string bytes, core::Ad& ad, DecodeStats& stats) {
+  RawRecord record;
+  record.bytes = std::move(bytes);
+  ad = core::Ad();
+  return decoder.Decode(record, ad, stats);
+}
+
+TEST(JsonDecoder, BestRankedNameWinsInAnyOrderAndNonScalarsAreSkipped) {
+  auto decoder = NewJsonDecoder({});
+  DecodeStats stats;
+  core::Ad ad;
+  ASSERT_TRUE(DecodeOne(*decoder, R"({"text":"second choice","headline":"H","body":"first choice","title":"T"})", ad,
+                        stats).ok());
+  EXPECT_EQ(ad.body, "first choice");
+  EXPECT_EQ(ad.title, "T");
+  ASSERT_TRUE(DecodeOne(*decoder, R"({"body":"first choice","text":"second choice","name":"N"})", ad, stats).ok());
+  EXPECT_EQ(ad.body, "first choice");
+  EXPECT_EQ(ad.title, "N");
+  // An object under a better name is kept in raw only; the next name fills the field.
+  ASSERT_TRUE(DecodeOne(*decoder, R"({"body":{"x":1},"text":"plain","id":42,"date":"2017-03-20"})", ad, stats).ok());
+  EXPECT_EQ(ad.body, "plain");
+  EXPECT_EQ(ad.source_id, "42");
+  EXPECT_NE(ad.posted, 0);
+  EXPECT_EQ(stats.utf8_repairs, 0u);
+  // A field map replaces the candidate names of its field.
+  auto mapped = NewJsonDecoder({{"body", "words"}});
+  ASSERT_TRUE(DecodeOne(*mapped, R"({"body":"ignored","words":"chosen"})", ad, stats).ok());
+  EXPECT_EQ(ad.body, "chosen");
+}
+
+TEST(JsonDecoder, InvalidUtf8IsRepairedAndCountedValidOrNot) {
+  auto decoder = NewJsonDecoder({});
+  DecodeStats stats;
+  core::Ad ad;
+  ASSERT_TRUE(DecodeOne(*decoder, "{\"title\":\"caf\xff\",\"body\":\"ok\"}", ad, stats).ok());
+  EXPECT_EQ(ad.title, "caf\xEF\xBF\xBD");
+  EXPECT_TRUE(core::IsValidUtf8(ad.raw));
+  EXPECT_EQ(stats.utf8_repairs, 1u);
+  // Malformed JSON with invalid bytes: still repaired (and counted) before the JSON error is reported.
+  auto st = DecodeOne(*decoder, "{\"title\":\"a\xfe\", body}", ad, stats);
+  EXPECT_FALSE(st.ok());
+  EXPECT_TRUE(Contains(st.message(), "malformed JSON")) << st.message();
+  EXPECT_EQ(stats.utf8_repairs, 2u);
+  st = DecodeOne(*decoder, "{\"title\": }", ad, stats);
+  EXPECT_TRUE(Contains(st.message(), "malformed JSON")) << st.message();
+  EXPECT_EQ(stats.utf8_repairs, 2u);
+  // The decoder stays usable after errors.
+  ASSERT_TRUE(DecodeOne(*decoder, R"({"title":"again","body":"fine"})", ad, stats).ok());
+  EXPECT_EQ(ad.body, "fine");
+}
+
 // ---- CSV ---------------------------------------------------------------------
 
 TEST(CsvReader, QuotesNewlinesBomCrlf) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <thread>
 
 #include "core/ad.h"
 #include "core/time.h"
@@ -78,6 +79,41 @@ TEST(Block, DetectsAnyFlippedByte) {
     EXPECT_FALSE(store::ParseBlock(bad, info, nullptr)) << "flip at " << i;
   }
   EXPECT_FALSE(store::ParseBlock(std::string_view(block).substr(0, block.size() - 1), info, nullptr));
+}
+
+// Finish reuses one compression context and output buffer per thread; blocks of growing and shrinking sizes,
+// at several levels and on two threads, must each decode to exactly what was added.
+TEST(Block, ConsecutiveBlocksReuseCompressionStateExactly) {
+  auto build_and_check = [](int ads, int level, int salt) {
+    store::BlockBuilder b;
+    b.Reserve(ads, ads * 300);
+    for (int i = 0; i < ads; ++i) b.Add(MakeAd(salt + i), "{\"n\":" + std::to_string(salt + i) + "}");
+    std::string block = b.Finish(level);
+    store::BlockInfo info;
+    ASSERT_TRUE(store::ParseBlock(block, info, nullptr)) << ads << " ads at level " << level;
+    ASSERT_EQ(info.ad_count, static_cast<uint32_t>(ads));
+    int seen = 0;
+    auto st = store::DecodeBlockAds(block, info, [&](core::Ad& ad, std::string& facts) {
+      const core::Ad want = MakeAd(salt + seen);
+      EXPECT_EQ(ad.source_id, want.source_id);
+      EXPECT_EQ(ad.body, want.body);
+      EXPECT_EQ(ad.raw, want.raw);
+      EXPECT_EQ(ad.content_hash, want.content_hash);
+      EXPECT_EQ(facts, "{\"n\":" + std::to_string(salt + seen) + "}");
+      ++seen;
+      return true;
+    });
+    ASSERT_TRUE(st.ok()) << st.message();
+    EXPECT_EQ(seen, ads);
+  };
+  const int sizes[] = {5, 4000, 1, 20000, 300};
+  const int levels[] = {3, 1, -1, 19, 3};
+  for (int k = 0; k < 5; ++k) build_and_check(sizes[k], levels[k], k * 100000);
+  std::thread other([&] {
+    build_and_check(3000, 3, 7);
+    build_and_check(10, 3, 9);
+  });
+  other.join();
 }
 
 TEST(ContentHashSet, InsertsOnceAndGrows) {

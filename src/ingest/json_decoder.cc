@@ -3,6 +3,8 @@
 
 #include <array>
 #include <cstring>
+#include <functional>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -25,30 +27,29 @@ class JsonDecoder : public RecordDecoder {
   explicit JsonDecoder(const FieldMap& map) {
     for (int f = 0; f < kFields; ++f) {
       auto names = CandidateNames(static_cast<AdField>(f), map);
-      for (size_t rank = 0; rank < names.size(); ++rank) keys_.push_back({names[rank], f, int(rank)});
+      for (size_t rank = 0; rank < names.size(); ++rank) keys_[names[rank]].push_back({f, int(rank)});
     }
   }
 
   Status Decode(const RawRecord& record, core::Ad& ad, DecodeStats& stats) override {
     std::string_view text = record.bytes;
     std::string repaired;
-    if (!core::IsValidUtf8(text)) {
+    // simdjson validates UTF-8 (with the same validator as core::IsValidUtf8) before it accepts a document, so a
+    // clean parse proves there is nothing to repair. Only a failed parse pays for the check, the repair and a retry.
+    simdjson::dom::element doc;
+    auto error = Parse(text, doc);
+    if (error) {
+      if (core::IsValidUtf8(text)) return Invalid(error);
       repaired = core::RepairUtf8(text, &stats.utf8_repairs);
       text = repaired;
+      error = Parse(text, doc);
+      if (error) return Invalid(error);
     }
-    if (buffer_.size() < text.size() + simdjson::SIMDJSON_PADDING) buffer_.resize(text.size() * 2 + 4096);
-    std::memcpy(buffer_.data(), text.data(), text.size());
 
     std::array<std::string, kFields> value;
     std::array<int, kFields> best_rank;
     best_rank.fill(1 << 30);
     std::string raw_content;
-
-    // The DOM API is dispatched at run time to the best kernel for this CPU
-    // (the On-Demand front end would be compiled for the generic target).
-    simdjson::dom::element doc;
-    auto error = parser_.parse(reinterpret_cast<const uint8_t*>(buffer_.data()), text.size(), false).get(doc);
-    if (error) return Invalid(error);
     simdjson::dom::object obj;
     if (doc.get(obj)) {
       return Status::Error(StatusCode::kInvalidInput, "not a JSON object (each line must be one {...} record)");
@@ -59,8 +60,10 @@ class JsonDecoder : public RecordDecoder {
         if (!val.get(s)) raw_content.assign(s);
         continue;
       }
-      for (const auto& k : keys_) {
-        if (k.name != key || k.rank >= best_rank[k.field]) continue;
+      auto it = keys_.find(key);
+      if (it == keys_.end()) continue;
+      for (const auto& k : it->second) {
+        if (k.rank >= best_rank[k.field]) continue;
         std::string scalar = ScalarText(val);
         if (scalar.empty()) break;  // objects, arrays and null are kept in raw only
         value[k.field] = std::move(scalar);
@@ -93,10 +96,21 @@ class JsonDecoder : public RecordDecoder {
 
  private:
   struct Key {
-    std::string name;
     int field;
     int rank;
   };
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  // The DOM API is dispatched at run time to the best kernel for this CPU
+  // (the On-Demand front end would be compiled for the generic target).
+  simdjson::error_code Parse(std::string_view text, simdjson::dom::element& doc) {
+    if (buffer_.size() < text.size() + simdjson::SIMDJSON_PADDING) buffer_.resize(text.size() * 2 + 4096);
+    std::memcpy(buffer_.data(), text.data(), text.size());
+    return parser_.parse(reinterpret_cast<const uint8_t*>(buffer_.data()), text.size(), false).get(doc);
+  }
 
   static Status Invalid(simdjson::error_code error) {
     return Status::Error(StatusCode::kInvalidInput, fmt::format("malformed JSON: {}", simdjson::error_message(error)));
@@ -118,7 +132,8 @@ class JsonDecoder : public RecordDecoder {
     return core::ParseTimestamp(text).value_or(0);
   }
 
-  std::vector<Key> keys_;
+  // Input field name -> the ad fields it may fill, in CandidateNames order (the first one still open wins).
+  std::unordered_map<std::string, std::vector<Key>, NameHash, std::equal_to<>> keys_;
   simdjson::dom::parser parser_;
   std::string buffer_;
 };

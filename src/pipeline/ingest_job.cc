@@ -204,6 +204,16 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
                 tbb::filter_mode::parallel,
                 [&](std::shared_ptr<Batch> batch) {
                   store::BlockBuilder builder;
+                  size_t ads = 0, payload = 0;
+                  for (size_t i = 0; i < batch->ads.size(); ++i) {
+                    if (batch->fate[i] != kStore) continue;
+                    const auto& ad = batch->ads[i];
+                    ++ads;
+                    // Strings plus varints, hash and length prefixes (EncodeAd adds at most ~100 bytes).
+                    payload += ad.source_id.size() + ad.source.size() + ad.url.size() + ad.title.size() +
+                               ad.body.size() + ad.location.size() + ad.raw.size() + batch->facts[i].size() + 128;
+                  }
+                  builder.Reserve(ads, payload);
                   for (size_t i = 0; i < batch->ads.size(); ++i)
                     if (batch->fate[i] == kStore) builder.Add(batch->ads[i], batch->facts[i]);
                   batch->block_ads = static_cast<uint32_t>(builder.ad_count());

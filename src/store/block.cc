@@ -4,6 +4,8 @@
 #include <zstd.h>
 
 #include <cstring>
+#include <memory>
+#include <new>
 
 #include "store/ad_codec.h"
 
@@ -42,28 +44,43 @@ void BlockBuilder::Add(const core::Ad& ad, std::string_view facts_json) {
 }
 
 std::string BlockBuilder::Finish(int level) {
-  size_t index_bytes = index_.size() * kIndexEntrySize;
+  // One compression context and output buffer per thread, reused across blocks: a fresh context per block
+  // allocates and clears ~1 MB of match tables, and a zero-filled output string is overwritten anyway.
+  struct CCtxFree {
+    void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
+  };
+  thread_local std::unique_ptr<ZSTD_CCtx, CCtxFree> cctx(ZSTD_createCCtx());
+  thread_local std::unique_ptr<char[]> scratch;
+  thread_local size_t scratch_size = 0;
   size_t bound = ZSTD_compressBound(payload_.size());
-  std::string block(kBlockHeaderSize + index_bytes + bound, '\0');
-  char* p = block.data();
-  size_t compressed =
-      ZSTD_compress(p + kBlockHeaderSize + index_bytes, bound, payload_.data(), payload_.size(), level);
-  // ZSTD_compress only fails on a too-small buffer, which compressBound rules out.
-  block.resize(kBlockHeaderSize + index_bytes + compressed);
-  p = block.data();
-  Put32(p, kBlockMagic);
-  Put32(p + 4, static_cast<uint32_t>(index_.size()));
-  Put32(p + 8, static_cast<uint32_t>(compressed));
-  Put32(p + 12, static_cast<uint32_t>(payload_.size()));
-  Put64(p + 16, 0);  // reserved (flags)
-  char* q = p + kBlockHeaderSize;
+  if (scratch_size < bound) {
+    scratch.reset(new char[bound]);  // uninitialised on purpose
+    scratch_size = bound;
+  }
+  size_t compressed = ZSTD_compressCCtx(cctx.get(), scratch.get(), bound, payload_.data(), payload_.size(), level);
+  // Compression only fails on a too-small buffer (compressBound rules that out) or when out of memory.
+  if (ZSTD_isError(compressed)) throw std::bad_alloc();
+
+  size_t index_bytes = index_.size() * kIndexEntrySize;
+  std::string block;
+  block.reserve(kBlockHeaderSize + index_bytes + compressed);
+  char head[kBlockHeaderSize];
+  Put32(head, kBlockMagic);
+  Put32(head + 4, static_cast<uint32_t>(index_.size()));
+  Put32(head + 8, static_cast<uint32_t>(compressed));
+  Put32(head + 12, static_cast<uint32_t>(payload_.size()));
+  Put64(head + 16, 0);  // reserved (flags)
+  Put64(head + 24, 0);  // checksum, filled in below
+  block.append(head, kBlockHeaderSize);
   for (const auto& e : index_) {
+    char q[kIndexEntrySize];
     Put64(q, e.content_hash.low);
     Put64(q + 8, e.content_hash.high);
     Put64(q + 16, e.id_hash);
-    q += kIndexEntrySize;
+    block.append(q, kIndexEntrySize);
   }
-  Put64(p + 24, BlockChecksum(block, block.size()));
+  block.append(scratch.get(), compressed);
+  Put64(block.data() + 24, BlockChecksum(block, block.size()));
   return block;
 }
 

@@ -36,6 +36,11 @@ uint64_t IdHash(std::string_view display_id);
 // one builder per block, so blocks can be built on several threads.
 class BlockBuilder {
  public:
+  // Optional: room for `ads` ads totalling about `payload_bytes` encoded bytes, so Add never reallocates.
+  void Reserve(size_t ads, size_t payload_bytes) {
+    index_.reserve(ads);
+    payload_.reserve(payload_bytes);
+  }
   void Add(const core::Ad& ad, std::string_view facts_json);
   size_t ad_count() const { return index_.size(); }
   size_t raw_bytes() const { return payload_.size(); }
