@@ -281,11 +281,22 @@ bool PhoneFinder::Validate(const std::string& digits, bool plus, const std::stri
   const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
   auto try_parse = [&](const std::string& text, const std::string& reg) {
     if (validations_left_ <= 0) return false;
-    --validations_left_;
+    --validations_left_;  // spent on a cached answer too, so that the budget runs out where it did without a cache
+    parse_key_.assign(reg);
+    parse_key_ += '\0';
+    parse_key_ += text;
+    if (const auto it = parse_cache_.find(parse_key_); it != parse_cache_.end()) {
+      if (it->second.empty()) return false;
+      e164->assign(it->second);
+      return true;
+    }
+    if (parse_cache_.size() >= kParseCacheSize) parse_cache_.clear();
+    std::string& answer = parse_cache_[parse_key_];
     PhoneNumber number;
     if (util->Parse(text, reg, &number) != PhoneNumberUtil::NO_PARSING_ERROR) return false;
     if (!util->IsValidNumber(number)) return false;
-    util->Format(number, PhoneNumberUtil::E164, e164);
+    util->Format(number, PhoneNumberUtil::E164, &answer);
+    e164->assign(answer);
     return true;
   };
   if (plus) {

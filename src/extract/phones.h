@@ -56,6 +56,12 @@ class PhoneFinder {
   bool skip_idle_ = true;
   std::string scratch_;
   int validations_left_ = 0;
+  // libphonenumber's answers (region, a '\0', the text asked -> E.164, empty when not valid): its Parse and
+  // IsValidNumber cost ~80k instructions per number outside North America, and ads repeat their numbers. Cleared
+  // when it reaches kParseCacheSize entries.
+  static constexpr size_t kParseCacheSize = 4096;
+  std::unordered_map<std::string, std::string> parse_cache_;
+  std::string parse_key_;
   // Without the build's NANP table only: NPA-NXX (six digits) -> validity, as bit sets allocated on first use;
   // nanp_cached_ counts the known entries.
   static constexpr size_t kNanpKeys = 1000000;  // a multiple of 64
