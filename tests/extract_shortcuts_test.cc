@@ -25,6 +25,7 @@
 #include "extract/normalize.h"
 #include "extract/payments.h"
 #include "extract/phones.h"
+#include "extract/age_scan.h"
 #include "extract/prechecks.h"
 #include "extract/price_scan.h"
 
@@ -428,11 +429,12 @@ GroupRecord ScannerMatches(void (*scan)(std::string_view, std::vector<GroupMatch
 TEST(ExtractShortcuts, ScannersFindWhatRe2Finds) {
   RE2::Options opts;
   opts.set_log_errors(false);
-  const RE2 money(kMoneyPattern, opts), duration(kDurationPattern, opts);
-  ASSERT_TRUE(money.ok() && duration.ok());
+  const RE2 money(kMoneyPattern, opts), duration(kDurationPattern, opts), age(kAgePattern, opts);
+  ASSERT_TRUE(money.ok() && duration.ok() && age.ok());
+  ASSERT_EQ(age.NumberOfCapturingGroups() + 1, kAgeGroups);
   ASSERT_EQ(money.NumberOfCapturingGroups() + 1, kMoneyGroups);
   ASSERT_EQ(duration.NumberOfCapturingGroups() + 1, kDurationGroups);
-  long prices = 0, durations = 0;
+  long prices = 0, durations = 0, ages = 0;
   std::mt19937_64 range_rng(59);
   auto check = [&](std::string_view text) {
     const GroupRecord want_money = Re2Matches(money, text), want_duration = Re2Matches(duration, text);
@@ -440,6 +442,9 @@ TEST(ExtractShortcuts, ScannersFindWhatRe2Finds) {
     durations += static_cast<long>(want_duration.size());
     if (ScannerMatches(ScanMoney, kMoneyGroups, text) != want_money) return std::string("money");
     if (ScannerMatches(ScanDurations, kDurationGroups, text) != want_duration) return std::string("duration");
+    const GroupRecord want_age = Re2Matches(age, text);
+    ages += static_cast<long>(want_age.size());
+    if (ScannerMatches(ScanAges, kAgeGroups, text) != want_age) return std::string("age");
     // ScanDurationsAround: the matches of the whole search that reach into random ranges.
     std::vector<GroupMatch> all, around;
     ScanDurations(text, all);
@@ -468,7 +473,11 @@ TEST(ExtractShortcuts, ScannersFindWhatRe2Finds) {
                           "half", "quick", "visit", "quickie", "full", "fh", "over", "night", "overnight", "one", "all",
                           "minutes", "minute", "mins", "min", "mn", "h", "1/2", " 1/2", ".", ".5", ".50", "0", "1", "2",
                           "5", "12", "30", "60", "150", "200", "1500", "12345", "123456", "x", "_", "s", "ly", "and",
-                          "\xC3\xA9", "\xC2", "\xA3", "\xE2\x82", "\xF0\x9F\x8C\xB9", "'", "#", ","};
+                          "\xC3\xA9", "\xC2", "\xA3", "\xE2\x82", "\xF0\x9F\x8C\xB9", "'", "#", ",",
+                          // ages
+                          "age", "aged", "edad", "i", "i'm", "im", "m", "am", "only", "just", "tengo", "anos", "ano",
+                          "yr", "yrs", "year", "years", "y/o", "yo", "y.o.", "y.o", "old", "young", "24", "19", "99",
+                          "X", "\xE0\x80\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xC0\x80", "\x80"};
   std::mt19937_64 rng(47);
   for (int iter = 0; iter < 60000; ++iter) {
     std::string text;
@@ -482,7 +491,11 @@ TEST(ExtractShortcuts, ScannersFindWhatRe2Finds) {
                         "2 1/2 hours", "1.5 hr", "12.5hr", "100 min", "2000 min", "hour and a half", "hour  and half",
                         "half an hour", "halfan hr", "full hour", "fullhour", "1 night", "a night", "all night",
                         "over  night", "quick visit", "quickvisit", "$1234567", "usd 150.00", "150.00 usd", "150.0 usd",
-                        "12.345 euros", "1,500 dollars", "150dollars", "150 dollarsx", "$", "usd", "1"}) {
+                        "12.345 euros", "1,500 dollars", "150dollars", "150 dollarsx", "$", "usd", "1",
+                        // ages: the longest reach before the number, and each alternative's edges
+                        "x i am only 22", "i'm just 22", "im a 22", "i  m 22", "aged is 22", "age:22", "edad-22",
+                        "22yrs.old", "22 year of  age", "22 years young", "22 y.o.", "22 y.o", "22 yo", "22y/o!",
+                        "22 yrs", "22 anos", "22 ano", "tengo 22", "tengo22", "22 yox", "22 yo_", "122 yo"}) {
     ASSERT_EQ(check(s), "") << s;
   }
   for (const std::string& text : GeneratedTexts(53, 20000)) ASSERT_EQ(check(text), "") << "text: " << text;
@@ -503,6 +516,7 @@ TEST(ExtractShortcuts, ScannersFindWhatRe2Finds) {
   }
   EXPECT_GT(prices, 20000);
   EXPECT_GT(durations, 20000);
+  EXPECT_GT(ages, 20000);
 }
 
 // UrlTriggerFires answers exactly as the pattern it replaced in the Hyperscan scan (ASCII \b, as both Hyperscan

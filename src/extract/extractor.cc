@@ -10,6 +10,7 @@
 #include <functional>
 #include <unordered_map>
 
+#include "extract/age_scan.h"
 #include "extract/gazetteer.h"
 #include "extract/lexicon.h"
 #include "extract/normalize.h"
@@ -27,8 +28,8 @@ class ExtractorResources {
   std::string data_dir, gazetteer_path;
   std::unique_ptr<Lexicon> lexicon;
   std::unique_ptr<Gazetteer> gazetteer;
-  std::unique_ptr<RE2> title_age, email, url, handle_long, handle_short, mention, cashapp_tag, cashapp_word, venmo, age,
-      height, weight;  // prices and durations: price_scan.h
+  std::unique_ptr<RE2> title_age, email, url, handle_long, handle_short, mention, cashapp_tag, cashapp_word, venmo,
+      height, weight;  // prices, durations and ages: price_scan.h, age_scan.h
 
   static RE2::Options Opts() {
     RE2::Options o;
@@ -364,13 +365,6 @@ core::Result<std::shared_ptr<const ExtractorResources>> LoadResources(const std:
       {&res->cashapp_word,
        {"\\bcash\\s*app\\b(?:\\s*(?:me|is|at|:|-|=|@|tag|name))*\\s*\\$?([a-z][a-z0-9_\\-]{2,19})\\b", "cashapp_word"}},
       {&res->venmo, {"\\bvenmo\\b(?:\\s*(?:me|is|at|:|-|=|@|name))*\\s*@?([a-z0-9_][a-z0-9_\\-]{2,29})\\b", "venmo"}},
-      {&res->age,
-       {"\\b(?:age|aged|edad)\\s*(?:is|:|-|=)?\\s*(\\d{2})\\b"
-        "|\\b(\\d{2})\\s*(?:yrs?|years?|yr)\\.?\\s*(?:old|young|of\\s+age)\\b"
-        "|\\b(\\d{2})\\s*(?:y/o|yo|y\\.o\\.?|yrs|years)(?:[^a-z0-9]|$)"
-        "|\\b(?:i\\s+am|i'm|im|i\\s+m)\\s+(?:a\\s+|only\\s+|just\\s+)?(\\d{2})\\b"
-        "|\\b(\\d{2})\\s*(?:anos|ano)\\b|\\btengo\\s+(\\d{2})\\b",
-        "age"}},
       {&res->height,
        {"\\b([4-6])\\s*(?:'|ft|feet|foot)\\s*(?:(\\d{1,2})(?:\\.\\d)?\\s*(?:\"|''|in|inch|inches)?)?(?:[^0-9]|$)"
         "|\\b(1[4-9]\\d)\\s*cm\\b",
@@ -424,7 +418,6 @@ std::string WindowViolation(const ExtractorResources& res, std::string_view norm
       {[&](auto& w) { UrlWindows(normalised, w); }, res.url.get(), "url", false},
       {[&](auto& w) { HeightWindows(normalised, runs, w); }, res.height.get(), "height", true},
       {[&](auto& w) { WeightWindows(normalised, runs, w); }, res.weight.get(), "weight", true},
-      {[&](auto& w) { AgeWindows(normalised, runs, w); }, res.age.get(), "age", false},
       {[&](auto& w) { MentionWindows(normalised, w); }, res.mention.get(), "mention", false},
   };
   for (const Pass& pass : passes) {
@@ -460,7 +453,7 @@ struct FactExtractor::Impl {
     int minutes;
   };
   std::vector<Dur> durs;
-  std::vector<GroupMatch> scanned;  // ScanMoney / ScanDurationsAround output
+  std::vector<GroupMatch> scanned;  // ScanMoney / ScanDurationsAround / ScanAges output
   std::vector<std::pair<size_t, size_t>> duration_ranges;
   std::vector<std::string> context_regions;
   NormText saved[2];  // the two fields' normalised text, kept for the location pass
@@ -691,9 +684,7 @@ void FactExtractor::Impl::Payments(Facts& f) {
 
 void FactExtractor::Impl::Ages(Facts& f) {
   const std::string_view t = norm.text;
-  windows.clear();
-  AgeWindows(t, DigitRunsOfField(), windows);
-  ForEachMatchIn(*res->age, t, windows, [&](const StringPiece* g) {
+  const auto read_age = [&](const StringPiece* g) {
     if (f.ages.size() >= kMaxFactsPerKind) return;
     int group = 0;
     for (int k = 1; k <= 6; ++k) {
@@ -764,7 +755,10 @@ void FactExtractor::Impl::Ages(Facts& f) {
       if (x.value == a.value) return;
     }
     f.ages.push_back(std::move(a));
-  });
+  };
+  scanned.clear();
+  ScanAges(t, DigitRunsOfField(), scanned);
+  for (const GroupMatch& m : scanned) read_age(m.g.data());
 }
 
 // Listing convention: the classified site appends the poster's age to the title

@@ -2,71 +2,17 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
-#include <initializer_list>
 
 #include "extract/ascii.h"
+#include "extract/scan_text.h"
 
 namespace lodestar::extract {
 namespace {
 
-constexpr size_t kNone = static_cast<size_t>(-1);
-constexpr int kMaxMatches = 4096;  // as the RE2 loops the scanners replace
-
-// The scanned text with the few questions the patterns ask of it. Positions may be kNone ("no match so far"):
-// every step passes kNone on, so a pattern reads as one chain of steps, e.g. WordEnd(Lit(Spaces(i), "hour")).
-class Text {
- public:
-  explicit Text(std::string_view s) : s_(s), u_(reinterpret_cast<const unsigned char*>(s.data())), n_(s.size()) {}
-
-  size_t size() const { return n_; }
-  // The byte at i; 0 (which is in no class) past the end.
-  unsigned char At(size_t i) const { return i < n_ ? u_[i] : 0; }
-  // i + w.size() when the text at i starts with w.
-  size_t Lit(size_t i, std::string_view w) const {
-    return i <= n_ && n_ - i >= w.size() && std::memcmp(u_ + i, w.data(), w.size()) == 0 ? i + w.size() : kNone;
-  }
-  // \s*: past the white space at i.
-  size_t Spaces(size_t i) const {
-    if (i == kNone) return kNone;
-    while (i < n_ && IsRe2Space(u_[i])) ++i;
-    return i;
-  }
-  // \s+.
-  size_t Spaces1(size_t i) const {
-    const size_t j = Spaces(i);
-    return j != kNone && j > i ? j : kNone;
-  }
-  // \b after a word byte: i itself when no word byte follows.
-  size_t WordEnd(size_t i) const { return i != kNone && !IsWordByte(At(i)) ? i : kNone; }
-  // \b before the word byte at i.
-  bool WordStartsAt(size_t i) const { return i == 0 || !IsWordByte(u_[i - 1]); }
-  // The number of digits from i, counting no further than cap + 1.
-  size_t Digits(size_t i, size_t cap) const {
-    size_t k = 0;
-    while (k <= cap && IsAsciiDigit(At(i + k))) ++k;
-    return k;
-  }
-  // The word (maximal run of word bytes) at i, when it has at most `cap` bytes; else empty.
-  std::string_view Word(size_t i, size_t cap) const {
-    size_t k = 0;
-    while (k <= cap && IsWordByte(At(i + k))) ++k;
-    return k <= cap ? s_.substr(i, k) : std::string_view();
-  }
-  re2::StringPiece Piece(size_t b, size_t e) const { return re2::StringPiece(s_.data() + b, e - b); }
-
- private:
-  std::string_view s_;
-  const unsigned char* u_;
-  size_t n_;
-};
-
-bool OneOf(std::string_view w, std::initializer_list<std::string_view> set) {
-  for (std::string_view x : set) {
-    if (w == x) return true;
-  }
-  return false;
-}
+using scan::kMaxMatches;
+using scan::kNone;
+using scan::OneOf;
+using scan::Text;
 
 // \$|£|€ at i: its length, or 0.
 size_t CurrencySymbol(const Text& t, size_t i) {
@@ -308,37 +254,15 @@ constexpr std::array<bool, 256> StartBytes(std::string_view bytes) {
 constexpr auto kMoneyStarts = StartBytes("$\xC2\xE2udrg");
 constexpr auto kDurationStarts = StartBytes("qhfoan");
 
-// From i leftwards over white space and at most `budget` other bytes.
-size_t ReachLeft(std::string_view t, size_t i, int budget) {
-  for (; i > 0; --i) {
-    if (!IsRe2Space(static_cast<unsigned char>(t[i - 1])) && budget-- == 0) break;
-  }
-  return i;
-}
-
 }  // namespace
 
 void ScanMoney(std::string_view text, const std::vector<Window>& digit_runs, std::vector<GroupMatch>& out) {
   // Every match holds the start of a run of 2+ digits (its amount), with at most 13 bytes other than white space
-  // before it ("donations are $"): a match starts in [ReachLeft(run begin, 13), run begin] of some run, and those
-  // ranges only move right from run to run.
-  const Text t(text);
+  // before it ("donations are $").
   const auto* u = reinterpret_cast<const unsigned char*>(text.data());
-  size_t pos = 0;  // where the next search starts
-  int found = 0;
-  GroupMatch m;
-  for (const Window& run : digit_runs) {
-    if (run.end - run.begin < 2) continue;
-    for (size_t p = std::max(pos, ReachLeft(text, run.begin, 13)); p <= run.begin && found < kMaxMatches; ++p) {
-      if (!kMoneyStarts[u[p]] || !MoneyAt(t, p, m)) continue;
-      out.push_back(m);
-      ++found;
-      pos = static_cast<size_t>(m.g[0].data() - text.data()) + m.g[0].size();
-      p = pos - 1;
-      m = GroupMatch();
-    }
-    pos = std::max(pos, run.begin + 1);  // every start up to the run's was tried
-  }
+  scan::ScanNearDigitRuns(
+      text, digit_runs, [](size_t length) { return length >= 2; }, 13,
+      [u](const Text& t, size_t p, GroupMatch& m) { return kMoneyStarts[u[p]] && MoneyAt(t, p, m); }, out);
 }
 
 void ScanMoney(std::string_view text, std::vector<GroupMatch>& out) {

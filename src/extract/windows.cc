@@ -4,13 +4,14 @@
 #include <cstdint>
 #include <cstring>
 
+#include "extract/ascii.h"
+
 namespace lodestar::extract {
 namespace {
 
-// RE2's \s: [\t\n\f\r ].
-inline bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r'; }
-inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-inline bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
+inline bool IsSpace(char c) { return IsRe2Space(static_cast<unsigned char>(c)); }
+inline bool IsDigit(char c) { return IsAsciiDigit(static_cast<unsigned char>(c)); }
+inline bool IsLower(char c) { return IsAsciiLower(static_cast<unsigned char>(c)); }
 
 size_t SkipSpaces(std::string_view t, size_t i) {
   while (i < t.size() && IsSpace(t[i])) ++i;
@@ -28,34 +29,6 @@ size_t SpanRight(std::string_view t, size_t i, int budget) {
     ++i;
   }
   return i;
-}
-
-// From t[i - 1] leftwards, the mirror of SpanRight: at or before the start of any match that reaches i with at
-// most `budget` non-space bytes before it.
-size_t SpanLeft(std::string_view t, size_t i, int budget) {
-  while (i > 0) {
-    if (!IsSpace(t[i - 1])) {
-      if (budget == 0) break;
-      --budget;
-    }
-    --i;
-  }
-  return i;
-}
-
-// One window from `before` non-space bytes ahead of the first digit run of a length `fits` accepts to `after`
-// non-space bytes past the last one; none without such a run.
-template <typename Fits>
-void AroundNumbers(std::string_view t, const std::vector<Window>& digit_runs, Fits&& fits, int before, int after,
-                   std::vector<Window>& out) {
-  const Window* first = nullptr;
-  const Window* last = nullptr;
-  for (const Window& run : digit_runs) {
-    if (!fits(run.end - run.begin)) continue;
-    if (!first) first = &run;
-    last = &run;
-  }
-  if (first) out.push_back({SpanLeft(t, first->begin, before), SpanRight(t, last->end, after)});
 }
 
 // [a-z0-9.-]: what a domain (and a TLD, "co.uk") is made of.
@@ -179,12 +152,6 @@ void HeightWindows(std::string_view t, const std::vector<Window>& digit_runs, st
     }
     if (j - i == 3 && t[i] == '1' && t[i + 1] >= '4' && t[unit] == 'c') out.push_back({i, SpanRight(t, j, 2)});
   }
-}
-
-void AgeWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out) {
-  // Each alternative holds exactly two digits between non-digits, with at most 7 non-space bytes before
-  // ("i am only") and 11 after ("years.young", "yrs of age").
-  AroundNumbers(t, digit_runs, [](size_t n) { return n == 2; }, 8, 12, out);
 }
 
 void MentionWindows(std::string_view t, std::vector<Window>& out) {

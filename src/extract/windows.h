@@ -40,9 +40,6 @@ void WeightWindows(std::string_view t, const std::vector<Window>& digit_runs, st
 // Height ("5'4\"", "5 ft 4 in", "160 cm"): each lone digit 4-6 followed (after white space) by ' or f, and 18
 // non-space bytes after it; each 14x-19x followed by c, and 2 non-space bytes after it.
 void HeightWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out);
-// Ages ("age 24", "24 yrs old", "i'm 24", "24 años"): one window from 8 non-space bytes before the first run of
-// exactly 2 digits to 12 after the last; none without such a run.
-void AgeWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out);
 // "@handle" mentions: the 4 bytes before each '@' (one code point that is not part of a word) and 32 after.
 void MentionWindows(std::string_view t, std::vector<Window>& out);
 
