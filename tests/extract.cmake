@@ -5,3 +5,5 @@ lodestar_add_test(NAME extract_shortcuts_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR
 # The gazetteer the build converts (src/extract/CMakeLists.txt), for the place-index test.
 target_compile_definitions(extract_shortcuts_test PRIVATE
   LODESTAR_GAZETTEER_BIN="${CMAKE_BINARY_DIR}/data/gazetteer.bin")
+lodestar_add_test(NAME extract_lexicon_speed_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/extract_lexicon_speed_test.cc
+  LIBS lodestar_extract lodestar_extract_text nlohmann_json::nlohmann_json PkgConfig::HS PkgConfig::RE2 LABELS unit)

@@ -543,15 +543,7 @@ TEST(ExtractShortcuts, UrlTriggerMatchesItsPattern) {
 // WordTriggers answers exactly as the four Hyperscan trigger patterns it replaced (ASCII \b; \s with \v, as
 // Hyperscan reads it), each on its own.
 TEST(ExtractShortcuts, WordTriggersMatchTheirPatterns) {
-  const RE2::Options latin1(RE2::Latin1);
-  const std::pair<uint32_t, std::unique_ptr<RE2>> patterns[] = {
-      {kTrigAge, std::make_unique<RE2>("\\b(age|aged|edad|tengo|i'?m|i[\\t\\n\\v\\f\\r ]+am|i[\\t\\n\\v\\f\\r ]+m)\\b|"
-                                       "(yrs?|years?|y/o|yo|y\\.o|anos?)\\b", latin1)},
-      {kTrigMoney, std::make_unique<RE2>("\\$|\xC2\xA3|\xE2\x82\xAC|(usd|dollars?|roses?|rs|bucks|eur|euros?|gbp|"
-                                         "donations?|rates?|gift|hr|hrs|hour|hourly|hrly|hh|qv|half)\\b", latin1)},
-      {kTrigHeight, std::make_unique<RE2>("'|(ft|feet|foot|cm)\\b", latin1)},
-      {kTrigWeight, std::make_unique<RE2>("#|(lbs?|pounds|kg)\\b", latin1)},
-  };
+  const test::TriggerPatterns patterns = test::WordTriggerPatterns();
   const char* pieces[] = {" ", " ", "\n", "\v", "\t", ".", "/", "'", "_", "x", "A", "9", "i", "m", "am", "im", "i'm",
                           "age", "aged", "edad", "tengo", "y", "o", "yo", "yr", "yrs", "year", "ano", "anos", "y/o",
                           "y.o", "$", "\xC2\xA3", "\xE2\x82\xAC", "usd", "dollar", "rose", "rs", "hr", "hour", "hh",

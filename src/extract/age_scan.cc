@@ -6,7 +6,6 @@
 namespace lodestar::extract {
 namespace {
 
-using scan::kMaxMatches;
 using scan::kNone;
 using scan::Text;
 

@@ -1,6 +1,9 @@
 #include "extract/lexicon.h"
 
 #include <sys/stat.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <unistd.h>
 
 #include <algorithm>
@@ -128,6 +131,34 @@ void StoreCachedDb(const std::string& dir, const std::string& path, const hs_dat
   if (std::rename(tmp.c_str(), path.c_str()) != 0) std::remove(tmp.c_str());
 }
 
+// Compiles (or loads from the cache) one block-mode database. On failure returns null and sets *bad (the index
+// of the failing pattern, or -1) and *error (Hyperscan's reason).
+hs_database_t* CompileCached(const std::vector<const char*>& patterns, const std::vector<unsigned int>& flags,
+                             const std::vector<unsigned int>& ids, int* bad, std::string* error) {
+  std::string fingerprint = hs_version();
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    fingerprint += '\x1f';
+    fingerprint += patterns[i];
+    fingerprint += '\x1e' + std::to_string(flags[i]);
+  }
+  const std::string cache_dir = CacheDir();
+  char name[64];
+  std::snprintf(name, sizeof name, "/lexicon-%016zx-%zu.hsdb", std::hash<std::string>{}(fingerprint), patterns.size());
+  const std::string cache_path = cache_dir.empty() ? "" : cache_dir + name;
+  hs_database_t* db = cache_path.empty() ? nullptr : LoadCachedDb(cache_path);
+  if (db) return db;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(patterns.data(), flags.data(), ids.data(), static_cast<unsigned int>(patterns.size()),
+                       HS_MODE_BLOCK, nullptr, &db, &err) != HS_SUCCESS) {
+    *bad = err ? err->expression : -1;
+    *error = err ? err->message : "unknown error";
+    if (err) hs_free_compile_error(err);
+    return nullptr;
+  }
+  if (!cache_path.empty()) StoreCachedDb(cache_dir, cache_path, db);
+  return db;
+}
+
 struct ScanContext {
   std::vector<LexHit>* hits;
   std::vector<uint64_t>* seen;  // one bit per entry: reported already in this scan
@@ -149,7 +180,9 @@ int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, uns
 }  // namespace
 
 Lexicon::~Lexicon() {
-  if (db_) hs_free_database(db_);
+  for (hs_database_t* db : {db_, spaces_db_, single_db_}) {
+    if (db) hs_free_database(db);
+  }
 }
 
 size_t Lexicon::count(LexKind k) const {
@@ -195,38 +228,125 @@ core::Result<std::unique_ptr<Lexicon>> Lexicon::Load(const std::string& dir) {
     flags.push_back((has_upper ? HS_FLAG_CASELESS : 0u) | HS_FLAG_DOTALL);
     ids.push_back(static_cast<unsigned int>(i));
   }
-  std::string fingerprint = hs_version();
-  for (size_t i = 0; i < patterns.size(); ++i) {
-    fingerprint += '\x1f';
-    fingerprint += patterns[i];
-    fingerprint += '\x1e' + std::to_string(flags[i]);
+  // The narrowed databases hold the same entries under the same ids: only white space constructs differ.
+  std::vector<std::string> narrowed[2];
+  std::vector<const char*> narrowed_ptrs[2];
+  const std::pair<SpaceForm, hs_database_t**> narrow_dbs[2] = {{SpaceForm::kSpaces, &lex->spaces_db_},
+                                                               {SpaceForm::kSingle, &lex->single_db_}};
+  for (int k = 0; k < 2; ++k) {
+    for (const auto& e : lex->entries_) narrowed[k].push_back(NarrowPattern(e.pattern, narrow_dbs[k].first));
+    for (const auto& p : narrowed[k]) narrowed_ptrs[k].push_back(p.c_str());
   }
-  const std::string cache_dir = CacheDir();
-  char name[64];
-  std::snprintf(name, sizeof name, "/lexicon-%016zx-%zu.hsdb", std::hash<std::string>{}(fingerprint), patterns.size());
-  const std::string cache_path = cache_dir.empty() ? "" : cache_dir + name;
-  if (!cache_path.empty()) lex->db_ = LoadCachedDb(cache_path);
-  if (lex->db_) return lex;
-  hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(patterns.data(), flags.data(), ids.data(), static_cast<unsigned int>(patterns.size()),
-                       HS_MODE_BLOCK, nullptr, &lex->db_, &err) != HS_SUCCESS) {
-    std::string msg = dir + "/lexicon: pattern ";
-    if (err && err->expression >= 0 && static_cast<size_t>(err->expression) < lex->entries_.size()) {
-      msg += lex->entries_[err->expression].id;
+  for (const auto& [pats, out] : {std::pair{&patterns, &lex->db_}, std::pair{&narrowed_ptrs[0], narrow_dbs[0].second},
+                                  std::pair{&narrowed_ptrs[1], narrow_dbs[1].second}}) {
+    int bad = -1;
+    std::string err;
+    *out = CompileCached(*pats, flags, ids, &bad, &err);
+    if (!*out) {
+      std::string msg = dir + "/lexicon: pattern ";
+      if (bad >= 0 && static_cast<size_t>(bad) < lex->entries_.size()) msg += lex->entries_[bad].id;
+      return core::Status::Error(core::StatusCode::kInvalidInput,
+                                 msg + " does not compile: " + err + "; fix the lexicon entry");
     }
-    msg += " does not compile: ";
-    msg += err ? err->message : "unknown error";
-    if (err) hs_free_compile_error(err);
-    return core::Status::Error(core::StatusCode::kInvalidInput, msg + "; fix the lexicon entry");
   }
-  if (!cache_path.empty()) StoreCachedDb(cache_dir, cache_path, lex->db_);
   return lex;
 }
 
 hs_scratch_t* Lexicon::AllocScratch() const {
+  // One scratch, grown to fit all three databases.
   hs_scratch_t* scratch = nullptr;
-  if (hs_alloc_scratch(db_, &scratch) != HS_SUCCESS) return nullptr;
+  for (const hs_database_t* db : {db_, spaces_db_, single_db_}) {
+    if (hs_alloc_scratch(db, &scratch) != HS_SUCCESS) {
+      if (scratch) hs_free_scratch(scratch);
+      return nullptr;
+    }
+  }
   return scratch;
+}
+
+Lexicon::SpaceForm Lexicon::SpaceFormOf(std::string_view t) {
+  // Hyperscan's \s without UCP: [\t\n\v\f\r ].
+  const auto ws = [](unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  bool other = false;
+  size_t i = 0;
+#if defined(__SSE2__)
+  // 16 bytes at a time: masks of white space and of the non-space white space bytes; a run of white space is a
+  // bit set in the mask and in the mask shifted by one (carrying the previous block's last bit).
+  const __m128i space = _mm_set1_epi8(' '), lo = _mm_set1_epi8('\t' - 1), hi = _mm_set1_epi8('\r' + 1);
+  uint32_t carry = 0;
+  for (; i + 16 <= t.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+    const __m128i ctl = _mm_and_si128(_mm_cmpgt_epi8(v, lo), _mm_cmplt_epi8(v, hi));
+    const uint32_t c = static_cast<uint32_t>(_mm_movemask_epi8(ctl));
+    const uint32_t m = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, space), ctl)));
+    if (m & ((m << 1) | carry)) return SpaceForm::kAny;
+    other |= c != 0;
+    carry = m >> 15;
+  }
+  bool prev = carry != 0;
+#else
+  bool prev = false;
+#endif
+  for (; i < t.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(t[i]);
+    const bool w = ws(c);
+    if (w && prev) return SpaceForm::kAny;
+    other |= w && c != ' ';
+    prev = w;
+  }
+  return other ? SpaceForm::kSingle : SpaceForm::kSpaces;
+}
+
+std::string Lexicon::NarrowPattern(const std::string& p, SpaceForm form) {
+  if (form == SpaceForm::kAny) return p;
+  // Every \s becomes ' ' (kSpaces) or stays \s (kSingle); outside a class, \s+ becomes one and \s* an optional
+  // one. Exact because the texts of `form` and all their substrings have no longer white space run for \s+ or \s*
+  // to match. Anything else is copied, escapes as pairs; lazy, possessive or counted \s repeats keep the pattern.
+  const std::string ws = form == SpaceForm::kSpaces ? " " : "\\s";
+  std::string out;
+  bool in_class = false;
+  for (size_t i = 0; i < p.size();) {
+    const char c = p[i];
+    if (c == '\\' && i + 1 < p.size()) {
+      if (p[i + 1] != 's') {
+        out.append(p, i, 2);
+        i += 2;
+        continue;
+      }
+      const char q = i + 2 < p.size() ? p[i + 2] : '\0';
+      if (in_class || (q != '+' && q != '*')) {
+        if (!in_class && q == '{') return p;
+        out += ws;
+        i += 2;
+        continue;
+      }
+      if (i + 3 < p.size() && (p[i + 3] == '?' || p[i + 3] == '+')) return p;
+      out += ws;
+      if (q == '*') out += '?';
+      i += 3;
+      continue;
+    }
+    out += c;
+    ++i;
+    if (!in_class && c == '[') {
+      in_class = true;
+      // A ']' right after '[' or '[^' is a literal member, not the end of the class.
+      if (i < p.size() && p[i] == '^') out += p[i++];
+      if (i < p.size() && p[i] == ']') out += p[i++];
+    } else if (in_class && c == ']') {
+      in_class = false;
+    }
+  }
+  return out;
+}
+
+const hs_database_t* Lexicon::DatabaseFor(std::string_view text) const {
+  switch (SpaceFormOf(text)) {
+    case SpaceForm::kSpaces: return spaces_db_;
+    case SpaceForm::kSingle: return single_db_;
+    case SpaceForm::kAny: break;
+  }
+  return db_;
 }
 
 uint32_t Lexicon::Scan(std::string_view text, hs_scratch_t* scratch, std::vector<LexHit>& hits) const {
@@ -235,8 +355,8 @@ uint32_t Lexicon::Scan(std::string_view text, hs_scratch_t* scratch, std::vector
   thread_local std::vector<uint64_t> seen;
   seen.assign((entries_.size() + 63) / 64, 0);
   ScanContext ctx{&hits, &seen};
-  hs_scan(db_, text.data(), static_cast<unsigned int>(std::min<size_t>(text.size(), UINT32_MAX)), 0, scratch, OnMatch,
-          &ctx);
+  hs_scan(DatabaseFor(text), text.data(), static_cast<unsigned int>(std::min<size_t>(text.size(), UINT32_MAX)), 0,
+          scratch, OnMatch, &ctx);
   // Second pass (RE2): where each hit starts (leftmost start of a match ending at
   // the reported end), then the entry's exclude pattern on a window around it.
   size_t keep = first;
@@ -317,6 +437,84 @@ uint32_t WordEndingTriggers(std::string_view w) {
 
 }  // namespace
 
+namespace {
+
+// The triggers word t[i, j) fires: by its ending, and (age only) as a whole word or "i" followed by "'m", " am"
+// or " m". `trig` is what fired so far.
+inline uint32_t WordFires(std::string_view t, size_t i, size_t j, uint32_t trig) {
+  const std::string_view w = t.substr(i, j - i);
+  uint32_t out = WordEndingTriggers(w);
+  if ((trig & kTrigAge) || w.size() > 5) return out;
+  bool age = w == "age" || w == "aged" || w == "edad" || w == "tengo" || w == "im" ||
+             (w == "o" && i >= 2 && (t[i - 1] == '/' || t[i - 1] == '.') && t[i - 2] == 'y');  // y/o, y.o
+  if (!age && w == "i" && j < t.size()) {
+    // i'm (the word "m" right after the apostrophe); i\s+am, i\s+m (only white space before the next word).
+    const auto word_at = [&](size_t k, std::string_view x) {
+      return t.substr(k, x.size()) == x && (k + x.size() == t.size() || !IsWordByte(t[k + x.size()]));
+    };
+    if (t[j] == '\'') {
+      age = word_at(j + 1, "m");
+    } else if (IsSpaceByte(t[j])) {
+      size_t k = j;
+      while (k < t.size() && IsSpaceByte(t[k])) ++k;
+      age = word_at(k, "am") || word_at(k, "m");
+    }
+  }
+  return age ? out | kTrigAge : out;
+}
+
+// The last two bytes of every word WordFires answers for (the endings of WordEndingTriggers and the whole age
+// words); one-byte words fire only as "i" or "o". A filter: most words end otherwise and are not looked at.
+constexpr auto kLastPairs = [] {
+  std::array<uint64_t, 1024> bits{};
+  for (const std::string_view w :
+       {"usd", "dollar", "dollars", "eur", "euro", "euros", "hr", "hrs", "hour", "hourly", "hrly", "rs", "rose",
+        "roses", "bucks", "donation", "donations", "rate", "rates", "gbp", "gift", "hh", "qv", "half", "yr", "yrs",
+        "year", "years", "yo", "ano", "anos", "ft", "feet", "foot", "cm", "lb", "lbs", "pounds", "kg", "age", "aged",
+        "edad", "tengo", "im"}) {
+    const unsigned key = static_cast<unsigned char>(w[w.size() - 2]) | static_cast<unsigned char>(w.back()) << 8u;
+    bits[key >> 6] |= uint64_t{1} << (key & 63);
+  }
+  return bits;
+}();
+
+// False only where the word ending at t[last] surely fires nothing in WordFires.
+inline bool MayFire(std::string_view t, size_t last) {
+  if (last == 0 || !IsWordByte(t[last - 1])) return t[last] == 'i' || t[last] == 'o';
+  const unsigned key = static_cast<unsigned char>(t[last - 1]) | static_cast<unsigned char>(t[last]) << 8u;
+  return (kLastPairs[key >> 6] >> (key & 63)) & 1;
+}
+
+#if defined(__SSE2__)
+// Bit k set where t[at + k] is a word byte ([0-9A-Za-z_]), for the 64 bytes from `at`; bytes past the end are not.
+inline uint64_t WordMask64(std::string_view t, size_t at) {
+  const __m128i a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1), d1 = _mm_set1_epi8('0' - 1),
+                d9 = _mm_set1_epi8('9' + 1), under = _mm_set1_epi8('_'), lower = _mm_set1_epi8(0x20);
+  uint64_t m = 0;
+  for (int k = 0; k < 4; ++k) {
+    const size_t pos = at + 16 * static_cast<size_t>(k);
+    if (pos >= t.size()) break;
+    __m128i v;
+    if (pos + 16 <= t.size()) {
+      v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + pos));
+    } else {
+      alignas(16) char buf[16] = {};
+      std::memcpy(buf, t.data() + pos, t.size() - pos);
+      v = _mm_load_si128(reinterpret_cast<const __m128i*>(buf));
+    }
+    // OR 0x20 folds A-Z onto a-z and moves no other byte into a-z; bytes >= 0x80 compare negative (never word).
+    const __m128i l = _mm_or_si128(v, lower);
+    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(l, a1), _mm_cmplt_epi8(l, z1));
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, d1), _mm_cmplt_epi8(v, d9));
+    const __m128i word = _mm_or_si128(_mm_or_si128(letter, digit), _mm_cmpeq_epi8(v, under));
+    m |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(word))) << (16 * k);
+  }
+  return m;
+}
+#endif
+
+}  // namespace
+
 uint32_t WordTriggers(std::string_view t) {
   constexpr auto npos = std::string_view::npos;
   uint32_t trig = 0;
@@ -325,6 +523,22 @@ uint32_t WordTriggers(std::string_view t) {
   if (t.find('#') != npos) trig |= kTrigWeight;
   constexpr uint32_t kAll = kTrigAge | kTrigMoney | kTrigHeight | kTrigWeight;
   // A pattern "(x|y)\b" matches where a word (maximal run of word bytes) ends in x or y; "\b(x)\b" where a word is x.
+#if defined(__SSE2__)
+  // Word ends from bit masks, 64 bytes at a time: a word byte before a non-word one (the next block's first bit is
+  // needed for the last byte). Only the ends are visited, and a word's start is looked for only when it may fire.
+  uint64_t cur = t.empty() ? 0 : WordMask64(t, 0);
+  for (size_t base = 0; base < t.size() && trig != kAll; base += 64) {
+    const uint64_t next = base + 64 < t.size() ? WordMask64(t, base + 64) : 0;
+    for (uint64_t ends = cur & ~((cur >> 1) | (next << 63)); ends && trig != kAll; ends &= ends - 1) {
+      const size_t last = base + static_cast<size_t>(__builtin_ctzll(ends));
+      if (!MayFire(t, last)) continue;
+      size_t start = last;
+      while (start > 0 && IsWordByte(t[start - 1])) --start;
+      trig |= WordFires(t, start, last + 1, trig);
+    }
+    cur = next;
+  }
+#else
   for (size_t i = 0; i < t.size() && trig != kAll;) {
     if (!IsWordByte(t[i])) {
       ++i;
@@ -332,28 +546,10 @@ uint32_t WordTriggers(std::string_view t) {
     }
     size_t j = i;
     while (j < t.size() && IsWordByte(t[j])) ++j;
-    const std::string_view w = t.substr(i, j - i);
-    trig |= WordEndingTriggers(w);
-    if (!(trig & kTrigAge)) {
-      bool age = w == "age" || w == "aged" || w == "edad" || w == "tengo" || w == "im" ||
-                 (w == "o" && i >= 2 && (t[i - 1] == '/' || t[i - 1] == '.') && t[i - 2] == 'y');  // y/o, y.o
-      if (!age && w == "i" && j < t.size()) {
-        // i'm (the word "m" right after the apostrophe); i\s+am, i\s+m (only white space before the next word).
-        const auto word_at = [&](size_t k, std::string_view x) {
-          return t.substr(k, x.size()) == x && (k + x.size() == t.size() || !IsWordByte(t[k + x.size()]));
-        };
-        if (t[j] == '\'') {
-          age = word_at(j + 1, "m");
-        } else if (IsSpaceByte(t[j])) {
-          size_t k = j;
-          while (k < t.size() && IsSpaceByte(t[k])) ++k;
-          age = word_at(k, "am") || word_at(k, "m");
-        }
-      }
-      if (age) trig |= kTrigAge;
-    }
+    trig |= WordFires(t, i, j, trig);
     i = j;
   }
+#endif
   return trig;
 }
 

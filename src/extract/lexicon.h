@@ -6,6 +6,11 @@
 // file is matched in a single Hyperscan pass over the normalised text; an
 // indicator's optional `exclude` RE2 pattern is the precise second pass over a
 // window around the hit.
+//
+// Hyperscan pays for every `\s+` / `\s*` between words (the literal before it, often a short common word, starts
+// engine work at each occurrence). Normalised text nearly always has single white space bytes only, where `\s+`
+// can only match one byte: the lexicon is also compiled in two narrower forms (see SpaceForm), and each text is
+// scanned with the narrowest database that is exact for it; text with a run of white space gets the full one.
 #pragma once
 
 #include <hs.h>
@@ -14,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -66,7 +72,10 @@ class Lexicon {
   static core::Result<std::unique_ptr<Lexicon>> Load(const std::string& dir);
 
   const std::vector<LexEntry>& entries() const { return entries_; }
+  // The database compiled from the patterns as written: exact on any text.
   const hs_database_t* database() const { return db_; }
+  // The database Scan uses for `text`: the narrowest of the three that reports exactly what database() would.
+  const hs_database_t* DatabaseFor(std::string_view text) const;
   int version() const { return version_; }
   size_t count(LexKind k) const;
 
@@ -77,9 +86,20 @@ class Lexicon {
   uint32_t Scan(std::string_view text, hs_scratch_t* scratch, std::vector<LexHit>& hits) const;
   hs_scratch_t* AllocScratch() const;
 
+  // How a text's white space lets the patterns be narrowed: kSpaces when its only white space bytes are single
+  // ' ' bytes (every \s is ' ', \s+ is one ' ', \s* at most one), kSingle when no two white space bytes ([\t\n\v\f\r ],
+  // Hyperscan's \s) are adjacent (\s+ is one \s), kAny otherwise.
+  enum class SpaceForm : uint8_t { kSpaces, kSingle, kAny };
+  static SpaceForm SpaceFormOf(std::string_view text);
+  // `pattern` rewritten to match exactly the same (start, end) spans as `pattern` on every text of `form`;
+  // the pattern itself when it has a construct the rewrite does not handle.
+  static std::string NarrowPattern(const std::string& pattern, SpaceForm form);
+
  private:
   std::vector<LexEntry> entries_;
-  hs_database_t* db_ = nullptr;
+  hs_database_t* db_ = nullptr;         // SpaceForm::kAny
+  hs_database_t* spaces_db_ = nullptr;  // SpaceForm::kSpaces
+  hs_database_t* single_db_ = nullptr;  // SpaceForm::kSingle
   int version_ = 0;
 };
 
