@@ -63,7 +63,7 @@ if [[ " ${TARGETS[*]} " == *" extract "* ]]; then
   fi
   [ -f "$GAZ" ] || echo "run.sh: no gazetteer ($CITIES missing); fuzz_extract runs without locations" >&2
   pids=()
-  for name in extractor facts_json lexicon phones nanp payments normalize gazetteer windows places price_scan age_scan; do
+  for name in extractor facts_json lexicon phones nanp payments normalize gazetteer windows places price_scan age_scan handle_scan measure_scan; do
     src=$ROOT/src/extract/$name.cc
     obj=$OUT/obj/extract_$name.o
     EXTRACT_OBJECTS+=("$obj")

@@ -19,6 +19,7 @@
 #include "extract/lexicon.h"
 #include "extract/normalize.h"
 #include "extract_test_util.h"
+#include "word_trigger_patterns.h"
 
 namespace lodestar::extract {
 namespace {

@@ -20,12 +20,15 @@
 
 #include "extract/extractor.h"
 #include "extract_test_util.h"
+#include "word_trigger_patterns.h"
 #include "extract/gazetteer.h"
 #include "extract/lexicon.h"
 #include "extract/normalize.h"
 #include "extract/payments.h"
 #include "extract/phones.h"
 #include "extract/age_scan.h"
+#include "extract/handle_scan.h"
+#include "extract/measure_scan.h"
 #include "extract/prechecks.h"
 #include "extract/price_scan.h"
 
@@ -121,6 +124,8 @@ TEST(ExtractShortcuts, WindowsFindWhatTheWholeTextFinds) {
   for (const char* s : {"mia at gmail dot com", "mia (at) yahoo.com", "mia @ site . co.uk x", "5 ft 4 in", "5'4\"",
                         "160 cm", "120 lbs", "55kg", "110#", "see www.example.com/a,b or http://x.org", "ig @mia_rose",
                         // the longest text each window must reach on either side of its number
+                        "kik me", "kik: me mia", "snap @ mia_x", "only fans @mia", "tweet  me x_y", "whats app: 12", "kik mercedes_x",
+                        "kik user name", "telegram " "abcdefghijklmnopqrstuvwxyz0123456789", "xkik mia", "kik .mia",
                         "x i am only 22", "x 22 years.young x", "x 22 years\xF0\x9F\x98\x80", "x 22 yrs of age x",
                         "x donations are $150", "x 12345.50 donations x", "x 150 per half hour x", "x usd 150.00 x"}) {
     ASSERT_EQ(WindowViolation(*res, NormalizeForDisplay(s)), "") << s;
@@ -423,18 +428,26 @@ GroupRecord ScannerMatches(void (*scan)(std::string_view, std::vector<GroupMatch
   return out;
 }
 
-// ScanMoney and ScanDurations report what RE2 reports for their patterns: every match, every group, in order, on
-// random texts of prices, durations and near misses (raw and normalised), the longest reaches of each
-// alternative, generated texts, and real and generated ads.
+// ScanMoney, ScanDurations, ScanAges, ScanHeights, ScanWeights and ScanTitleAges report what RE2 reports for their
+// patterns: every match, every group, in order, on random texts of prices, durations, ages, measurements and near
+// misses (raw and normalised), the longest reaches of each alternative, generated texts, and real and generated ads.
 TEST(ExtractShortcuts, ScannersFindWhatRe2Finds) {
   RE2::Options opts;
   opts.set_log_errors(false);
   const RE2 money(kMoneyPattern, opts), duration(kDurationPattern, opts), age(kAgePattern, opts);
   ASSERT_TRUE(money.ok() && duration.ok() && age.ok());
+  const RE2 height(kHeightPattern, opts), weight(kWeightPattern, opts), title_age(kTitleAgePattern, opts);
+  ASSERT_TRUE(height.ok() && weight.ok() && title_age.ok());
+  ASSERT_EQ(height.NumberOfCapturingGroups() + 1, kHeightGroups);
+  ASSERT_EQ(weight.NumberOfCapturingGroups() + 1, kWeightGroups);
+  ASSERT_EQ(title_age.NumberOfCapturingGroups() + 1, kTitleAgeGroups);
   ASSERT_EQ(age.NumberOfCapturingGroups() + 1, kAgeGroups);
   ASSERT_EQ(money.NumberOfCapturingGroups() + 1, kMoneyGroups);
   ASSERT_EQ(duration.NumberOfCapturingGroups() + 1, kDurationGroups);
-  long prices = 0, durations = 0, ages = 0;
+  const RE2 handle(kPlatformHandlePattern, opts);
+  ASSERT_TRUE(handle.ok());
+  ASSERT_EQ(handle.NumberOfCapturingGroups() + 1, kPlatformHandleGroups);
+  long prices = 0, durations = 0, ages = 0, heights = 0, weights = 0, title_ages = 0, handles = 0;
   std::mt19937_64 range_rng(59);
   auto check = [&](std::string_view text) {
     const GroupRecord want_money = Re2Matches(money, text), want_duration = Re2Matches(duration, text);
@@ -445,6 +458,17 @@ TEST(ExtractShortcuts, ScannersFindWhatRe2Finds) {
     const GroupRecord want_age = Re2Matches(age, text);
     ages += static_cast<long>(want_age.size());
     if (ScannerMatches(ScanAges, kAgeGroups, text) != want_age) return std::string("age");
+    const GroupRecord want_height = Re2Matches(height, text), want_weight = Re2Matches(weight, text),
+                      want_title_age = Re2Matches(title_age, text);
+    heights += static_cast<long>(want_height.size());
+    weights += static_cast<long>(want_weight.size());
+    title_ages += static_cast<long>(want_title_age.size());
+    if (ScannerMatches(ScanHeights, kHeightGroups, text) != want_height) return std::string("height");
+    if (ScannerMatches(ScanWeights, kWeightGroups, text) != want_weight) return std::string("weight");
+    if (ScannerMatches(ScanTitleAges, kTitleAgeGroups, text) != want_title_age) return std::string("title age");
+    const GroupRecord want_handle = Re2Matches(handle, text);
+    handles += static_cast<long>(want_handle.size());
+    if (ScannerMatches(ScanPlatformHandles, kPlatformHandleGroups, text) != want_handle) return std::string("handle");
     // ScanDurationsAround: the matches of the whole search that reach into random ranges.
     std::vector<GroupMatch> all, around;
     ScanDurations(text, all);
@@ -477,7 +501,15 @@ TEST(ExtractShortcuts, ScannersFindWhatRe2Finds) {
                           // ages
                           "age", "aged", "edad", "i", "i'm", "im", "m", "am", "only", "just", "tengo", "anos", "ano",
                           "yr", "yrs", "year", "years", "y/o", "yo", "y.o.", "y.o", "old", "young", "24", "19", "99",
-                          "X", "\xE0\x80\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xC0\x80", "\x80"};
+                          "X", "\xE0\x80\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xC0\x80", "\x80",
+                          // heights, weights, title ages
+                          "5", "4", "6", "3", "''", "\"", "ft", "feet", "foot", "in", "inch", "inches", "cm", "145",
+                          "160", "199", "139", "lb", "lbs", "pounds", "kg", " - ", "S", ".4",
+                          // platform handles
+                          "twitter", "tweet me", "tweet", "instagram", "insta", "snapchat", "snap", "kik", "telegram",
+                          "whats app", "whatsapp", "onlyfans", "only fans", "fansly", "skype", "wechat", "handle",
+                          "user", "username", "account", "page", "at", "on", "me", "@", ">", "|", "mia_rose",
+                          "mia.rose", "x9"};
   std::mt19937_64 rng(47);
   for (int iter = 0; iter < 60000; ++iter) {
     std::string text;
@@ -495,14 +527,40 @@ TEST(ExtractShortcuts, ScannersFindWhatRe2Finds) {
                         // ages: the longest reach before the number, and each alternative's edges
                         "x i am only 22", "i'm just 22", "im a 22", "i  m 22", "aged is 22", "age:22", "edad-22",
                         "22yrs.old", "22 year of  age", "22 years young", "22 y.o.", "22 y.o", "22 yo", "22y/o!",
-                        "22 yrs", "22 anos", "22 ano", "tengo 22", "tengo22", "22 yox", "22 yo_", "122 yo"}) {
+                        "22 yrs", "22 anos", "22 ano", "tengo 22", "tengo22", "22 yox", "22 yo_", "122 yo",
+                        // heights: every optional part, spaces given back, the closing character or end
+                        "5'4\"", "5' 4''", "5 ft 4 in", "5ft4inches", "5 feet  10.5  inches!", "5'4inch", "5'4 x",
+                        "5'  x", "5'", "5'123", "5' 12", "5'4.5\"", "6 foot", "x5'4", "_5'4", "55'4", "5'4\xC3\xA9",
+                        "5'4\xC3", "5 '  ", "5 ft\n", "4'11''1", "5'4.x", "5'4. ", "5'09.9inches7", "145cm", "199 cm",
+                        "145 cmx", "1450cm", "2145cm", "139cm", "160  cm.",
+                        // weights
+                        "120lbs", "120 lbsx", "120 lbS", "120lb.", "120 pounds", "120#", "120#1", "12 kg", "1200 kg",
+                        "120kgs", "120 kg!", "x120 lbs", "99 lb\xE2\x82\xAC", "99 lb\xE2\x82", "99#\xF0\x9F\x8C\xB9",
+                        // title ages
+                        " - 22", "- 22", "x - 22", "$ - 22", ". - 22", "9 - 22", "\xE2\x82\xAC - 22", "\xC3\xA9 - 22,",
+                        "\x80 - 22", "\xC3 - 22", "a - 223", "a - 22x", "a - 22 - 33", "a  - 22\n", "a\t-\t22\t",
+                        " - 22 - 33", "\v - 22", "ab\xF0\x9F\x8C\xB9 - 22 "}) {
     ASSERT_EQ(check(s), "") << s;
   }
   for (const std::string& text : GeneratedTexts(53, 20000)) ASSERT_EQ(check(text), "") << "text: " << text;
+  // Each filler word and mark between a platform name and its handle, alone and in runs.
+  for (const char* filler : {"me", "handle", "name", "id", "username", "user", "account", "page", "is", "at", "on",
+                             ":", "=", "@", ">", "|", "-"}) {
+    for (const std::string& text : {std::string("kik ") + filler + " mia", std::string("snap") + filler + "mia",
+                                   std::string("only fans ") + filler + " " + filler + " @mia.x",
+                                   std::string("kik ") + filler}) {
+      ASSERT_EQ(check(text), "") << text;
+    }
+  }
   {  // long enough for the 4,096-match cap: ScanDurationsAround reads the whole text
     std::string capped;
     while (capped.size() < 12000) capped += "1h qv, ";
     ASSERT_EQ(check(capped), "");
+    for (const char* unit : {"5'4 ", "99# ", "a - 22 "}) {  // and each measurement scanner's
+      std::string many;
+      while (many.size() < 40000) many += unit;
+      ASSERT_EQ(check(many), "") << unit;
+    }
   }
   const std::string files[] = {std::string(LODESTAR_SHARED_DATA) + "/ads/backpage-ca.jsonl",
                                std::string(LODESTAR_SHARED_DATA) + "/ads/dig-ad-type-train.jsonl"};
@@ -517,6 +575,10 @@ TEST(ExtractShortcuts, ScannersFindWhatRe2Finds) {
   EXPECT_GT(prices, 20000);
   EXPECT_GT(durations, 20000);
   EXPECT_GT(ages, 20000);
+  EXPECT_GT(handles, 10000);
+  EXPECT_GT(heights, 20000);
+  EXPECT_GT(weights, 15000);
+  EXPECT_GT(title_ages, 8000);
 }
 
 // UrlTriggerFires answers exactly as the pattern it replaced in the Hyperscan scan (ASCII \b, as both Hyperscan

@@ -12,7 +12,9 @@
 
 #include "extract/age_scan.h"
 #include "extract/gazetteer.h"
+#include "extract/handle_scan.h"
 #include "extract/lexicon.h"
+#include "extract/measure_scan.h"
 #include "extract/normalize.h"
 #include "extract/payments.h"
 #include "extract/phones.h"
@@ -28,8 +30,9 @@ class ExtractorResources {
   std::string data_dir, gazetteer_path;
   std::unique_ptr<Lexicon> lexicon;
   std::unique_ptr<Gazetteer> gazetteer;
-  std::unique_ptr<RE2> title_age, email, url, handle_long, handle_short, mention, cashapp_tag, cashapp_word, venmo,
-      height, weight;  // prices, durations and ages: price_scan.h, age_scan.h
+  // prices, durations, ages and platform handles: price_scan.h, age_scan.h, handle_scan.h;
+  // heights, weights and title ages: measure_scan.h.
+  std::unique_ptr<RE2> email, url, handle_short, mention, cashapp_tag, cashapp_word, venmo;
 
   static RE2::Options Opts() {
     RE2::Options o;
@@ -350,26 +353,13 @@ core::Result<std::shared_ptr<const ExtractorResources>> LoadResources(const std:
   };
   const std::pair<std::unique_ptr<RE2>*, std::pair<std::string, const char*>> patterns[] = {
       {&res->email, {BuildEmailPattern(), "email"}},
-      {&res->title_age, {"(?:^|[^0-9$.])\\s-\\s(\\d{2})(?:\\s|,|$)", "title_age"}},
       {&res->url, {BuildUrlPattern(), "url"}},
-      {&res->handle_long,
-       {"\\b(twitter|tweet\\s+me|instagram|insta|snapchat|snap|kik|telegram|whats\\s*app|whatsapp|onlyfans|only\\s*fans|"
-        "fansly|skype|wechat)\\b"
-        // Filler words must end at a word boundary: "kik mercedes_x" is "mercedes_x", not "rcedes_x" after "me".
-        "(?:\\s*(?:(?:me|handle|name|id|username|user|account|page|is|at|on)\\b|[:=@>|-]))*\\s*@?\\s*"
-        "([a-z0-9_][a-z0-9_.]{1,29})",
-        "handle"}},
       {&res->handle_short, {"\\b(ig|sc|tw|of|tg|wa)\\s*[:@]\\s*@?\\s*([a-z0-9_][a-z0-9_.]{1,29})", "handle_short"}},
       {&res->mention, {"(?:^|[^a-z0-9_.@$])@\\s?([a-z0-9_][a-z0-9_]{1,29})\\b", "mention"}},
       {&res->cashapp_tag, {"(?:^|[^a-z0-9$])\\$([a-z][a-z0-9_\\-]{2,19})\\b", "cashapp"}},
       {&res->cashapp_word,
        {"\\bcash\\s*app\\b(?:\\s*(?:me|is|at|:|-|=|@|tag|name))*\\s*\\$?([a-z][a-z0-9_\\-]{2,19})\\b", "cashapp_word"}},
       {&res->venmo, {"\\bvenmo\\b(?:\\s*(?:me|is|at|:|-|=|@|name))*\\s*@?([a-z0-9_][a-z0-9_\\-]{2,29})\\b", "venmo"}},
-      {&res->height,
-       {"\\b([4-6])\\s*(?:'|ft|feet|foot)\\s*(?:(\\d{1,2})(?:\\.\\d)?\\s*(?:\"|''|in|inch|inches)?)?(?:[^0-9]|$)"
-        "|\\b(1[4-9]\\d)\\s*cm\\b",
-        "height"}},
-      {&res->weight, {"\\b(\\d{2,3})\\s*(?:lbs?|pounds|#)(?:[^a-z0-9]|$)|\\b(\\d{2,3})\\s*kg\\b", "weight"}},
   };
   for (const auto& [slot, def] : patterns) {
     auto st = compile(*slot, def.first, def.second);
@@ -382,13 +372,17 @@ std::string PrecheckViolation(const ExtractorResources& res, std::string_view no
   const re2::StringPiece t(normalised.data(), normalised.size());
   const std::pair<bool (*)(std::string_view), std::pair<const RE2*, const char*>> checks[] = {
       {MayHaveEmail, {res.email.get(), "email"}},
-      {MayHaveTitleAge, {res.title_age.get(), "title_age"}},
       {MayHaveDollarTag, {res.cashapp_tag.get(), "cashapp_tag"}},
       {MayHaveShortHandle, {res.handle_short.get(), "handle_short"}},
       {MayHaveCashApp, {res.cashapp_word.get(), "cashapp_word"}},
   };
   for (const auto& [check, re] : checks) {
     if (!check(normalised) && RE2::PartialMatch(t, *re.first)) return re.second;
+  }
+  if (!MayHaveTitleAge(normalised)) {  // the pattern's scanner (measure_scan.h) stands in for it
+    std::vector<GroupMatch> title_ages;
+    ScanTitleAges(normalised, title_ages);
+    if (!title_ages.empty()) return "title_age";
   }
   return "";
 }
@@ -404,8 +398,6 @@ std::string WindowViolation(const ExtractorResources& res, std::string_view norm
       }
     };
   };
-  std::vector<Window> runs;
-  DigitRuns(normalised, runs);
   using Builder = std::function<void(std::vector<Window>&)>;
   struct Pass {
     Builder build;
@@ -416,8 +408,6 @@ std::string WindowViolation(const ExtractorResources& res, std::string_view norm
   const Pass passes[] = {
       {[&](auto& w) { EmailWindows(normalised, w); }, res.email.get(), "email", true},
       {[&](auto& w) { UrlWindows(normalised, w); }, res.url.get(), "url", false},
-      {[&](auto& w) { HeightWindows(normalised, runs, w); }, res.height.get(), "height", true},
-      {[&](auto& w) { WeightWindows(normalised, runs, w); }, res.weight.get(), "weight", true},
       {[&](auto& w) { MentionWindows(normalised, w); }, res.mention.get(), "mention", false},
   };
   for (const Pass& pass : passes) {
@@ -454,6 +444,7 @@ struct FactExtractor::Impl {
   };
   std::vector<Dur> durs;
   std::vector<GroupMatch> scanned;  // ScanMoney / ScanDurationsAround / ScanAges output
+  std::vector<GroupMatch> handle_matches;
   std::vector<std::pair<size_t, size_t>> duration_ranges;
   std::vector<std::string> context_regions;
   NormText saved[2];  // the two fields' normalised text, kept for the location pass
@@ -575,10 +566,13 @@ void FactExtractor::Impl::Handles(Facts& f, uint32_t triggers) {
   };
   // The scan's literal trigger: one of twitter, insta, snap, kik, telegram, whats, fans, skype, wechat, tweet occurs.
   if (triggers & kTrigPlatformWord) {
-    ForEachMatch(*res->handle_long, t, [&](const StringPiece* g) {
+    handle_matches.clear();
+    ScanPlatformHandles(t, handle_matches);
+    for (const GroupMatch& m : handle_matches) {
+      const StringPiece* g = m.g.data();
       add(PlatformFor(std::string_view(g[1].data(), g[1].size())), std::string_view(g[2].data(), g[2].size()),
           Off(t, g[0]), Off(t, g[0]) + g[0].size());
-    });
+    }
   }
   if (MayHaveShortHandle(t)) {
     ForEachMatch(*res->handle_short, t, [&](const StringPiece* g) {
@@ -766,7 +760,7 @@ void FactExtractor::Impl::Ages(Facts& f) {
 // number is followed by a line break, the end, or a run of spaces (a pasted title).
 void FactExtractor::Impl::TitleAge(Facts& f, bool is_title) {
   const std::string_view t = norm.text;
-  ForEachMatch(*res->title_age, t, [&](const StringPiece* g) {
+  const auto read_title_age = [&](const StringPiece* g) {
     if (f.ages.size() >= kMaxFactsPerKind) return;
     const int value = ToInt(g[1]);
     if (value < 16 || value > 65) return;
@@ -784,7 +778,10 @@ void FactExtractor::Impl::TitleAge(Facts& f, bool is_title) {
     a.span = span;
     a.confidence = 0.6f;
     f.ages.push_back(std::move(a));
-  });
+  };
+  scanned.clear();
+  ScanTitleAges(t, DigitRunsOfField(), scanned);
+  for (const GroupMatch& m : scanned) read_title_age(m.g.data());
 }
 
 void FactExtractor::Impl::Prices(Facts& f) {
@@ -928,10 +925,8 @@ void FactExtractor::Impl::Measurements(Facts& f) {
     a.span = MakeSpan(b, e);
     f.attributes.push_back(std::move(a));
   };
-  {  // the windows hold every possible match: none, no pass
-    windows.clear();
-    HeightWindows(t, DigitRunsOfField(), windows);
-    ForEachMatchIn(*res->height, t, windows, [&](const StringPiece* g) {
+  {
+    const auto read_height = [&](const StringPiece* g) {
       const size_t b = Off(t, g[0]);
       if (g[3].data()) {
         add("height_cm", ToInt(g[3]), b, Off(t, g[3]) + g[3].size() + 2);
@@ -945,12 +940,13 @@ void FactExtractor::Impl::Measurements(Facts& f) {
       size_t e = g[2].data() ? Off(t, g[2]) + g[2].size() : Off(t, g[1]) + g[1].size() + 1;
       while (e < t.size() && e < b + m.size() && (t[e] == '"' || t[e] == '\'')) ++e;
       add("height_cm", static_cast<int>(std::lround((ft * 12 + in) * 2.54)), b, std::min(e, t.size()));
-    }, /*starts_at_begin=*/true);
+    };
+    scanned.clear();
+    ScanHeights(t, DigitRunsOfField(), scanned);
+    for (const GroupMatch& m : scanned) read_height(m.g.data());
   }
   {
-    windows.clear();
-    WeightWindows(t, DigitRunsOfField(), windows);
-    ForEachMatchIn(*res->weight, t, windows, [&](const StringPiece* g) {
+    const auto read_weight = [&](const StringPiece* g) {
       if (g[1].data()) {
         const int lb = ToInt(g[1]);
         if (lb < 80 || lb > 400) return;
@@ -962,7 +958,10 @@ void FactExtractor::Impl::Measurements(Facts& f) {
         if (kg < 35 || kg > 180) return;
         add("weight_kg", kg, Off(t, g[2]), Off(t, g[0]) + g[0].size());
       }
-    }, /*starts_at_begin=*/true);
+    };
+    scanned.clear();
+    ScanWeights(t, DigitRunsOfField(), scanned);
+    for (const GroupMatch& m : scanned) read_weight(m.g.data());
   }
 }
 

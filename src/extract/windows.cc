@@ -18,19 +18,6 @@ size_t SkipSpaces(std::string_view t, size_t i) {
   return i;
 }
 
-// From t[i] rightwards: every white-space byte, and at most `budget` other bytes. A match that goes on from i
-// with at most `budget` non-space bytes (any amount of white space) ends at or before the returned position.
-size_t SpanRight(std::string_view t, size_t i, int budget) {
-  while (i < t.size()) {
-    if (!IsSpace(t[i])) {
-      if (budget == 0) break;
-      --budget;
-    }
-    ++i;
-  }
-  return i;
-}
-
 // [a-z0-9.-]: what a domain (and a TLD, "co.uk") is made of.
 inline bool IsDomainByte(char c) { return IsLower(c) || IsDigit(c) || c == '.' || c == '-'; }
 inline bool IsLocalByte(char c) {
@@ -124,33 +111,6 @@ void DigitRuns(std::string_view t, std::vector<Window>& out) {
     while (j < t.size() && IsDigit(t[j])) ++j;
     out.push_back({i, j});
     i = j;
-  }
-}
-
-void WeightWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out) {
-  // \b(\d{2,3})\s*(lbs?|pounds|#)([^a-z0-9]|$) or \b(\d{2,3})\s*kg\b: the digits are the whole run, then white
-  // space, a unit of at most 6 bytes and one code point (at most 4 bytes).
-  for (const Window& run : digit_runs) {
-    const size_t i = run.begin, j = run.end;
-    if (j - i != 2 && j - i != 3) continue;
-    const size_t unit = SkipSpaces(t, j);
-    if (unit < t.size() && (t[unit] == 'l' || t[unit] == 'p' || t[unit] == '#' || t[unit] == 'k')) {
-      out.push_back({i, std::min(t.size(), unit + 10)});
-    }
-  }
-}
-
-void HeightWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out) {
-  // \b([4-6])\s*('|ft|feet|foot)\s*((\d{1,2})(\.\d)?\s*("|''|in|inch|inches)?)?([^0-9]|$): one digit, then at
-  // most 4 + 2 + 2 + 6 + 4 non-space bytes. \b(1[4-9]\d)\s*cm\b: three digits, white space, "cm".
-  for (const Window& run : digit_runs) {
-    const size_t i = run.begin, j = run.end;
-    const size_t unit = SkipSpaces(t, j);
-    if (unit == t.size()) continue;
-    if (j - i == 1 && t[i] >= '4' && t[i] <= '6' && (t[unit] == '\'' || t[unit] == 'f')) {
-      out.push_back({i, SpanRight(t, j, 18)});
-    }
-    if (j - i == 3 && t[i] == '1' && t[i + 1] >= '4' && t[unit] == 'c') out.push_back({i, SpanRight(t, j, 2)});
   }
 }
 

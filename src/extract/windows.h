@@ -32,14 +32,9 @@ void EmailWindows(std::string_view t, std::vector<Window>& out);
 // URL: every maximal run of bytes that a URL can contain (no white space, quotes, brackets or <>) holding "http",
 // "www." or a '.' followed by two letters.
 void UrlWindows(std::string_view t, std::vector<Window>& out);
-// The maximal runs of ASCII digits, in order: the input of the builders below that start from numbers.
+// The maximal runs of ASCII digits, in order: the input of the scanners that start from numbers (price_scan.h,
+// age_scan.h, measure_scan.h).
 void DigitRuns(std::string_view t, std::vector<Window>& out);
-// Weight ("120 lbs", "55kg", "110#"): each run of 2-3 digits followed (after white space) by what starts a unit,
-// and the 10 bytes from there.
-void WeightWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out);
-// Height ("5'4\"", "5 ft 4 in", "160 cm"): each lone digit 4-6 followed (after white space) by ' or f, and 18
-// non-space bytes after it; each 14x-19x followed by c, and 2 non-space bytes after it.
-void HeightWindows(std::string_view t, const std::vector<Window>& digit_runs, std::vector<Window>& out);
 // "@handle" mentions: the 4 bytes before each '@' (one code point that is not part of a word) and 32 after.
 void MentionWindows(std::string_view t, std::vector<Window>& out);
 

@@ -1,0 +1,204 @@
+#include "extract/measure_scan.h"
+
+#include "extract/ascii.h"
+#include "extract/scan_text.h"
+
+namespace lodestar::extract {
+namespace {
+
+using scan::kNone;
+using scan::Text;
+
+// A negated class such as [^0-9] at i, as RE2 reads it in UTF-8 mode: an ASCII byte that `excluded` rejects not,
+// or one multi-byte character. RE2 accepts [\xC2-\xDF] + 1, [\xE0-\xEF] + 2 and [\xF0-\xF4] + 3 continuation
+// bytes (overlong and surrogate forms included), and nothing else. The end of the character, or kNone.
+template <typename Excluded>
+size_t OneCharExcept(const Text& t, size_t i, Excluded excluded) {
+  if (i >= t.size()) return kNone;
+  const unsigned char c = t.At(i);
+  if (c < 0x80) return excluded(c) ? kNone : i + 1;
+  const size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (len == 0 || i + len > t.size()) return kNone;
+  for (size_t k = 1; k < len; ++k) {
+    if ((t.At(i + k) & 0xC0) != 0x80) return kNone;
+  }
+  return i + len;
+}
+
+// (?:[^0-9]|$) at i: the end of the text (nothing consumed) or one character that is no digit.
+size_t NonDigitOrEnd(const Text& t, size_t i) {
+  return i >= t.size() ? i : OneCharExcept(t, i, [](unsigned char c) { return IsAsciiDigit(c); });
+}
+
+// (?:[^a-z0-9]|$) at i.
+size_t NonAlnumOrEnd(const Text& t, size_t i) {
+  return i >= t.size() ? i : OneCharExcept(t, i, [](unsigned char c) { return IsAsciiLower(c) || IsAsciiDigit(c); });
+}
+
+// The feet alternative at p (a lone digit 4-6 at \b), trying every way in RE2's order of preference:
+// \b([4-6])\s*(?:'|ft|feet|foot)\s*(?:(\d{1,2})(?:\.\d)?\s*(?:"|''|in|inch|inches)?)?(?:[^0-9]|$)
+bool HeightInFeet(const Text& t, size_t p, GroupMatch& m) {
+  const size_t s = t.Spaces(p + 1);
+  if (t.At(s) != '\'' && t.At(s) != 'f') return false;
+  size_t u = kNone;
+  for (std::string_view unit : {"'", "ft", "feet", "foot"}) {  // no two start alike: at most one fits
+    if ((u = t.Lit(s, unit)) != kNone) break;
+  }
+  if (u == kNone) return false;
+  auto take = [&](size_t e, size_t inches_begin, size_t inches_end) {
+    m.g[0] = t.Piece(p, e);
+    m.g[1] = t.Piece(p, p + 1);
+    if (inches_begin != kNone) m.g[2] = t.Piece(inches_begin, inches_end);
+    return true;
+  };
+  // \s* is greedy: the most white space first, then less (each shorter choice leaves a space for [^0-9]).
+  for (size_t q = t.Spaces(u);; --q) {
+    const size_t digits = t.Digits(q, 2);
+    for (const size_t d : {size_t{2}, size_t{1}}) {  // \d{1,2}, greedy
+      if (digits < d) continue;
+      const size_t de = q + d;
+      const size_t decimal = t.At(de) == '.' && IsAsciiDigit(t.At(de + 1)) ? de + 2 : kNone;
+      for (const size_t x : {decimal, de}) {  // (?:\.\d)?, greedy
+        if (x == kNone) continue;
+        for (size_t y = t.Spaces(x);; --y) {
+          for (std::string_view mark : {"\"", "''", "in", "inch", "inches", ""}) {  // in order, then none
+            const size_t e = NonDigitOrEnd(t, t.Lit(y, mark));
+            if (e != kNone) return take(e, q, de);
+          }
+          if (y == x) break;
+        }
+      }
+    }
+    if (const size_t e = NonDigitOrEnd(t, q); e != kNone) return take(e, kNone, kNone);  // no inches
+    if (q == u) break;
+  }
+  return false;
+}
+
+// The match of kHeightPattern starting at p. Both alternatives start at \b with a digit.
+bool HeightAt(const Text& t, size_t p, GroupMatch& m) {
+  if (!t.WordStartsAt(p)) return false;
+  const unsigned char c = t.At(p);
+  if (c >= '4' && c <= '6') return HeightInFeet(t, p, m);
+  // \b(1[4-9]\d)\s*cm\b
+  if (c != '1' || t.At(p + 1) < '4' || t.At(p + 1) > '9' || !IsAsciiDigit(t.At(p + 2))) return false;
+  const size_t c_at = t.Spaces(p + 3);
+  if (t.At(c_at) != 'c') return false;
+  const size_t e = t.WordEnd(t.Lit(c_at, "cm"));
+  if (e == kNone) return false;
+  m.g[0] = t.Piece(p, e);
+  m.g[3] = t.Piece(p, p + 3);
+  return true;
+}
+
+// The match of kWeightPattern starting at p, after \b. \d{2,3} can only take all the digits there (fewer leave a
+// digit where white space or a unit must follow), so the unit's first byte decides at once most of the time.
+bool WeightAt(const Text& t, size_t p, GroupMatch& m) {
+  if (!t.WordStartsAt(p)) return false;
+  const size_t d = t.Digits(p, 3);
+  if (d < 2 || d > 3) return false;
+  const size_t s = t.Spaces(p + d);
+  switch (t.At(s)) {
+    case 'l':
+    case 'p':
+    case '#':
+      for (std::string_view unit : {"lbs", "lb", "pounds", "#"}) {  // (?:lbs?|pounds|#)(?:[^a-z0-9]|$)
+        const size_t e = NonAlnumOrEnd(t, t.Lit(s, unit));
+        if (e == kNone) continue;
+        m.g[0] = t.Piece(p, e);
+        m.g[1] = t.Piece(p, p + d);
+        return true;
+      }
+      return false;
+    case 'k':
+      if (const size_t e = t.WordEnd(t.Lit(s, "kg")); e != kNone) {  // kg\b
+        m.g[0] = t.Piece(p, e);
+        m.g[2] = t.Piece(p, p + d);
+        return true;
+      }
+      return false;
+    default: return false;
+  }
+}
+
+// \s-\s(\d{2})(?:\s|,|$) at c: the match end, or kNone.
+size_t TitleAgeTail(const Text& t, size_t c) {
+  if (c >= t.size() || !IsRe2Space(t.At(c)) || t.At(c + 1) != '-' || !IsRe2Space(t.At(c + 2)) ||
+      !IsAsciiDigit(t.At(c + 3)) || !IsAsciiDigit(t.At(c + 4))) {
+    return kNone;
+  }
+  const size_t e = c + 5;
+  if (e == t.size()) return e;
+  return IsRe2Space(t.At(e)) || t.At(e) == ',' ? e + 1 : kNone;
+}
+
+// The match of kTitleAgePattern starting at p: ^ (at the text start) first, then one character not [0-9$.].
+bool TitleAgeAt(const Text& t, size_t p, GroupMatch& m) {
+  const auto excluded = [](unsigned char b) { return IsAsciiDigit(b) || b == '$' || b == '.'; };
+  for (const size_t c : {p == 0 ? size_t{0} : kNone, OneCharExcept(t, p, excluded)}) {
+    if (c == kNone) continue;
+    const size_t e = TitleAgeTail(t, c);
+    if (e == kNone) continue;
+    m.g[0] = t.Piece(p, e);
+    m.g[1] = t.Piece(c + 3, c + 5);
+    return true;
+  }
+  return false;
+}
+
+// Successive leftmost matches (at most scan::kMaxMatches) of a pattern each of whose matches starts at the begin of
+// a digit run whose length `wanted_run` accepts: scan::ScanNearDigitRuns with no bytes before the run, without
+// its walk over the white space there (where these patterns, which start with a digit, cannot start).
+template <typename RunFilter, typename At>
+void ScanAtDigitRuns(std::string_view text, const std::vector<Window>& digit_runs, RunFilter wanted_run, At at,
+                     std::vector<GroupMatch>& out) {
+  const Text t(text);
+  size_t pos = 0;  // where the next search starts
+  int found = 0;
+  GroupMatch m;
+  for (const Window& run : digit_runs) {
+    if (run.begin < pos || !wanted_run(run.end - run.begin) || !at(t, run.begin, m)) continue;
+    out.push_back(m);
+    pos = static_cast<size_t>(m.g[0].data() - text.data()) + m.g[0].size();
+    m = GroupMatch();
+    if (++found == scan::kMaxMatches) return;
+  }
+}
+
+}  // namespace
+
+void ScanHeights(std::string_view text, const std::vector<Window>& digit_runs, std::vector<GroupMatch>& out) {
+  // Every match starts at \b with its first digit run: one digit before a unit, or three before "cm".
+  ScanAtDigitRuns(text, digit_runs, [](size_t length) { return length == 1 || length == 3; }, HeightAt, out);
+}
+
+void ScanHeights(std::string_view text, std::vector<GroupMatch>& out) {
+  std::vector<Window> runs;
+  DigitRuns(text, runs);
+  ScanHeights(text, runs, out);
+}
+
+void ScanWeights(std::string_view text, const std::vector<Window>& digit_runs, std::vector<GroupMatch>& out) {
+  // Every match starts at \b with a run of two or three digits (a longer run leaves a digit before the unit).
+  ScanAtDigitRuns(text, digit_runs, [](size_t length) { return length == 2 || length == 3; }, WeightAt, out);
+}
+
+void ScanWeights(std::string_view text, std::vector<GroupMatch>& out) {
+  std::vector<Window> runs;
+  DigitRuns(text, runs);
+  ScanWeights(text, runs, out);
+}
+
+void ScanTitleAges(std::string_view text, const std::vector<Window>& digit_runs, std::vector<GroupMatch>& out) {
+  // Every match holds a run of exactly two digits, with white space, '-', white space and one character (at most
+  // 4 bytes) or the text start before it: at most 5 bytes other than white space.
+  scan::ScanNearDigitRuns(text, digit_runs, [](size_t length) { return length == 2; }, 5, TitleAgeAt, out);
+}
+
+void ScanTitleAges(std::string_view text, std::vector<GroupMatch>& out) {
+  std::vector<Window> runs;
+  DigitRuns(text, runs);
+  ScanTitleAges(text, runs, out);
+}
+
+}  // namespace lodestar::extract
