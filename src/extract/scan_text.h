@@ -1,6 +1,6 @@
-// The text as the hand-written scanners (price_scan.h, age_scan.h) read it: the few questions their patterns ask
-// of it (literal here? white space? a word ending?), answered as RE2 would (ASCII \b, \s, \d). Internal to
-// those scanners.
+// The text as the hand-written scanners (price_scan.h, age_scan.h, measure_scan.h, handle_scan.h) read it: the
+// few questions their patterns ask of it (literal here? white space? a word ending?), answered as RE2 would (ASCII
+// \b, \s, \d). Internal to those scanners.
 #pragma once
 
 #include <re2/re2.h>

@@ -1,7 +1,7 @@
 // Match windows: where in the normalised text a pattern's matches can lie, so its RE2 pass searches only there.
 //
 // RE2's DFA costs a few nanoseconds per byte, and far more on patterns with long bounded repeats (the e-mail
-// local part's {0,63}); most of an ad's bytes are nowhere near an e-mail address, a URL or a weight. Each
+// local part's {0,63}); most of an ad's bytes are nowhere near an e-mail address, a URL or an @. Each
 // builder below returns byte ranges of `t` such that every match the whole-text search can report (the
 // leftmost-first match at or after any position) lies inside one of them. The contract per builder is written
 // next to the pattern it serves in extractor.cc; the test `ExtractShortcuts.WindowsFindWhatTheWholeTextFinds`
