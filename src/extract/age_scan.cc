@@ -7,27 +7,13 @@ namespace lodestar::extract {
 namespace {
 
 using scan::kNone;
+using scan::NonAlnumOrEnd;
 using scan::Text;
 
 // (\d{2})\b at i: exactly two digits, then no word byte. The end, or kNone.
 size_t TwoDigitAge(const Text& t, size_t i) {
   if (i == kNone || t.Digits(i, 2) != 2) return kNone;
   return t.WordEnd(i + 2);
-}
-
-// [^a-z0-9]|$ at i, as RE2 reads it in UTF-8 mode: the end of the text (nothing consumed), an ASCII byte that is
-// no lower-case letter or digit, or one multi-byte character. RE2 accepts [\xC2-\xDF] + 1, [\xE0-\xEF] + 2 and
-// [\xF0-\xF4] + 3 continuation bytes (overlong and surrogate forms included), and nothing else.
-size_t NonAlnumOrEnd(const Text& t, size_t i) {
-  if (i >= t.size()) return i;
-  const unsigned char c = t.At(i);
-  if (c < 0x80) return IsAsciiLower(c) || IsAsciiDigit(c) ? kNone : i + 1;
-  const size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-  if (len == 0 || i + len > t.size()) return kNone;
-  for (size_t k = 1; k < len; ++k) {
-    if ((t.At(i + k) & 0xC0) != 0x80) return kNone;
-  }
-  return i + len;
 }
 
 // \b(?:age|aged|edad)\s*(?:is|:|-|=)?\s*(\d{2})\b  — group 1

@@ -15,6 +15,8 @@
 #include <functional>
 #include <sstream>
 
+#include "extract/ascii.h"
+
 namespace lodestar::extract {
 namespace {
 
@@ -388,12 +390,6 @@ uint32_t Lexicon::Scan(std::string_view text, hs_scratch_t* scratch, std::vector
 namespace {
 
 // Hyperscan's \w and \s without UCP (the database is compiled so): ASCII letters, digits, '_'; [\t\n\v\f\r ].
-constexpr auto kWordBytes = [] {
-  std::array<bool, 256> w{};
-  for (int c = 0; c < 256; ++c) w[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  return w;
-}();
-inline bool IsWordByte(char c) { return kWordBytes[static_cast<unsigned char>(c)]; }
 inline bool IsSpaceByte(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 inline bool EndsWith(std::string_view w, std::string_view e) {

@@ -7,33 +7,9 @@ namespace lodestar::extract {
 namespace {
 
 using scan::kNone;
+using scan::NonAlnumOrEnd;
+using scan::NonDigitOrEnd;
 using scan::Text;
-
-// A negated class such as [^0-9] at i, as RE2 reads it in UTF-8 mode: an ASCII byte that `excluded` rejects not,
-// or one multi-byte character. RE2 accepts [\xC2-\xDF] + 1, [\xE0-\xEF] + 2 and [\xF0-\xF4] + 3 continuation
-// bytes (overlong and surrogate forms included), and nothing else. The end of the character, or kNone.
-template <typename Excluded>
-size_t OneCharExcept(const Text& t, size_t i, Excluded excluded) {
-  if (i >= t.size()) return kNone;
-  const unsigned char c = t.At(i);
-  if (c < 0x80) return excluded(c) ? kNone : i + 1;
-  const size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-  if (len == 0 || i + len > t.size()) return kNone;
-  for (size_t k = 1; k < len; ++k) {
-    if ((t.At(i + k) & 0xC0) != 0x80) return kNone;
-  }
-  return i + len;
-}
-
-// (?:[^0-9]|$) at i: the end of the text (nothing consumed) or one character that is no digit.
-size_t NonDigitOrEnd(const Text& t, size_t i) {
-  return i >= t.size() ? i : OneCharExcept(t, i, [](unsigned char c) { return IsAsciiDigit(c); });
-}
-
-// (?:[^a-z0-9]|$) at i.
-size_t NonAlnumOrEnd(const Text& t, size_t i) {
-  return i >= t.size() ? i : OneCharExcept(t, i, [](unsigned char c) { return IsAsciiLower(c) || IsAsciiDigit(c); });
-}
 
 // The feet alternative at p (a lone digit 4-6 at \b), trying every way in RE2's order of preference:
 // \b([4-6])\s*(?:'|ft|feet|foot)\s*(?:(\d{1,2})(?:\.\d)?\s*(?:"|''|in|inch|inches)?)?(?:[^0-9]|$)
