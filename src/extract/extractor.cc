@@ -21,6 +21,7 @@
 #include "extract/places.h"
 #include "extract/price_scan.h"
 #include "extract/prechecks.h"
+#include "extract/two_step_match.h"
 #include "extract/windows.h"
 
 namespace lodestar::extract {
@@ -33,6 +34,9 @@ class ExtractorResources {
   // prices, durations, ages and platform handles: price_scan.h, age_scan.h, handle_scan.h;
   // heights, weights and title ages: measure_scan.h.
   std::unique_ptr<RE2> email, url, handle_short, mention, cashapp_tag, cashapp_word, venmo;
+  std::unique_ptr<RE2> email_relaxed, url_relaxed;  // for TwoStepPattern: see BuildEmailPattern
+  TwoStepPattern Email() const;
+  TwoStepPattern Url() const;
 
   static RE2::Options Opts() {
     RE2::Options o;
@@ -60,22 +64,39 @@ bool IsMailProvider(std::string_view s) {
   return false;
 }
 
-std::string BuildEmailPattern() {
-  std::string p = "([a-z0-9][a-z0-9._%+\\-]{0,63})\\s*(@|\\(at\\)|\\[at\\]|\\{at\\}|\\s+at\\s+)\\s*";
-  p += "([a-z0-9][a-z0-9\\-]{0,62}(?:\\.[a-z0-9][a-z0-9\\-]{0,62}){0,3})";
+// `relaxed`: the local part and domain labels unbounded, for reading groups (two_step_match.h).
+std::string BuildEmailPattern(bool relaxed) {
+  const std::string local = relaxed ? "*" : "{0,63}", label = relaxed ? "*" : "{0,62}";
+  std::string p = "([a-z0-9][a-z0-9._%+\\-]" + local + ")\\s*(@|\\(at\\)|\\[at\\]|\\{at\\}|\\s+at\\s+)\\s*";
+  p += "([a-z0-9][a-z0-9\\-]" + label + "(?:\\.[a-z0-9][a-z0-9\\-]" + label + "){0,3})";
   p += "\\s*(\\.|\\(dot\\)|\\[dot\\]|\\s+dot\\s+|\\s+\\.\\s*)\\s*(";
   p += kTlds;
   p += ")\\b";
   return p;
 }
 
-std::string BuildUrlPattern() {
+// `relaxed`: the domain labels unbounded, for reading groups (two_step_match.h).
+std::string BuildUrlPattern(bool relaxed) {
   std::string p = "((?:https?://|www\\.)[a-z0-9\\-._~%]+(?:/[^\\s<>\"'()\\[\\]{}]*)?)";
-  p += "|\\b([a-z0-9][a-z0-9\\-]{0,62}(?:\\.[a-z0-9\\-]{1,63}){0,3}\\.(?:";
+  p += std::string("|\\b([a-z0-9][a-z0-9\\-]") + (relaxed ? "*" : "{0,62}") + "(?:\\.[a-z0-9\\-]" +
+       (relaxed ? "+" : "{1,63}") + "){0,3}\\.(?:";
   p += kTlds;
   p += "))\\b(/[^\\s<>\"'()\\[\\]{}]*)?";
   return p;
 }
+
+// True when every dot-separated piece of `s` has at most `max` bytes.
+bool PiecesAtMost(const StringPiece& s, size_t max) {
+  size_t run = 0;
+  for (char c : s) {
+    run = c == '.' ? 0 : run + 1;
+    if (run > max) return false;
+  }
+  return true;
+}
+// The bounds the relaxed patterns drop: a local part of at most 64 bytes, domain labels of at most 63.
+bool EmailWithinBounds(const StringPiece* g) { return g[1].size() <= 64 && PiecesAtMost(g[3], 63); }
+bool UrlWithinBounds(const StringPiece* g) { return PiecesAtMost(g[2], 63); }
 
 bool IsStopHandle(std::string_view h) {
   static constexpr const char* kStop[] = {
@@ -316,6 +337,9 @@ void Facts::clear() {
   indicators.clear();
 }
 
+TwoStepPattern ExtractorResources::Email() const { return {*email, *email_relaxed, EmailWithinBounds}; }
+TwoStepPattern ExtractorResources::Url() const { return {*url, *url_relaxed, UrlWithinBounds}; }
+
 core::Result<std::shared_ptr<const ExtractorResources>> LoadResources(const std::string& data_dir,
                                                                       const std::string& gazetteer_path) {
   auto res = std::make_shared<ExtractorResources>();
@@ -352,8 +376,10 @@ core::Result<std::shared_ptr<const ExtractorResources>> LoadResources(const std:
     return core::Status::Ok();
   };
   const std::pair<std::unique_ptr<RE2>*, std::pair<std::string, const char*>> patterns[] = {
-      {&res->email, {BuildEmailPattern(), "email"}},
-      {&res->url, {BuildUrlPattern(), "url"}},
+      {&res->email, {BuildEmailPattern(false), "email"}},
+      {&res->email_relaxed, {BuildEmailPattern(true), "email_relaxed"}},
+      {&res->url, {BuildUrlPattern(false), "url"}},
+      {&res->url_relaxed, {BuildUrlPattern(true), "url_relaxed"}},
       {&res->handle_short, {"\\b(ig|sc|tw|of|tg|wa)\\s*[:@]\\s*@?\\s*([a-z0-9_][a-z0-9_.]{1,29})", "handle_short"}},
       {&res->mention, {"(?:^|[^a-z0-9_.@$])@\\s?([a-z0-9_][a-z0-9_]{1,29})\\b", "mention"}},
       {&res->cashapp_tag, {"(?:^|[^a-z0-9$])\\$([a-z][a-z0-9_\\-]{2,19})\\b", "cashapp"}},
@@ -410,12 +436,20 @@ std::string WindowViolation(const ExtractorResources& res, std::string_view norm
       {[&](auto& w) { UrlWindows(normalised, w); }, res.url.get(), "url", false},
       {[&](auto& w) { MentionWindows(normalised, w); }, res.mention.get(), "mention", false},
   };
+  const TwoStepPattern email = res.Email(), url = res.Url();
   for (const Pass& pass : passes) {
     std::vector<long> whole, windowed;
     ForEachMatch(*pass.re, normalised, record(*pass.re, whole));
     std::vector<Window> windows;
     pass.build(windows);
-    ForEachMatchIn(*pass.re, normalised, windows, record(*pass.re, windowed), pass.starts_at_begin);
+    // The windowed search as the extractor runs it: e-mails and URLs through their two-step patterns.
+    if (pass.re == res.email.get()) {
+      ForEachMatchIn(email, normalised, windows, record(*pass.re, windowed), pass.starts_at_begin);
+    } else if (pass.re == res.url.get()) {
+      ForEachMatchIn(url, normalised, windows, record(*pass.re, windowed), pass.starts_at_begin);
+    } else {
+      ForEachMatchIn(*pass.re, normalised, windows, record(*pass.re, windowed), pass.starts_at_begin);
+    }
     if (whole != windowed) return pass.name;
   }
   return "";
@@ -490,7 +524,7 @@ void FactExtractor::Impl::Emails(Facts& f) {
   if (!MayHaveEmail(t)) return;
   windows.clear();
   EmailWindows(t, windows);
-  ForEachMatchIn(*res->email, t, windows, [&](const StringPiece* g) {
+  ForEachMatchIn(res->Email(), t, windows, [&](const StringPiece* g) {
     if (f.emails.size() >= kMaxFactsPerKind) return;
     const std::string_view sep(g[2].data(), g[2].size());
     const std::string_view dot(g[4].data(), g[4].size());
@@ -523,7 +557,7 @@ void FactExtractor::Impl::Urls(Facts& f) {
   if (t.find('.') == std::string_view::npos) return;
   windows.clear();
   UrlWindows(t, windows);
-  ForEachMatchIn(*res->url, t, windows, [&](const StringPiece* g) {
+  ForEachMatchIn(res->Url(), t, windows, [&](const StringPiece* g) {
     if (f.urls.size() >= kMaxFactsPerKind) return;
     const size_t b = Off(t, g[0]);
     if (b > 0 && (t[b - 1] == '@' || t[b - 1] == '.' || t[b - 1] == '-')) return;  // e-mail domain or fragment

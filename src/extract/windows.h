@@ -47,8 +47,9 @@ void MentionWindows(std::string_view t, std::vector<Window>& out);
 // With `starts_at_begin` (the builder's promise that every match inside one of its windows starts at the window's
 // begin), a window that was not merged with another is searched once, anchored at its begin: one cheap call that
 // fails at once where nothing matches, instead of an unanchored search and a last failing one.
-template <typename Fn>
-void ForEachMatchIn(const RE2& re, std::string_view text, std::vector<Window>& windows, Fn&& fn,
+// `Pattern` is RE2 or anything with RE2's Match and NumberOfCapturingGroups (TwoStepPattern, two_step_match.h).
+template <typename Pattern, typename Fn>
+void ForEachMatchIn(const Pattern& re, std::string_view text, std::vector<Window>& windows, Fn&& fn,
                     bool starts_at_begin = false) {
   if (windows.empty()) return;
   const int n = re.NumberOfCapturingGroups() + 1;
