@@ -164,12 +164,6 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
                   batch->ads.resize(n);
                   batch->fate.assign(n, kStore);
                   batch->reasons.resize(n);
-                  batch->facts.resize(n);
-                  ExtractorSlot* ex = nullptr;
-                  if (resources) {
-                    ex = &extractors.local();
-                    if (!ex->extractor) ex->extractor = std::make_unique<extract::FactExtractor>(resources);
-                  }
                   ingest::DecodeStats stats;
                   for (size_t i = 0; i < n; ++i) {
                     auto& ad = batch->ads[i];
@@ -182,10 +176,6 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
                     }
                     ad.provenance = {summary.run_id, file_index, rec.line, rec.byte_offset};
                     ad.content_hash = core::ComputeContentHash(ad);
-                    if (ex) {
-                      ex->extractor->Extract(ad, ex->facts);
-                      batch->facts[i] = extract::FactsToJson(ex->facts);
-                    }
                   }
                   batch->utf8_repairs = stats.utf8_repairs;
                   return batch;
@@ -199,10 +189,21 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
                       batch->fate[i] = kDuplicate;
                   return batch;
                 }) &
-            // 4. Encode and compress a block (parallel).
+            // 4. Extract facts, encode and compress a block (parallel). Extraction waits until after deduplication:
+            // a re-posted ad is not stored, so its facts would be thrown away.
             tbb::make_filter<std::shared_ptr<Batch>, std::shared_ptr<Batch>>(
                 tbb::filter_mode::parallel,
                 [&](std::shared_ptr<Batch> batch) {
+                  batch->facts.resize(batch->ads.size());
+                  if (resources) {
+                    ExtractorSlot& ex = extractors.local();
+                    if (!ex.extractor) ex.extractor = std::make_unique<extract::FactExtractor>(resources);
+                    for (size_t i = 0; i < batch->ads.size(); ++i) {
+                      if (batch->fate[i] != kStore) continue;
+                      ex.extractor->Extract(batch->ads[i], ex.facts);
+                      batch->facts[i] = extract::FactsToJson(ex.facts);
+                    }
+                  }
                   store::BlockBuilder builder;
                   size_t ads = 0, payload = 0;
                   for (size_t i = 0; i < batch->ads.size(); ++i) {
