@@ -236,19 +236,18 @@ bool MayHaveEmail(std::string_view t) {
   for (size_t p = t.find('@'); p != std::string_view::npos; p = t.find('@', p + 1)) {
     if (DomainThenDot(t, p + 1)) return true;
   }
-  for (size_t p = t.find("at"); p != std::string_view::npos; p = t.find("at", p + 1)) {
-    if (p == 0) continue;
+  return AnyBytePair(t, 'a', 't', [t](size_t p) {
+    if (p == 0) return false;
     const char before = t[p - 1];
     if ((before == '(' || before == '[' || before == '{') && p + 2 < t.size() &&
         t[p + 2] == (before == '(' ? ')' : before == '[' ? ']' : '}')) {
       return true;
     }
-    if (!IsSpace(before)) continue;
+    if (!IsSpace(before)) return false;
     const size_t i = p + 2;
-    if (i >= t.size() || !IsSpace(t[i])) continue;
-    if (DomainThenDot(t, i)) return true;
-  }
-  return false;
+    if (i >= t.size() || !IsSpace(t[i])) return false;
+    return DomainThenDot(t, i);
+  });
 }
 
 // The listing-convention age needs whitespace, '-', whitespace and two digits.
@@ -298,12 +297,16 @@ bool MayHaveCashApp(std::string_view t) {
 
 bool UrlTriggerFires(std::string_view t) {
   constexpr auto npos = std::string_view::npos;
-  if (t.find("www.") != npos || t.find("http:") != npos || t.find("https:") != npos) return true;
+  // "http:" and "https:" end at a ':' and "www." at a '.': those rare bytes are looked for, not every 'h' or 'w'.
+  for (size_t p = t.find(':'); p != npos; p = t.find(':', p + 1)) {
+    if ((p >= 4 && t.substr(p - 4, 4) == "http") || (p >= 5 && t.substr(p - 5, 5) == "https")) return true;
+  }
   const auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
   const auto word = [](char c) {  // \w as Hyperscan reads it without UCP: ASCII letters, digits, '_'
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   };
   for (size_t p = t.find('.'); p != npos; p = t.find('.', p + 1)) {
+    if (p >= 3 && t.substr(p - 3, 3) == "www") return true;
     if (p == 0 || !(lower(t[p - 1]) || IsDigitByte(t[p - 1]))) continue;
     size_t q = p + 1;
     while (q < t.size() && lower(t[q])) ++q;

@@ -57,15 +57,16 @@ void AddEmailWindow(std::string_view t, size_t sb, size_t se, std::vector<Window
 
 void EmailWindows(std::string_view t, std::vector<Window>& out) {
   for (size_t p = t.find('@'); p != std::string_view::npos; p = t.find('@', p + 1)) AddEmailWindow(t, p, p + 1, out);
-  for (size_t p = t.find("at"); p != std::string_view::npos; p = t.find("at", p + 1)) {
-    if (p == 0 || p + 2 >= t.size()) continue;
+  AnyBytePair(t, 'a', 't', [&](size_t p) {
+    if (p == 0 || p + 2 >= t.size()) return false;
     const char before = t[p - 1], after = t[p + 2];
     if ((before == '(' && after == ')') || (before == '[' && after == ']') || (before == '{' && after == '}')) {
       AddEmailWindow(t, p - 1, p + 3, out);
     } else if (IsSpace(before) && IsSpace(after)) {
       AddEmailWindow(t, p, p + 2, out);  // "\s+at\s+": the local part ends before the white space
     }
-  }
+    return false;
+  });
 }
 
 void UrlWindows(std::string_view t, std::vector<Window>& out) {

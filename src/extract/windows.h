@@ -8,6 +8,7 @@
 // holds each builder to it on generated and random texts (WindowViolation in prechecks.h).
 #pragma once
 
+#include <emmintrin.h>
 #include <re2/re2.h>
 
 #include <algorithm>
@@ -22,6 +23,29 @@ struct Window {
   size_t begin, end;
   uint32_t merged = 1;  // how many builder windows ForEachMatchIn merged into this one
 };
+
+// Calls fn(p) for every p, in increasing order, with t[p] == a and t[p + 1] == b, until fn returns true; returns
+// whether it did. For pairs such as "at" whose bytes are each common (memchr on 'a' stops at every 'a') but rarely
+// next to each other: sixteen positions are compared at a time.
+template <typename Fn>
+bool AnyBytePair(std::string_view t, char a, char b, Fn&& fn) {
+  const size_t n = t.size();
+  size_t p = 0;
+  const __m128i first = _mm_set1_epi8(a), second = _mm_set1_epi8(b);
+  for (; p + 17 <= n; p += 16) {
+    const __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + p));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + p + 1));
+    for (unsigned m = static_cast<unsigned>(
+             _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(here, first), _mm_cmpeq_epi8(next, second))));
+         m != 0; m &= m - 1) {
+      if (fn(p + static_cast<size_t>(__builtin_ctz(m)))) return true;
+    }
+  }
+  for (; p + 1 < n; ++p) {
+    if (t[p] == a && t[p + 1] == b && fn(p)) return true;
+  }
+  return false;
+}
 
 // Builders: each appends to `out` (which it does not clear).
 // E-mail (local part of at most 64 bytes, '@', "(at)", "[at]", "{at}" or a spaced "at", domain, dot, TLD):
