@@ -261,6 +261,14 @@ bool MayHaveTitleAge(std::string_view t) {
   return false;
 }
 
+// Whether " - " occurs: found from the dashes, which are rare, rather than from the spaces.
+bool HasSpacedDash(std::string_view t) {
+  for (size_t p = t.find('-'); p != std::string_view::npos; p = t.find('-', p + 1)) {
+    if (p > 0 && p + 1 < t.size() && t[p - 1] == ' ' && t[p + 1] == ' ') return true;
+  }
+  return false;
+}
+
 // The short handle pattern needs a platform abbreviation (ig, sc, tw, of, tg, wa), optional spaces, then ':' or '@'.
 bool MayHaveShortHandle(std::string_view t) {
   for (const char mark : {':', '@'}) {
@@ -1058,7 +1066,7 @@ void FactExtractor::Impl::Field(const char* name, std::string_view text, const s
   Handles(f, trig);
   Payments(f);  // bitcoin addresses have no keyword; the $tag/venmo parts check their own markers
   if (trig & kTrigAge) Ages(f);
-  if (norm.text.find(" - ") != std::string::npos && MayHaveTitleAge(norm.text)) TitleAge(f, std::strcmp(name, "title") == 0);
+  if (HasSpacedDash(norm.text) && MayHaveTitleAge(norm.text)) TitleAge(f, std::strcmp(name, "title") == 0);
   if (trig & kTrigMoney) Prices(f);
   if (trig & (kTrigHeight | kTrigWeight)) Measurements(f);
 }
