@@ -99,7 +99,7 @@ bool EmailWithinBounds(const StringPiece* g) { return g[1].size() <= 64 && Piece
 bool UrlWithinBounds(const StringPiece* g) { return PiecesAtMost(g[2], 63); }
 
 bool IsStopHandle(std::string_view h) {
-  static constexpr const char* kStop[] = {
+  static constexpr std::string_view kStop[] = {
       "and", "or", "me", "for", "too", "the", "my", "is", "at", "only", "also", "to", "com", "follow", "dm", "on",
       "add", "or", "please", "pls", "plz", "handle", "name", "account", "page", "id", "username", "user", "us",
       "here", "now", "it", "ok", "a", "an", "of", "in", "with", "available", "accepted", "accept", "app", "you",
@@ -113,10 +113,7 @@ bool IsStopHandle(std::string_view h) {
   // A domain ("onlyfans.com") is a URL, not a handle.
   for (std::string_view tld : {".com", ".net", ".org", ".co"})
     if (h.size() > tld.size() && h.substr(h.size() - tld.size()) == tld) return true;
-  for (const char* s : kStop) {
-    if (h == s) return true;
-  }
-  return false;
+  return std::find(std::begin(kStop), std::end(kStop), h) != std::end(kStop);
 }
 
 // A "handle" that is a phone number or a piece of one: digits, number words and separators only ("5037243016",
@@ -259,6 +256,15 @@ bool MayHaveTitleAge(std::string_view t) {
     }
   }
   return false;
+}
+
+// before.rfind(w), comparing w only where its first byte is (std::string_view::rfind compares at every position).
+size_t RFind(std::string_view before, std::string_view w) {
+  if (w.empty() || w.size() > before.size()) return w.empty() ? before.size() : std::string_view::npos;
+  for (size_t p = before.size() - w.size() + 1; p-- > 0;) {
+    if (before[p] == w[0] && before.compare(p, w.size(), w) == 0) return p;
+  }
+  return std::string_view::npos;
 }
 
 // Whether " - " occurs: found from the dashes, which are rare, rather than from the spaces.
@@ -637,9 +643,9 @@ void FactExtractor::Impl::Handles(Facts& f, uint32_t triggers) {
       const std::string_view before = t.substr(from, b - from);
       std::string platform = "unknown";
       size_t best = std::string_view::npos;
-      for (const char* w : {"twitter", "tweet", "instagram", "insta", "ig", "snapchat", "snap", "kik", "telegram",
-                            "onlyfans", "fansly"}) {
-        const size_t p = before.rfind(w);
+      for (const std::string_view w : {"twitter", "tweet", "instagram", "insta", "ig", "snapchat", "snap", "kik",
+                                       "telegram", "onlyfans", "fansly"}) {
+        const size_t p = RFind(before, w);
         if (p != std::string_view::npos && (best == std::string_view::npos || p > best)) {
           best = p;
           platform = PlatformFor(w);

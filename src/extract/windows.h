@@ -53,8 +53,8 @@ bool AnyBytePair(std::string_view t, char a, char b, Fn&& fn) {
 // domain and TLD after it. Every match through one separator ends alike, so the leftmost starts at the window's
 // begin: searched with starts_at_begin.
 void EmailWindows(std::string_view t, std::vector<Window>& out);
-// URL: every maximal run of bytes that a URL can contain (no white space, quotes, brackets or <>) holding "http",
-// "www." or a '.' followed by two letters.
+// URL: every maximal run of bytes that a URL can contain (no white space, quotes, brackets or <>) holding a '.' or
+// a ':' (every match has "://" or a dot) and "http", "www." or a '.' followed by two letters.
 void UrlWindows(std::string_view t, std::vector<Window>& out);
 // The maximal runs of ASCII digits, in order: the input of the scanners that start from numbers (price_scan.h,
 // age_scan.h, measure_scan.h).
