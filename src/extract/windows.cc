@@ -108,26 +108,49 @@ void UrlWindows(std::string_view t, std::vector<Window>& out) {
   }
 }
 
-void DigitRuns(std::string_view t, std::vector<Window>& out) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
-  size_t i = 0;
-  while (i < t.size()) {
-    // Eight bytes at a time while none is a digit: x ^ '0' has a byte below 10 exactly where t has a digit, and
-    // (y - 10 per byte) & ~y & 0x80 per byte is non-zero exactly when some byte of y is below 10.
-    while (i + 8 <= t.size()) {
-      uint64_t x;
-      std::memcpy(&x, t.data() + i, 8);
-      const uint64_t y = x ^ (kOnes * '0');
-      if (((y - kOnes * 10) & ~y & kHighs) != 0) break;
-      i += 8;
+namespace {
+// Bit k set where t[at + k] is an ASCII digit, for the 64 bytes from `at`; bits past the end of t are clear.
+uint64_t DigitMask64(std::string_view t, size_t at) {
+  const __m128i below = _mm_set1_epi8('0' - 1), above = _mm_set1_epi8('9' + 1);
+  uint64_t m = 0;
+  for (size_t k = 0; k < 4; ++k) {
+    const size_t pos = at + 16 * k;
+    if (pos >= t.size()) break;
+    __m128i v;
+    if (pos + 16 <= t.size()) {
+      v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + pos));
+    } else {
+      alignas(16) char buf[16] = {};
+      std::memcpy(buf, t.data() + pos, t.size() - pos);
+      v = _mm_load_si128(reinterpret_cast<const __m128i*>(buf));
     }
-    while (i < t.size() && !IsDigit(t[i])) ++i;
-    if (i == t.size()) break;
-    size_t j = i + 1;
-    while (j < t.size() && IsDigit(t[j])) ++j;
-    out.push_back({i, j});
-    i = j;
+    // Signed compares: bytes >= 0x80 are negative, so never digits.
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above));
+    m |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(digit))) << (16 * k);
   }
+  return m;
+}
+}  // namespace
+
+void DigitRuns(std::string_view t, std::vector<Window>& out) {
+  // Runs from 64-bit digit masks: each run's start is the next set bit, its end the next clear one; a run may
+  // continue into the next block (and a mask's bits past the end of t are clear, which ends the last run there).
+  bool open = false;
+  size_t run_start = 0;
+  for (size_t base = 0; base < t.size(); base += 64) {
+    const uint64_t digits = DigitMask64(t, base);
+    unsigned k = 0;  // bits below k are done with
+    while (k < 64) {
+      const uint64_t from_k = ~uint64_t{0} << k;
+      const uint64_t next = (open ? ~digits : digits) & from_k;
+      if (next == 0) break;
+      k = static_cast<unsigned>(__builtin_ctzll(next));
+      if (open) out.push_back({run_start, base + k});
+      else run_start = base + k;
+      open = !open;
+    }
+  }
+  if (open) out.push_back({run_start, t.size()});
 }
 
 void MentionWindows(std::string_view t, std::vector<Window>& out) {
