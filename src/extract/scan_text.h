@@ -76,9 +76,10 @@ inline bool OneOf(std::string_view w, std::initializer_list<std::string_view> se
 }
 
 
-// From i leftwards over white space and at most `budget` other bytes.
-inline size_t ReachLeft(std::string_view t, size_t i, int budget) {
-  for (; i > 0; --i) {
+// From i leftwards over white space and at most `budget` other bytes, stopping at `floor` (where the caller's
+// search starts anyway: runs of digits close together would otherwise walk the same bytes again).
+inline size_t ReachLeft(std::string_view t, size_t i, int budget, size_t floor = 0) {
+  for (; i > floor; --i) {
     if (!IsRe2Space(static_cast<unsigned char>(t[i - 1])) && budget-- == 0) break;
   }
   return i;
@@ -124,7 +125,8 @@ void ScanNearDigitRuns(std::string_view text, const std::vector<Window>& digit_r
   GroupMatch m;
   for (const Window& run : digit_runs) {
     if (!wanted_run(run.end - run.begin)) continue;
-    for (size_t p = std::max(pos, ReachLeft(text, run.begin, budget)); p <= run.begin && found < kMaxMatches; ++p) {
+    for (size_t p = std::max(pos, ReachLeft(text, run.begin, budget, pos)); p <= run.begin && found < kMaxMatches;
+         ++p) {
       if (!at(t, p, m)) continue;
       out.push_back(m);
       ++found;
