@@ -299,12 +299,12 @@ bool MayHaveDollarTag(std::string_view t) {
 
 // The cashapp-word pattern needs "cash", white space, then "app" ("cash only" is the common case without).
 bool MayHaveCashApp(std::string_view t) {
-  return AnyBytePair(t, 'c', 'a', [t](size_t p) {
-    if (t.substr(p + 2, 2) != "sh") return false;
+  for (size_t p = t.find("cash"); p != std::string_view::npos; p = t.find("cash", p + 1)) {
     size_t k = p + 4;
     while (k < t.size() && IsSpace(t[k])) ++k;
-    return t.substr(k, 3) == "app";
-  });
+    if (t.substr(k, 3) == "app") return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -688,7 +688,7 @@ void FactExtractor::Impl::Payments(Facts& f) {
       add("cashapp", "$" + tag, Off(t, g[0]), Off(t, g[0]) + g[0].size());
     });
   }
-  if (AnyBytePair(t, 'v', 'e', [t](size_t p) { return t.substr(p + 2, 3) == "nmo"; })) {
+  if (t.find("venmo") != std::string_view::npos) {
     ForEachMatch(*res->venmo, t, [&](const StringPiece* g) {
       const std::string tag(g[1].data(), g[1].size());
       if (IsStopHandle(tag)) return;
