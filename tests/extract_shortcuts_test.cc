@@ -719,6 +719,63 @@ TEST(ExtractShortcuts, LexiconFirstReportsMatchSingleMatch) {
   hs_free_database(single);
 }
 
+// Entries whose pattern is a list of words between \b find where a hit starts by comparing bytes: the same start
+// as their RE2 tail pattern at every position, on texts built from the lexicon's own words with upper case, word
+// bytes glued on either side, digits, and the non-ASCII characters RE2 folds to ASCII letters (KELVIN SIGN, LONG S).
+TEST(ExtractShortcuts, LexiconWordStartsMatchTheTailPattern) {
+  auto lex = Lexicon::Load(std::string(LODESTAR_SOURCE_DIR) + "/data");
+  ASSERT_TRUE(lex.ok()) << lex.status().message();
+  std::vector<const LexEntry*> with_words;
+  std::vector<std::string> pieces = {" ", "  ", "\n", "-", "_", "x", "s", "9", "K", "\xE2\x84\xAA", "\xC5\xBF",
+                                     "\xC3\xA9", ".", "'"};
+  for (const LexEntry& e : lex.value()->entries()) {
+    if (e.words.empty()) continue;
+    with_words.push_back(&e);
+    for (const std::string& w : e.words) {
+      pieces.push_back(w);
+      std::string upper = w;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      pieces.push_back(upper);
+      pieces.push_back(w.substr(0, w.size() / 2));
+    }
+  }
+  ASSERT_GT(with_words.size(), 10u);
+  std::mt19937_64 rng(47);
+  std::vector<std::string> texts = GeneratedTexts(43, 2000);
+  for (int iter = 0; iter < 4000; ++iter) {
+    std::string text;
+    const size_t n = 1 + rng() % 12;
+    for (size_t i = 0; i < n; ++i) text += pieces[rng() % pieces.size()];
+    texts.push_back(std::move(text));
+  }
+  texts.push_back(std::string(250, 'x') + " asian");  // a start near the 200-byte window
+  for (const LexEntry* e : with_words) {
+    for (const std::string& w : e->words) {
+      for (const auto& [ascii, folded] : {std::pair<char, const char*>{'s', "\xC5\xBF"}, {'k', "\xE2\x84\xAA"}}) {
+        if (const size_t p = w.find(ascii); p != std::string::npos) {
+          texts.push_back("in " + w.substr(0, p) + folded + w.substr(p + 1));
+        }
+      }
+    }
+  }
+  size_t starts = 0;
+  for (const std::string& text : texts) {
+    for (const LexEntry* e : with_words) {
+      for (size_t to = 1; to <= text.size(); ++to) {
+        const size_t window = to > 200 ? to - 200 : 0;
+        re2::StringPiece m;
+        const re2::StringPiece upto(text.data(), to);
+        const size_t want = e->tail->Match(upto, window, to, RE2::UNANCHORED, &m, 1)
+                                ? static_cast<size_t>(m.data() - text.data())
+                                : std::string_view::npos;
+        ASSERT_EQ(Lexicon::HitStart(*e, text, to), want) << e->id << " to " << to << " in: " << text;
+        starts += want != std::string_view::npos;
+      }
+    }
+  }
+  EXPECT_GT(starts, 1000u);
+}
+
 // Place lookups take major/common-word flags from the key's summary instead of reading the places: the summary
 // is the OR of the places' flags.
 TEST(ExtractShortcuts, GazetteerKeyFlagsAreTheOrOfItsPlaces) {

@@ -20,6 +20,25 @@
 namespace lodestar::extract {
 namespace {
 
+// The words of a pattern "\b(w1|w2|...)\b" or "\bw\b" made of ASCII lower-case letters and digits only; empty
+// for any other pattern.
+std::vector<std::string> WordAlternatives(std::string_view p) {
+  if (p.size() < 5 || p.substr(0, 2) != "\\b" || p.substr(p.size() - 2) != "\\b") return {};
+  p = p.substr(2, p.size() - 4);
+  if (p.size() >= 2 && p.front() == '(' && p.back() == ')') p = p.substr(1, p.size() - 2);
+  std::vector<std::string> words;
+  for (size_t b = 0; b <= p.size();) {
+    size_t e = p.find('|', b);
+    if (e == std::string_view::npos) e = p.size();
+    const std::string_view w = p.substr(b, e - b);
+    if (w.empty() || !std::all_of(w.begin(), w.end(), [](char c) { return IsAsciiLower(c) || IsAsciiDigit(c); }))
+      return {};
+    words.emplace_back(w);
+    b = e + 1;
+  }
+  return words;
+}
+
 std::vector<std::string> SplitTabs(const std::string& line) {
   std::vector<std::string> cols;
   size_t start = 0;
@@ -87,6 +106,7 @@ core::Status LoadFile(const std::string& path, LexKind kind, std::vector<LexEntr
       e.tail = std::make_unique<RE2>("(?:" + e.pattern + ")\\z", opts);
       if (!e.tail->ok()) return bad("pattern is not RE2-compatible: " + e.tail->error());
     }
+    e.words = WordAlternatives(e.pattern);
     entries.push_back(std::move(e));
   }
   return core::Status::Ok();
@@ -351,6 +371,39 @@ const hs_database_t* Lexicon::DatabaseFor(std::string_view text) const {
   return db_;
 }
 
+size_t Lexicon::HitStart(const LexEntry& e, std::string_view text, size_t to) {
+  constexpr size_t kWindow = 200;
+  const size_t window = to > kWindow ? to - kWindow : 0;
+  if (!e.words.empty()) {
+    // All matches end at `to`, so the leftmost is the longest word that `text` ends with there and that starts a
+    // word (\b; the closing \b holds at the end of text[0, to), where the tail pattern looks). RE2 matches
+    // case-insensitively, and folds a few non-ASCII characters (U+212A KELVIN SIGN, U+017F LONG S) to ASCII
+    // letters: where such bytes are within reach, RE2 answers.
+    size_t longest = 0;
+    for (const std::string& w : e.words) longest = std::max(longest, w.size());
+    const size_t reach = to > 3 * longest + 1 ? to - 3 * longest - 1 : 0;
+    const bool ascii = std::all_of(text.begin() + reach, text.begin() + to, [](char c) { return (c & 0x80) == 0; });
+    if (ascii) {
+      size_t best = std::string_view::npos;
+      for (const std::string& w : e.words) {
+        if (w.size() > to - window) continue;
+        const size_t s = to - w.size();
+        if (s >= best || (s > 0 && IsWordByte(static_cast<unsigned char>(text[s - 1])))) continue;
+        const auto folded = [](unsigned char c) { return IsAsciiLower(c | 0x20) ? c | 0x20 : c; };
+        bool same = true;
+        for (size_t k = 0; k < w.size() && same; ++k) same = folded(text[s + k]) == static_cast<unsigned char>(w[k]);
+        if (same) best = s;
+      }
+      return best;
+    }
+  }
+  re2::StringPiece m;
+  // The text is cut at the hit's end so "\\z" anchors there; bytes before the window stay as context for \\b.
+  const re2::StringPiece upto(text.data(), to);
+  if (!e.tail->Match(upto, window, to, RE2::UNANCHORED, &m, 1)) return std::string_view::npos;
+  return static_cast<size_t>(m.data() - text.data());
+}
+
 uint32_t Lexicon::Scan(std::string_view text, hs_scratch_t* scratch, std::vector<LexHit>& hits) const {
   const size_t first = hits.size();
   if (!scratch || text.empty()) return 0;
@@ -370,12 +423,9 @@ uint32_t Lexicon::Scan(std::string_view text, hs_scratch_t* scratch, std::vector
       triggers |= e.trigger_bit;
       continue;
     }
-    const size_t window = h.to > 200 ? h.to - 200 : 0;
-    re2::StringPiece m;
-    // The text is cut at the hit's end so "\\z" anchors there; bytes before the window stay as context for \\b.
-    const re2::StringPiece upto(text.data(), h.to);
-    if (!e.tail->Match(upto, window, h.to, RE2::UNANCHORED, &m, 1)) continue;
-    h.from = static_cast<uint32_t>(m.data() - text.data());
+    const size_t from = HitStart(e, text, h.to);
+    if (from == std::string_view::npos) continue;
+    h.from = static_cast<uint32_t>(from);
     if (e.exclude) {
       const size_t b = h.from > 40 ? h.from - 40 : 0;
       const size_t en = std::min<size_t>(text.size(), h.to + 40);
