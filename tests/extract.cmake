@@ -7,3 +7,5 @@ target_compile_definitions(extract_shortcuts_test PRIVATE
   LODESTAR_GAZETTEER_BIN="${CMAKE_BINARY_DIR}/data/gazetteer.bin")
 lodestar_add_test(NAME extract_lexicon_speed_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/extract_lexicon_speed_test.cc
   LIBS lodestar_extract lodestar_extract_text nlohmann_json::nlohmann_json PkgConfig::HS PkgConfig::RE2 LABELS unit)
+lodestar_add_test(NAME extract_normalize_fast_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/extract_normalize_fast_test.cc
+  LIBS lodestar_extract LABELS unit)

@@ -4,6 +4,10 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <array>
 #include <bit>
 #include <cstring>
@@ -335,6 +339,38 @@ inline bool MayCollapseAt(std::string_view t, size_t p) {
   return t[p] == t[p + 1] && (t[p] == ' ' || (p + 2 < t.size() && t[p + 2] == t[p]));
 }
 
+// The first position at or after p where MayCollapseAt holds, or one where p + 1 >= t.size(). Sixteen positions at a
+// time with SSE2, then eight at a time where the host is little-endian: runs of 3+ equal bytes and doubled spaces
+// are rare in ad text.
+size_t NextMayCollapse(std::string_view t, size_t p) {
+  const size_t n = t.size();
+#if defined(__SSE2__)
+  const __m128i spaces = _mm_set1_epi8(' ');
+  while (p + 18 <= n) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + p));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + p + 1));
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + p + 2));
+    const __m128i tripled_or_space = _mm_or_si128(_mm_cmpeq_epi8(a, c), _mm_cmpeq_epi8(a, spaces));
+    const auto may = static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, b), tripled_or_space)));
+    if (may) return p + static_cast<size_t>(std::countr_zero(may));
+    p += 16;
+  }
+#endif
+  if constexpr (std::endian::native == std::endian::little) {
+    while (p + 10 <= n) {  // eight positions at a time
+      uint64_t a, b, c;
+      std::memcpy(&a, t.data() + p, 8);
+      std::memcpy(&b, t.data() + p + 1, 8);
+      std::memcpy(&c, t.data() + p + 2, 8);
+      const uint64_t may = ZeroBytes(a ^ b) & (ZeroBytes(a ^ c) | ZeroBytes(a ^ (kOnes * ' ')));
+      if (may) return p + static_cast<size_t>(std::countr_zero(may)) / 8;
+      p += 8;
+    }
+  }
+  while (p + 1 < n && !MayCollapseAt(t, p)) ++p;
+  return p;
+}
+
 // Pass 2: collapse runs of spaces; shorten a letter repeated 3+ times to one
 // ("sooo" -> "so") unless next to a digit (it may be a zero look-alike) or 'w'.
 // Each position is read as a fresh start: a run left alone because a digit touches its first byte is
@@ -361,22 +397,7 @@ void CollapsePass(NormText& io) {
   while (i + 1 < n) {
     // Find the next position that may collapse (a doubled space, or a byte equal to the next two), then see
     // whether it does. Doubled letters ("ll", "ee") are common in text and passed over here.
-    size_t p = i;
-    if constexpr (std::endian::native == std::endian::little) {
-      while (p + 10 <= n) {  // eight positions at a time
-        uint64_t a, b, c;
-        std::memcpy(&a, t.data() + p, 8);
-        std::memcpy(&b, t.data() + p + 1, 8);
-        std::memcpy(&c, t.data() + p + 2, 8);
-        const uint64_t may = ZeroBytes(a ^ b) & (ZeroBytes(a ^ c) | ZeroBytes(a ^ (kOnes * ' ')));
-        if (may) {
-          p += static_cast<size_t>(std::countr_zero(may)) / 8;
-          break;
-        }
-        p += 8;
-      }
-    }
-    while (p + 1 < n && !MayCollapseAt(t, p)) ++p;
+    const size_t p = NextMayCollapse(t, i);
     if (p + 1 >= n) break;
     const size_t j = collapse_end(p);
     if (j == 0) {
@@ -430,14 +451,52 @@ inline uint64_t BytesInRange(uint64_t x, unsigned lo, unsigned hi) {
 inline uint64_t LetterBytes(uint64_t x) { return BytesInRange(x, 'a', 'z'); }
 inline uint64_t WordBytes(uint64_t x) { return LetterBytes(x) | BytesInRange(x, '0', '9') | (x & kHighs); }
 
-// The first position at or after p holding a single letter (SingleLetterAt), or t.size(). Eight positions at a time
-// where the host is little-endian: most ad text has no single letter for dozens of bytes.
-size_t NextSingleLetter(std::string_view t, size_t p) {
+// Fifteen positions whose single letters NextSingleLetter has found; asked again for a position inside them, it
+// answers from the mask instead of reading the block again.
+struct SingleLetterBlock {
+  size_t start = SIZE_MAX - 15;  // none yet
+  unsigned mask = 0;             // bit k: position start + k holds a single letter
+};
+
+// The first position at or after p holding a single letter (SingleLetterAt), or t.size(). Fifteen positions at a
+// time with SSE2, then eight at a time where the host is little-endian: most ad text has no single letter for
+// dozens of bytes. `block` carries what one call learnt to the next: bytes from p - 1 on must be as it read them.
+size_t NextSingleLetter(std::string_view t, size_t p, SingleLetterBlock& block) {
   const size_t n = t.size();
+  if (p >= block.start && p < block.start + 15) {
+    if (const unsigned rest = block.mask & (~0u << (p - block.start))) {
+      return block.start + static_cast<size_t>(std::countr_zero(rest));
+    }
+    p = block.start + 15;
+  }
   if (p == 0) {
     if (SingleLetterAt(t, 0)) return 0;
     p = 1;
   }
+#if defined(__SSE2__)
+  // Fifteen positions at a time: bit masks of a sixteen-byte block's letters and word bytes, shifted one bit either
+  // way for the neighbours; the block's last byte is read only as the fifteenth position's right neighbour.
+  // Comparisons are signed, so bytes >= 0x80 (negative) are never letters or digits.
+  const __m128i before_a = _mm_set1_epi8('a' - 1), after_z = _mm_set1_epi8('z' + 1);
+  const __m128i before_0 = _mm_set1_epi8('0' - 1), after_9 = _mm_set1_epi8('9' + 1);
+  unsigned prev_word = IsWordByte(t[p - 1]) ? 1 : 0;  // word flag of the byte before the block
+  while (p + 16 <= n) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + p));
+    const auto letter = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(x, before_a), _mm_cmplt_epi8(x, after_z))));
+    const auto digit = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(x, before_0), _mm_cmplt_epi8(x, after_9))));
+    const unsigned word = letter | digit | static_cast<unsigned>(_mm_movemask_epi8(x));
+    const unsigned before = (word << 1) | prev_word;  // bit k: is byte k - 1 a word byte
+    const unsigned after = word >> 1;                 // bit k: is byte k + 1 a word byte
+    if (const unsigned single = letter & ~before & ~after & 0x7FFF) {
+      block = {p, single};
+      return p + static_cast<size_t>(std::countr_zero(single));
+    }
+    prev_word = (word >> 14) & 1;
+    p += 15;
+  }
+#endif
   if constexpr (std::endian::native == std::endian::little) {
     if (p < n) {
       // Word flag of the byte before the block, carried from block to block.
@@ -467,7 +526,8 @@ void JoinSpacedPass(NormText& io) {
   const size_t n = t.size();
   size_t w = 0, i = 0;  // bytes [i, n) are unread; [w, i) is free
   size_t p = 0;         // scan position: no join starts in [i, p)
-  while ((p = NextSingleLetter(t, p)) < n) {
+  SingleLetterBlock block;
+  while ((p = NextSingleLetter(t, p, block)) < n) {
     size_t count;
     const size_t last = SpacedLettersEnd(t, p, &count);
     if (count < 3) {
@@ -498,6 +558,64 @@ inline void FoldAscii16(const unsigned char* src, char* dst) {
   x = (x & ~(to_space | quote)) | (to_space & ' ') | (quote & '\'');
   std::memcpy(dst, &x, 16);
 }
+
+#if defined(__SSE2__)
+// kAsciiFold on sixteen bytes; bytes >= 0x80 come out as garbage (comparisons are signed, so they read as negative).
+inline __m128i FoldAsciiBlock(__m128i x) {
+  const __m128i upper =
+      _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)), _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
+  x = _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+  const __m128i newline = _mm_cmpeq_epi8(x, _mm_set1_epi8('\n'));
+  const __m128i control = _mm_andnot_si128(newline, _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+  const __m128i to_space = _mm_or_si128(control, _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7F)));
+  const __m128i to_quote = _mm_cmpeq_epi8(x, _mm_set1_epi8('`'));
+  const __m128i replaced =
+      _mm_or_si128(_mm_and_si128(to_space, _mm_set1_epi8(' ')), _mm_and_si128(to_quote, _mm_set1_epi8('\'')));
+  return _mm_or_si128(_mm_andnot_si128(_mm_or_si128(to_space, to_quote), x), replaced);
+}
+
+// Folds the ASCII bytes of s from i on into tp, with their offsets into bp and ep, sixteen at a time: one pass that
+// finds the run's end, folds and fills the offset map. Stops at the first non-ASCII byte and returns how many bytes
+// it folded. Stores whole blocks, so the caller must have room for n - i bytes at tp, bp and ep; what lies past the
+// returned count is overwritten later or cut off.
+inline size_t FoldAsciiBlocks(const unsigned char* s, size_t i, size_t n, char* tp, uint32_t* bp, uint32_t* ep) {
+  // Offsets of the block's sixteen bytes, four to a register, kept in registers and stepped by sixteen per block.
+  __m128i begin[4], end[4];
+  for (int q = 0; q < 4; ++q) {
+    begin[q] = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(i + 4 * q)), _mm_setr_epi32(0, 1, 2, 3));
+    end[q] = _mm_add_epi32(begin[q], _mm_set1_epi32(1));
+  }
+  const __m128i sixteen = _mm_set1_epi32(16);
+  size_t k = 0;
+  while (i + k + 16 <= n) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + k));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(tp + k), FoldAsciiBlock(x));
+    for (int q = 0; q < 4; ++q) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(bp + k + 4 * q), begin[q]);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(ep + k + 4 * q), end[q]);
+      begin[q] = _mm_add_epi32(begin[q], sixteen);
+      end[q] = _mm_add_epi32(end[q], sixteen);
+    }
+    const auto high = static_cast<unsigned>(_mm_movemask_epi8(x));
+    if (high != 0) return k + static_cast<size_t>(std::countr_zero(high));
+    k += 16;
+  }
+  // Fewer than sixteen bytes left (the end of every text): when the run is longer than that and its last sixteen
+  // bytes are all ASCII, fold them as one block that starts before i + k. The bytes it reads again were folded above,
+  // one to one, so it rewrites their places with the same values.
+  if (i + k == n || i + 16 > n) return k;
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + n - 16));
+  if (_mm_movemask_epi8(x) != 0) return k;
+  const size_t at = n - 16 - i;  // where the block goes, relative to tp
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(tp + at), FoldAsciiBlock(x));
+  for (int q = 0; q < 4; ++q) {
+    const __m128i first = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(n - 16 + 4 * q)), _mm_setr_epi32(0, 1, 2, 3));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(bp + at + 4 * q), first);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(ep + at + 4 * q), _mm_add_epi32(first, _mm_set1_epi32(1)));
+  }
+  return n - i;
+}
+#endif
 
 // The first byte at or after `i` that is not ASCII, or `n`; eight bytes at a time.
 inline size_t AsciiRunEnd(const char* s, size_t i, size_t n) {
@@ -617,7 +735,8 @@ void InitNormalizer() { (void)Tables(); }
 
 namespace {
 
-// Pass 1: folds each code point; `fast` selects the word-at-a-time ASCII run detection and the vectorised run copy.
+// Pass 1: folds each code point; `fast` selects the block-at-a-time ASCII path (with SSE2: run end, fold and offset
+// map in one pass over sixteen-byte blocks; elsewhere word-at-a-time run detection and a vectorised copy).
 void FoldPass(std::string_view in, NormText& out, bool fast) {
   const FoldTables& tables = Tables();
   NormText& a = out;  // pass 1 writes here; passes 2 and 3 work in place
@@ -654,6 +773,16 @@ void FoldPass(std::string_view in, NormText& out, bool fast) {
         i = j;
         continue;
       }
+#if defined(__SSE2__)
+      // Room for the rest of the input as one ASCII run, so whole blocks can be stored. What the blocks leave (a
+      // text shorter than sixteen bytes, or a short tail after a non-ASCII byte) goes the word-at-a-time way below.
+      ensure(in.size() - i);
+      const size_t done = FoldAsciiBlocks(reinterpret_cast<const unsigned char*>(in.data()), i, in.size(),
+                                          a.text.data() + w, a.src_begin.data() + w, a.src_end.data() + w);
+      w += done;
+      i += done;
+      if (i == in.size() || static_cast<unsigned char>(in[i]) >= 0x80) continue;
+#endif
       const size_t j = AsciiRunEnd(in.data(), i + 1, in.size());
       const size_t len = j - i;
       ensure(len);

@@ -67,8 +67,9 @@ struct NormText {
 // reusing out's capacity. Linear in the input size.
 void Normalize(std::string_view in, NormText& out);
 
-// Normalize written the plain per-byte way, without its fast paths (word-at-a-time ASCII runs, block moves in
-// the in-place passes): the same output, slower. Kept so tests can hold Normalize to it.
+// Normalize written the plain per-byte way, without its fast paths (ASCII folded and offsets filled sixteen bytes
+// at a time, block-at-a-time scans for collapse points and single letters, block moves in the in-place passes):
+// the same output, slower. Kept so tests can hold Normalize to it.
 void NormalizeReference(std::string_view in, NormText& out);
 
 // Decodes one code point at s[i] (i < s.size()); invalid or truncated sequences read as U+FFFD
