@@ -9,3 +9,5 @@ lodestar_add_test(NAME extract_lexicon_speed_test SOURCES ${CMAKE_CURRENT_SOURCE
   LIBS lodestar_extract lodestar_extract_text nlohmann_json::nlohmann_json PkgConfig::HS PkgConfig::RE2 LABELS unit)
 lodestar_add_test(NAME extract_normalize_fast_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/extract_normalize_fast_test.cc
   LIBS lodestar_extract LABELS unit)
+lodestar_add_test(NAME extract_places_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/extract_places_test.cc
+  LIBS lodestar_extract LABELS unit)

@@ -2,10 +2,15 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cctype>
 #include <cmath>
 #include <cstring>
 #include <span>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace lodestar::extract {
 
@@ -16,26 +21,115 @@ constexpr auto kWordByte = [] {  // a..z, 0..9, '\'' and every non-ASCII byte
   for (int c = 0; c < 256; ++c) w[c] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'' || c >= 0x80;
   return w;
 }();
+static_assert(kWordByte['a'] && kWordByte['\''] && kWordByte[0x80] && !kWordByte[' '] && !kWordByte['\0']);
 
-bool IsCue(std::string_view pw) {  // asked for every token: compare only words of a cue's length
-  switch (pw.size()) {
-    case 2: return pw == "in" || pw == "to" || pw == "en" || pw == "de";
-    case 4: return pw == "near" || pw == "from";
-    case 6: return pw == "around";
-    case 7: return pw == "located" || pw == "outside";
-    case 8: return pw == "visiting" || pw == "downtown";
-    default: return false;
+// The words after which a name is looked up (and accepted without a region unless it is a common word).
+constexpr std::string_view kCueWords[] = {"in",     "to",      "en",      "de",       "near",    "from",
+                                          "around", "located", "outside", "visiting", "downtown"};
+
+// Sets bit k % 64 of bits[k / 64] when byte k of p[0, 64 * nblocks) is a word byte (kWordByte), 16 bytes per step.
+void WordByteBits(const unsigned char* p, size_t nblocks, uint64_t* bits) {
+#if defined(__SSE2__)
+  const __m128i a = _mm_set1_epi8('a'), z = _mm_set1_epi8('z' - 'a'), zero = _mm_set1_epi8('0');
+  const __m128i nine = _mm_set1_epi8(9), quote = _mm_set1_epi8('\'');
+  for (size_t b = 0; b < nblocks; ++b) {
+    uint64_t w = 0;
+    for (int q = 0; q < 4; ++q) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 64 * b + 16 * q));
+      const __m128i lower = _mm_sub_epi8(x, a), digit = _mm_sub_epi8(x, zero);
+      const __m128i is_lower = _mm_cmpeq_epi8(_mm_min_epu8(lower, z), lower);
+      const __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(digit, nine), digit);
+      const __m128i m = _mm_or_si128(_mm_or_si128(is_lower, is_digit), _mm_or_si128(_mm_cmpeq_epi8(x, quote), x));
+      w |= uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(m))} << (16 * q);
+    }
+    bits[b] = w;
   }
+#else
+  for (size_t b = 0; b < nblocks; ++b) {
+    uint64_t w = 0;
+    for (int k = 0; k < 64; ++k) w |= uint64_t{kWordByte[p[64 * b + k]]} << k;
+    bits[b] = w;
+  }
+#endif
+}
+
+// The class table's slot of a word is the top bits of prefix * kFilterMul, where `prefix` is the word's first eight
+// bytes as GzHashPadded reads them; the top six bits also pick its location-mask bit.
+constexpr uint64_t kFilterMul = 0x9fb21c651e98df25ull;
+
+uint64_t PrefixOf(std::string_view w) {
+  char b[8] = {};
+  std::memcpy(b, w.data(), std::min<size_t>(w.size(), 8));
+  return gz_hash_internal::Load8(b);
 }
 
 constexpr size_t kMaxTokens = 20001;  // per field: the rest of a longer text is not searched
+constexpr size_t kPadding = 16;       // zero bytes after the copy of the text
 
-// Token flags: the gazetteer's word classes plus these two.
-constexpr uint8_t kCue = 0x80, kLocationWord = 0x40;
+// Token flags: the gazetteer's word classes plus these. kLongPrefix marks a class table slot whose prefix
+// starts some classed word of more than eight bytes.
+constexpr uint8_t kCue = 0x80, kLocationWord = 0x40, kLongPrefix = 0x20;
 static_assert(((Gazetteer::kWordRegion | Gazetteer::kWordRegionPrefix | Gazetteer::kWordMajorFirst) &
-               (kCue | kLocationWord)) == 0);
+               (kCue | kLocationWord | kLongPrefix)) == 0);
 
 }  // namespace
+
+PlaceFinder::PlaceFinder(const Gazetteer* gazetteer) : gazetteer_(gazetteer) {
+  if (!gazetteer_) return;
+  const std::vector<std::string_view> words = gazetteer_->ClassedWords();
+  size_t slots = 16;
+  while (slots < 4 * (words.size() + std::size(kCueWords) + kMaxTableLocationWords)) slots *= 2;
+  class_keys_.assign(slots, 0);
+  class_flags_.assign(slots, 0);
+  class_shift_ = 64 - std::countr_zero(slots);
+  auto add = [&](std::string_view w, uint8_t flags) {
+    if (w.empty()) return;
+    const uint64_t prefix = PrefixOf(w);
+    const size_t s = ClassSlot(prefix);
+    class_keys_[s] = prefix;
+    class_flags_[s] |= w.size() > 8 ? kLongPrefix : flags;
+  };
+  for (std::string_view w : words) add(w, gazetteer_->WordClass(w));
+  for (std::string_view w : kCueWords) add(w, gazetteer_->WordClass(w) | kCue);
+}
+
+size_t PlaceFinder::ClassSlot(uint64_t prefix) const {
+  size_t s = (prefix * kFilterMul) >> class_shift_;
+  while (class_keys_[s] != 0 && class_keys_[s] != prefix) s = (s + 1) & (class_keys_.size() - 1);
+  return s;
+}
+
+// The hot loop, over every token: its flags from the class table by its first eight bytes, with kLongPrefix (a
+// longer classed word shares the prefix) and kLocationWord (from the table, or with kUseMask where the location
+// mask lets it be a location word) still to be confirmed. It reads only locals, so that its byte stores do not make
+// the compiler reload them.
+template <bool kUseMask>
+void PlaceFinder::ClassifyTokens(const char* pad, size_t ntok, uint64_t location_mask) {
+  const Tok* const toks = toks_.data();
+  uint8_t* const flags = tok_flags_.data();
+  const uint64_t* const keys = class_keys_.data();
+  const uint8_t* const classes = class_flags_.data();
+  const size_t mask = class_keys_.size() - 1;
+  const int shift = class_shift_;
+  for (size_t k = 0; k < ntok; ++k) {
+    const size_t len = toks[k].e - toks[k].b;
+    const uint64_t prefix = gz_hash_internal::FirstBytes(gz_hash_internal::Load8(pad + toks[k].b), len);
+    const uint64_t mixed = prefix * kFilterMul;
+    uint8_t f = 0;
+    for (size_t s = mixed >> shift;; s = (s + 1) & mask) {
+      const uint64_t key = keys[s];
+      if (key == prefix) {
+        f = classes[s];
+        break;
+      }
+      if (key == 0) break;
+    }
+    if constexpr (kUseMask) {
+      if ((location_mask >> (mixed >> 58)) & 1) f |= kLocationWord;
+    }
+    flags[k] = f;
+  }
+}
 
 void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* field, std::string_view location_key,
                        const std::vector<std::string_view>& location_words,
@@ -43,55 +137,117 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
   const Gazetteer* gz = gazetteer_;
   if (!gz) return;
   const std::string_view t = norm.text;
-  // The per-token arrays only grow (a text of n bytes has at most n / 2 + 1 words), so the loop below writes them
-  // without size checks; `ntok` is the number of tokens in them.
-  const size_t cap = std::min<size_t>(t.size() / 2 + 1, kMaxTokens);
-  if (toks_.size() < cap) {
-    toks_.resize(cap);
-    tok_hash_.resize(cap);
-    tok_flags_.resize(cap + 3);
-  }
-  Tok* const toks = toks_.data();
-  uint64_t* const hashes = tok_hash_.data();
-  uint8_t* const flags = tok_flags_.data();
-  size_t ntok = 0;
-  // A token can equal a location word only if that word has 3+ bytes (shorter tokens are not asked); the low bits
-  // of their hashes let most tokens skip the comparisons.
+  // Location words (3+ bytes; shorter tokens are not asked) join the class table for the first pass below; where
+  // there are too many for it, a token can equal one only if the top bits of prefix * kFilterMul agree.
+  size_t nlocation = 0;
   uint64_t location_mask = 0;
   for (std::string_view w : location_words) {
-    if (w.size() >= 3) location_mask |= uint64_t{1} << (Gazetteer::Hash(w) & 63);
+    if (w.size() < 3) continue;
+    ++nlocation;
+    location_mask |= uint64_t{1} << ((PrefixOf(w) * kFilterMul) >> 58);
   }
-  // One pass finds each word, hashes it and classifies it. norm.text is a std::string, so t[t.size()] is its
-  // terminating '\0', not a word byte: a word's end needs no bounds check.
-  const auto* u = reinterpret_cast<const unsigned char*>(t.data());
-  for (size_t i = 0, size = t.size();;) {
-    while (i < size && !kWordByte[u[i]]) ++i;
-    if (i >= size) break;
-    size_t j = i;
-    uint64_t h = kGzHashSeed;
-    do {
-      h = GzHashStep(h, u[j]);
-      ++j;
-    } while (kWordByte[u[j]]);
-    h = GzHashFinish(h);
-    const std::string_view w(t.data() + i, j - i);
-    uint8_t f = gz->WordClassHashed(w, h);
-    if (IsCue(w)) f |= kCue;
-    if (w.size() >= 3 && ((location_mask >> (h & 63)) & 1) &&
-        std::find(location_words.begin(), location_words.end(), w) != location_words.end()) {
-      f |= kLocationWord;
+  // Words are found in a bitmap of word bytes: a word starts at a set bit after a clear one and ends at the next
+  // clear bit. The text is read from a copy padded with zeros ('\0' is not a word byte) to whole 64-byte blocks
+  // plus one block more, so the last word's end is in the bitmap and a word's first eight bytes are one load.
+  const size_t nblocks = t.size() / 64 + 1;
+  padded_.resize(64 * nblocks + kPadding);
+  std::memcpy(padded_.data(), t.data(), t.size());
+  std::memset(padded_.data() + t.size(), 0, padded_.size() - t.size());
+  const char* const pad = padded_.data();
+  word_bits_.resize(nblocks);
+  WordByteBits(reinterpret_cast<const unsigned char*>(pad), nblocks, word_bits_.data());
+  // The per-token arrays only grow (a text of n bytes has at most n / 2 + 1 words), so the loops below write them
+  // without size checks.
+  const size_t cap = t.size() / 2 + 1;
+  if (toks_.size() < cap) {
+    toks_.resize(cap);
+    tok_flags_.resize(cap + 8);
+  }
+  Tok* const toks = toks_.data();
+  uint8_t* const flags = tok_flags_.data();
+  size_t nbegin = 0, nend = 0;
+  uint64_t carry = 0;  // the last bit of the previous block
+  for (size_t b = 0; b < nblocks; ++b) {
+    const uint64_t w = word_bits_[b], before = (w << 1) | carry;
+    carry = w >> 63;
+    for (uint64_t s = w & ~before; s; s &= s - 1) toks[nbegin++].b = static_cast<uint32_t>(64 * b + std::countr_zero(s));
+    for (uint64_t e = ~w & before; e; e &= e - 1) toks[nend++].e = static_cast<uint32_t>(64 * b + std::countr_zero(e));
+  }
+  const size_t ntok = std::min(nbegin, kMaxTokens);  // the rest of a longer text is not searched
+  // Each word classified, in two passes: the first, for every token, reads the class table; the second, only for
+  // the rare tokens with flags, confirms them and marks gates. A token is a gate (looked up in the place index)
+  // only where a name could be accepted: after a cue word, before a region name (within three tokens), named in the
+  // location field, or the first word of a major city.
+  constexpr uint8_t kRegionish = Gazetteer::kWordRegion | Gazetteer::kWordRegionPrefix;
+  if (nlocation <= kMaxTableLocationWords) {
+    // The slots are restored right after (nothing in between can throw), so the table holds only the fixed words
+    // between calls.
+    saved_slots_.clear();
+    for (std::string_view w : location_words) {
+      if (w.size() < 3) continue;
+      const uint64_t prefix = PrefixOf(w);
+      const size_t s = ClassSlot(prefix);
+      saved_slots_.push_back({s, class_keys_[s], class_flags_[s]});
+      class_keys_[s] = prefix;
+      class_flags_[s] |= kLocationWord;
     }
-    toks[ntok] = {static_cast<uint32_t>(i), static_cast<uint32_t>(j)};
-    hashes[ntok] = h;
-    flags[ntok] = f;
-    i = j;
-    if (++ntok == kMaxTokens) break;
+    ClassifyTokens<false>(pad, ntok, 0);
+    for (auto it = saved_slots_.rbegin(); it != saved_slots_.rend(); ++it) {
+      class_keys_[it->slot] = it->key;
+      class_flags_[it->slot] = it->flags;
+    }
+  } else {
+    ClassifyTokens<true>(pad, ntok, location_mask);
   }
-  flags[ntok] = flags[ntok + 1] = flags[ntok + 2] = 0;  // so that flags[i + 3] is 0 past the last token
-  auto word = [&](size_t k) { return t.substr(toks[k].b, toks[k].e - toks[k].b); };
+  const size_t gate_words = ntok / 64 + 1;  // bit ntok (after a final cue) is set but never read
+  gate_bits_.assign(gate_words, 0);
+  uint64_t* const gates = gate_bits_.data();
+  auto open_gate = [gates](size_t k) { gates[k >> 6] |= uint64_t{1} << (k & 63); };
+  std::memset(flags + ntok, 0, 8);  // so that every group of eight below is whole
+  for (size_t group = 0; group < ntok; group += 8) {
+    uint64_t eight;
+    std::memcpy(&eight, flags + group, 8);
+    if (eight == 0) continue;  // most tokens have no flags: eight are skipped at once
+    for (size_t k = group, end = std::min(group + 8, ntok); k < end; ++k) {
+      uint8_t f = flags[k];
+      if (f == 0) continue;
+      const size_t len = toks[k].e - toks[k].b;
+      const std::string_view w(pad + toks[k].b, len);
+      if (len > 8) {  // the slot's word classes are those of the eight-byte word
+        f = (f & kLocationWord) |
+            ((f & kLongPrefix) ? gz->WordClassHashed(w, GzHashPadded(w.data(), len)) : uint8_t{0});
+      } else {
+        f &= ~kLongPrefix;
+      }
+      if ((f & kLocationWord) &&
+          (len < 3 || std::find(location_words.begin(), location_words.end(), w) == location_words.end())) {
+        f &= ~kLocationWord;
+      }
+      flags[k] = f;
+      if (f & kCue) open_gate(k + 1);
+      if (f & kRegionish) {
+        for (size_t back = 1; back <= 3 && back <= k; ++back) open_gate(k - back);
+      }
+      if (f & (Gazetteer::kWordMajorFirst | kLocationWord)) open_gate(k);
+    }
+  }
+  flags[ntok] = 0;  // so that flags[last + 1] is 0 past the last token
+  // The first gate at or after token k, or ntok.
+  auto next_gate = [&](size_t k) {
+    size_t g = k >> 6;
+    if (g >= gate_words) return ntok;
+    uint64_t bits = gates[g] & (~uint64_t{0} << (k & 63));
+    while (bits == 0) {
+      if (++g == gate_words) return ntok;
+      bits = gates[g];
+    }
+    return std::min(ntok, 64 * g + std::countr_zero(bits));
+  };
+  auto word = [&](size_t k) { return std::string_view(t.data() + toks[k].b, toks[k].e - toks[k].b); };
   auto joinable = [&](size_t k) {  // may toks[k] and toks[k+1] form one name?
-    const std::string_view gap = t.substr(toks[k].e, toks[k + 1].b - toks[k].e);
-    return gap.size() <= 2 && gap.find_first_not_of(" -.") == std::string_view::npos;
+    const size_t gap = toks[k + 1].b - toks[k].e;
+    auto joiner = [](char c) { return c == ' ' || c == '-' || c == '.'; };
+    return gap <= 2 && joiner(t[toks[k].e]) && (gap == 1 || joiner(t[toks[k].e + 1]));
   };
   auto contains_words = [](std::string_view hay, std::string_view needle) {
     for (size_t p = hay.find(needle); p != std::string_view::npos; p = hay.find(needle, p + 1)) {
@@ -101,50 +257,64 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
     }
     return false;
   };
-  std::string& key_buf = key_;
-  constexpr uint8_t kRegionish = Gazetteer::kWordRegion | Gazetteer::kWordRegionPrefix;
+  // The key of tokens k..k+n-1 joined by single spaces, with its hash: a view of the text where they already are
+  // so joined, else built in `buf`.
+  auto ngram = [&](size_t k, size_t n, std::string& buf, uint64_t& hash) -> std::string_view {
+    bool contiguous = true;
+    for (size_t m = k; m + 1 < k + n; ++m) contiguous &= toks[m + 1].b == toks[m].e + 1 && t[toks[m].e] == ' ';
+    if (contiguous) {
+      const size_t len = toks[k + n - 1].e - toks[k].b;
+      hash = GzHashPadded(pad + toks[k].b, len);
+      return t.substr(toks[k].b, len);
+    }
+    buf.assign(word(k));
+    for (size_t m = k + 1; m < k + n; ++m) {
+      buf += ' ';
+      buf += word(m);
+    }
+    hash = Gazetteer::Hash(buf);
+    return buf;
+  };
   for (size_t i = 0; i < ntok && out.size() < 32; ++i) {
-    // Only names that could be accepted are looked up in the (large, cache-unfriendly) place index:
-    // after a cue word, before a region name, named in the location field, or a major city.
+    // Only names that could be accepted are looked up in the (large, cache-unfriendly) place index.
+    i = next_gate(i);
+    if (i >= ntok) break;
     const bool cue = i > 0 && (flags[i - 1] & kCue);
-    const bool gate = cue || ((flags[i + 1] | flags[i + 2] | flags[i + 3]) & kRegionish) ||
-                      (flags[i] & (Gazetteer::kWordMajorFirst | kLocationWord));
-    if (!gate) continue;
     std::span<const GzPlace> range;
     uint32_t any_flags = 0;  // OR of the flags of the places in `range`
     size_t n = 0;
     // Longest name first: 3 words, 2 words, 1 word; multi-word tries only along known prefixes.
-    if (!gz->MaybeKnownHashed(hashes[i])) continue;
     const std::string_view w1 = word(i);
-    const Gazetteer::KeyInfo one = gz->LookupHashed(w1, hashes[i]);
+    const uint64_t h1 = GzHashPadded(pad + toks[i].b, w1.size());
+    if (!gz->MaybeKnownHashed(h1)) continue;
+    const Gazetteer::KeyInfo one = gz->LookupHashed(w1, h1);
     std::string_view key = w1;
     if (one.is_prefix && i + 1 < ntok && joinable(i)) {
-      key_buf.assign(w1);
-      key_buf += ' ';
-      key_buf += word(i + 1);
-      const uint64_t h2 = Gazetteer::Hash(key_buf);
+      uint64_t h2;
+      const std::string_view key2 = ngram(i, 2, key_, h2);
       Gazetteer::KeyInfo two;
-      const bool maybe2 = gz->MaybeKnownHashed(h2);
-      if (maybe2) two = gz->LookupHashed(key_buf, h2);
+      if (gz->MaybeKnownHashed(h2)) two = gz->LookupHashed(key2, h2);
       if (two.is_prefix && i + 2 < ntok && joinable(i + 1)) {
-        const size_t two_size = key_buf.size();
-        key_buf += ' ';
-        key_buf += word(i + 2);
-        const uint64_t h = Gazetteer::Hash(key_buf);
-        if (gz->MaybeKnownHashed(h)) {  // the Bloom filter holds every key
-          const Gazetteer::KeyInfo three = gz->LookupHashed(key_buf, h);
+        uint64_t h3;
+        const std::string_view key3 = ngram(i, 3, key3_, h3);
+        if (gz->MaybeKnownHashed(h3)) {  // the Bloom filter holds every key
+          const Gazetteer::KeyInfo three = gz->LookupHashed(key3, h3);
           range = three.places;
           any_flags = three.any_flags;
         }
-        if (!range.empty()) n = 3;
-        else key_buf.resize(two_size);
+        if (!range.empty()) {
+          n = 3;
+          key = key3;
+        }
       }
       if (range.empty()) {
         range = two.places;
         any_flags = two.any_flags;
-        if (!range.empty()) n = 2;
+        if (!range.empty()) {
+          n = 2;
+          key = key2;
+        }
       }
-      if (!range.empty()) key = key_buf;
     }
     if (range.empty() && w1.size() >= 3) {
       range = one.places;
@@ -156,7 +326,7 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
     // Explicit region after the name: "Portland, OR", "Portland Maine", "Austin Texas".
     const GzRegion* region = nullptr;
     size_t region_end_tok = last;
-    if (last + 1 < ntok) {
+    if (last + 1 < ntok && (flags[last + 1] & kRegionish)) {  // a region's first word has a word class
       const std::string_view gap = t.substr(toks[last].e, toks[last + 1].b - toks[last].e);
       if (gap.size() <= 3 && gap.find_first_not_of(" ,-(") == std::string_view::npos) {
         if (last + 2 < ntok) {
@@ -170,7 +340,7 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
           }
         }
         if (!region) {
-          const GzRegion* r = gz->FindRegionHashed(word(last + 1), hashes[last + 1]);
+          const GzRegion* r = gz->FindRegion(word(last + 1));
           if (r && r->is_abbrev) {
             // "or", "me", "in" are words: an abbreviation needs a comma or capitals in the original.
             const Span s = NormalisedSpan(norm, field, toks[last + 1].b, toks[last + 1].e);

@@ -21,11 +21,12 @@ namespace lodestar::extract {
 
 class PlaceFinder {
  public:
-  explicit PlaceFinder(const Gazetteer* gazetteer) : gazetteer_(gazetteer) {}
+  explicit PlaceFinder(const Gazetteer* gazetteer);
   // Appends the places named in `norm` (the normalised form of `orig`, the original text of `field`) to `out`
   // (no two with the same name, region and country; at most 32 in `out`). `location_key` is the ad's location
   // field as a gazetteer key and `location_words` its words; `context_regions` are region codes that make a
-  // same-named place in them likelier. Does nothing without a gazetteer.
+  // same-named place in them likelier. Does nothing without a gazetteer. Uses the object's buffers (and, for the
+  // call, its word table): one PlaceFinder per thread.
   void Find(const NormText& norm, std::string_view orig, const char* field, std::string_view location_key,
             const std::vector<std::string_view>& location_words, const std::vector<std::string>& context_regions,
             std::vector<LocationFact>& out);
@@ -34,12 +35,35 @@ class PlaceFinder {
   struct Tok {
     uint32_t b, e;
   };
+  // The class table's slot holding `prefix`, else the empty slot where it would go.
+  size_t ClassSlot(uint64_t prefix) const;
+  template <bool kUseMask>
+  void ClassifyTokens(const char* pad, size_t ntok, uint64_t location_mask);
+  // Location words join the class table for one call when there are at most this many (of 3+ bytes).
+  static constexpr size_t kMaxTableLocationWords = 64;
+
   const Gazetteer* gazetteer_;
+  // The words that have a gazetteer word class or are cue words, by their first eight bytes (which are the whole
+  // word for a word of up to eight bytes): open addressing, at most a quarter full, 0 marks an empty slot. Most
+  // tokens are no such word and stop at an empty slot; short words get their token flags from the slot without a
+  // hash, and only longer words whose prefix is in the table are asked of the gazetteer.
+  std::vector<uint64_t> class_keys_;
+  std::vector<uint8_t> class_flags_;
+  int class_shift_ = 64;
   // Per-field buffers, reused between calls.
   std::vector<Tok> toks_;
   std::vector<uint8_t> tok_flags_;  // word classes and cue/location-word bits of each token
-  std::vector<uint64_t> tok_hash_;  // Gazetteer::Hash of each token
-  std::string key_, region_buf_;
+  std::string key_, key3_;           // two- and three-word keys not found contiguous in the text
+  std::string region_buf_;
+  std::vector<char> padded_;         // the text followed by zero bytes
+  std::vector<uint64_t> word_bits_;  // which bytes of the text are word bytes
+  std::vector<uint64_t> gate_bits_;  // which tokens are looked up in the place index
+  struct SavedSlot {
+    size_t slot;
+    uint64_t key;
+    uint8_t flags;
+  };
+  std::vector<SavedSlot> saved_slots_;  // class table slots as they were before the location words joined
 };
 
 }  // namespace lodestar::extract
