@@ -2,6 +2,7 @@
 
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
+#include <emmintrin.h>
 #include <unicode/uchar.h>
 
 #include <algorithm>
@@ -68,6 +69,52 @@ constexpr auto kPairs = [] {
   return t;
 }();
 
+// Bit c of kTriples[0][a * 26 + b] is set when the letters a, b, c can stand in a row in a split; in kTriples[1]
+// when a split can start with them, in kTriples[2] when one can end with them. Three letters in a row lie inside
+// two adjacent number words, or three where the middle one is one letter ("o"); the first (last) three letters of
+// a split are those of its first (last) two words unless these are two "o"s.
+struct Joined {
+  char s[3 * 8 + 1] = {};
+  size_t len = 0;
+};
+constexpr Joined Join(const char* a, const char* b, const char* c = "") {
+  Joined j;
+  for (const char* word : {a, b, c}) {
+    for (size_t k = 0; word[k]; ++k) j.s[j.len++] = word[k];
+  }
+  return j;
+}
+constexpr auto kTriples = [] {
+  std::array<std::array<uint32_t, 26 * 26>, 3> t{};
+  const auto mark = [&t](size_t table, const char* s) {
+    t[table][(s[0] - 'a') * 26 + (s[1] - 'a')] |= uint32_t{1} << (s[2] - 'a');
+  };
+  for (const auto& u : kNumberWords) {
+    for (const auto& v : kNumberWords) {
+      const Joined uv = Join(u.word, v.word);
+      for (size_t k = 0; k + 2 < uv.len; ++k) mark(0, uv.s + k);
+      if (uv.len >= 3) {
+        mark(1, uv.s);
+        mark(2, uv.s + uv.len - 3);
+        if (v.word[1] != '\0') continue;
+      }
+      // v is "o": triples across it; u+v is "oo": the first and last three letters with a third word.
+      for (const auto& w : kNumberWords) {
+        const Joined uvw = Join(u.word, v.word, w.word), wuv = Join(w.word, u.word, v.word);
+        for (size_t k = 0; k + 2 < uvw.len; ++k) mark(0, uvw.s + k);
+        if (uv.len < 3) {
+          mark(1, uvw.s);
+          mark(2, wuv.s + wuv.len - 3);
+        }
+      }
+    }
+  }
+  return t;
+}();
+inline bool TripleIn(size_t table, const char* s) {
+  return (kTriples[table][(s[0] - 'a') * 26 + (s[1] - 'a')] >> (s[2] - 'a')) & 1;
+}
+
 constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 constexpr bool IsLetter(char c) { return c >= 'a' && c <= 'z'; }
 constexpr bool IsSep(char c) {
@@ -126,18 +173,104 @@ inline size_t LetterRunEnd(std::string_view t, size_t i) {
 }
 
 // Quick rejects for a run of letters that cannot split into number words (most words): a full split starts with
-// a number word's first letter, ends with one's last, and has only adjacent letter pairs kPairs allows.
+// a number word's first letter, ends with one's last, and has only adjacent letter pairs kPairs allows and
+// letter triples kTriples allows, starting and ending with triples a split can start and end with ("the", "too"
+// and "then" fail here, before any split is tried). The splits of one or two letters are "o", "oh" and "oo".
 bool MaySplitIntoNumberWords(std::string_view s) {
   const size_t n = s.size();
-  if (n == 0 || n > kMaxLetterRun) return false;
+  if (n <= 2) return n > 0 && s[0] == 'o' && (n == 1 || s[1] == 'h' || s[1] == 'o');
+  if (n > kMaxLetterRun) return false;
   if (!(kEdges[static_cast<unsigned char>(s[0])] & 1) || !(kEdges[static_cast<unsigned char>(s[n - 1])] & 2)) {
     return false;
   }
   for (size_t i = 0; i + 1 < n; ++i) {
     const char b = s[i + 1];
     if (b < 'a' || b > 'z' || !((kPairs[static_cast<unsigned char>(s[i])] >> (b - 'a')) & 1)) return false;
+    // The pair (s[i], b) passed, so both are letters (s[0] is one too: kEdges): the triples index in range.
+    if (i == 1 && !TripleIn(1, s.data())) return false;
+    if (i > 0 && !TripleIn(0, s.data() + i - 1)) return false;
   }
-  return true;
+  return TripleIn(2, s.data() + n - 3);
+}
+
+// Whether the idle finder must look at the letter run t[i, j): it touches a digit or may split into number words.
+inline bool WordNeedsLook(std::string_view t, size_t i, size_t j) {
+  // One branch for the common case, a word that neither touches a digit nor has a number word's first and last
+  // letters (the bytes either side of the run are never letters, so testing them for digits reads no letter).
+  const unsigned digit_beside = (j < t.size() && IsDigit(t[j])) || (i > 0 && IsDigit(t[i - 1]));
+  const unsigned edges = kEdges[static_cast<unsigned char>(t[i])] & (kEdges[static_cast<unsigned char>(t[j - 1])] >> 1);
+  return (digit_beside | edges) && (digit_beside || MaySplitIntoNumberWords(t.substr(i, j - i)));
+}
+
+// Bit k of `letters` / `digits` / `stops` is set when byte k of the 16 at p is a lower-case ASCII letter / a digit
+// / a byte an idle finder always stops at (a digit, '+', '$' or a non-ASCII byte): kIdleStop, 16 bytes at a time.
+struct Chunk16 {
+  uint32_t letters, digits, stops;
+};
+inline Chunk16 Classify16(const char* p) {
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Unsigned range tests with signed compares: adding (128 - lo) moves [lo, lo + k) to [-128, -128 + k).
+  const auto in_range = [&x](char lo, int k) {
+    return _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(static_cast<char>(128 - lo))),
+                          _mm_set1_epi8(static_cast<char>(-128 + k)));
+  };
+  const __m128i signs = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('+')), _mm_cmpeq_epi8(x, _mm_set1_epi8('$')));
+  const uint32_t digits = static_cast<uint32_t>(_mm_movemask_epi8(in_range('0', 10)));
+  // movemask of x itself marks the non-ASCII bytes (high bit set).
+  return {static_cast<uint32_t>(_mm_movemask_epi8(in_range('a', 26))), digits,
+          digits | static_cast<uint32_t>(_mm_movemask_epi8(signs) | _mm_movemask_epi8(x))};
+}
+
+// Bits k of a block of W (16 or 64) bytes, as Chunk16 for each 16 of them.
+struct BlockMasks {
+  uint64_t letters = 0, digits = 0, stops = 0;
+};
+template <size_t W>
+inline BlockMasks ClassifyBlock(const char* p) {
+  BlockMasks m;
+  for (size_t b = 0; b < W; b += 16) {
+    const Chunk16 c = Classify16(p + b);
+    m.letters |= uint64_t{c.letters} << b;
+    m.digits |= uint64_t{c.digits} << b;
+    m.stops |= uint64_t{c.stops} << b;
+  }
+  return m;
+}
+
+// SkipIdle over whole blocks of W bytes from *i: true with *i at the place to look, or false with *i at the first
+// byte no whole block covers. *i is never inside a letter run.
+template <size_t W>
+bool SkipIdleBlocks(std::string_view t, size_t* pos) {
+  const char* p = t.data();
+  size_t i = *pos;
+  while (i + W <= t.size()) {
+    const BlockMasks m = ClassifyBlock<W>(p + i);
+    uint64_t marks = (m.letters & ~(m.letters << 1)) | m.stops;  // word starts and stops
+    size_t next = i + W;
+    while (marks) {
+      const unsigned k = static_cast<unsigned>(std::countr_zero(marks));
+      *pos = i + k;
+      if ((m.stops >> k) & 1) return true;
+      const uint64_t rest = ~m.letters >> k;  // zero when the word fills the block from k
+      const unsigned e = rest ? k + static_cast<unsigned>(std::countr_zero(rest)) : W;
+      if (e >= W) {  // the word reaches the block's end and may go on
+        next = LetterRunEnd(t, i + W);
+        if (WordNeedsLook(t, i + k, next)) return true;
+        break;
+      }
+      // WordNeedsLook inside the block: a digit right after the word is bit e of m.digits.
+      const unsigned digit_after = (m.digits >> e) & 1;
+      const unsigned edges = kEdges[static_cast<unsigned char>(p[i + k])] &
+                             (kEdges[static_cast<unsigned char>(p[i + e - 1])] >> 1);
+      if ((digit_after | edges) && (digit_after || MaySplitIntoNumberWords(std::string_view(p + i + k, e - k)))) {
+        return true;
+      }
+      marks &= ~uint64_t{0} << e;
+    }
+    i = next;
+  }
+  *pos = i;
+  return false;
 }
 
 // Where an idle finder must look next, from i: every byte and letter run before it would leave the finder idle and
@@ -145,15 +278,15 @@ bool MaySplitIntoNumberWords(std::string_view s) {
 // look-alike such as "l" in "l494"); a non-ASCII byte, '+', '$' and digits always do.
 size_t SkipIdle(std::string_view t, size_t i) {
   const size_t n = t.size();
+  // i is never inside a letter run (callers stop at run ends), so a letter at the start of a block starts a word. A
+  // digit can stand right before the first word only (before a later one it would have stopped the scan).
+  if (i > 0 && i < n && IsDigit(t[i - 1])) return i;
+  if (SkipIdleBlocks<64>(t, &i) || SkipIdleBlocks<16>(t, &i)) return i;
   while (true) {
     while (i < n && !kIdleStop[static_cast<unsigned char>(t[i])]) ++i;
     if (i >= n || !IsLetter(t[i])) return i;
     const size_t j = LetterRunEnd(t, i);
-    // One branch for the common case, a word that neither touches a digit nor has a number word's first and last
-    // letters (the bytes either side of the run are never letters, so testing them for digits reads no letter).
-    const unsigned digit_beside = (j < n && IsDigit(t[j])) || (i > 0 && IsDigit(t[i - 1]));
-    const unsigned edges = kEdges[static_cast<unsigned char>(t[i])] & (kEdges[static_cast<unsigned char>(t[j - 1])] >> 1);
-    if ((digit_beside | edges) && (digit_beside || MaySplitIntoNumberWords(t.substr(i, j - i)))) return i;
+    if (WordNeedsLook(t, i, j)) return i;
     i = j;
   }
 }
@@ -273,7 +406,7 @@ bool PhoneFinder::NanpValid(const char* national) {
   return ok;
 }
 
-bool PhoneFinder::Validate(const std::string& digits, bool plus, const std::string& region, std::string* e164,
+bool PhoneFinder::Validate(std::string_view digits, bool plus, const std::string& region, std::string* e164,
                            bool* international, bool one_group) {
   const size_t n = digits.size();
   *international = false;
@@ -317,7 +450,7 @@ bool PhoneFinder::Validate(const std::string& digits, bool plus, const std::stri
       e164->append(national, 10);
       return true;
     }
-  } else if (n <= 13 && try_parse(digits, region)) {
+  } else if (n <= 13 && try_parse(scratch_.assign(digits), region)) {
     return true;
   } else if (national && NanpValid(national)) {
     // A place name can set a foreign region for a North American ad (a Dublin in California, Manchester Blvd in
@@ -342,20 +475,20 @@ bool PhoneFinder::Validate(const std::string& digits, bool plus, const std::stri
 void PhoneFinder::ProcessRun(const NormText& norm, std::string_view orig, const char* field,
                              const std::string& region, std::vector<PhoneFact>& out) {
   size_t total = 0;
-  for (const auto& g : groups_) total += g.digits.size();
+  for (const auto& g : groups_) total += g.dn;
   if (total < 7) return;
-  std::string acc, e164, best;
+  std::string e164, best;
   for (size_t i = 0; i < groups_.size();) {
     if (groups_[i].dollar || out.size() >= kMaxFactsPerKind) {
       ++i;
       continue;
     }
-    acc.clear();
     size_t best_j = SIZE_MAX;
     bool best_intl = false;
     for (size_t j = i; j < groups_.size(); ++j) {
       if (j > i && (groups_[j].plus || groups_[j].dollar)) break;
-      acc += groups_[j].digits;
+      // Groups i..j, read together: their digits stand in a row in digits_.
+      const std::string_view acc(digits_.data() + groups_[i].db, groups_[j].db + groups_[j].dn - groups_[i].db);
       if (acc.size() > 15) break;
       bool intl = false;
       if (acc.size() >= 7 && Validate(acc, groups_[i].plus, region, &e164, &intl, j == i)) {
@@ -394,12 +527,14 @@ void PhoneFinder::Find(const NormText& norm, std::string_view orig, const char* 
   const size_t n = t.size();
   validations_left_ = kMaxValidationsPerField;
   groups_.clear();
-  std::vector<std::pair<uint32_t, const char*>> parts;
+  digits_.clear();
+  auto& parts = parts_;
   size_t seps = 0;  // separator bytes since the last group
   bool plus_pending = false, dollar_pending = false;
   auto end_run = [&]() {
     if (!groups_.empty()) ProcessRun(norm, orig, field, region, out);
     groups_.clear();
+    digits_.clear();
     seps = 0;
   };
   for (size_t i = 0; i < n;) {
@@ -415,16 +550,19 @@ void PhoneFinder::Find(const NormText& norm, std::string_view orig, const char* 
         while (j < n && IsDigit(t[j])) ++j;
         if (seps > 4) end_run();
         Group g;
-        g.digits.assign(t, i, std::min<size_t>(j - i, 32));
+        g.db = static_cast<uint32_t>(digits_.size());
+        g.dn = static_cast<uint32_t>(std::min<size_t>(j - i, 32));
+        digits_.append(t, i, g.dn);
         g.nb = static_cast<uint32_t>(i);
         g.ne = static_cast<uint32_t>(j);
         for (size_t k = i; k < j && !g.obfuscated; ++k) g.obfuscated = norm.src_end[k] - norm.src_begin[k] != 1;
         g.plus = plus_pending;
         g.dollar = dollar_pending;
-        if (!g.plus && groups_.empty() && g.digits.size() >= 3 && g.digits[0] == '0' && g.digits[1] == '0' &&
-            g.digits[2] != '0') {
-          // "0044 7700 900123": international prefix written as 00.
-          g.digits.erase(0, 2);
+        if (!g.plus && groups_.empty() && g.dn >= 3 && t[i] == '0' && t[i + 1] == '0' && t[i + 2] != '0') {
+          // "0044 7700 900123": international prefix written as 00 (the first group: dropping its first two
+          // digits leaves the groups' digits in a row).
+          g.db += 2;
+          g.dn -= 2;
           g.plus = true;
         }
         groups_.push_back(std::move(g));
@@ -442,7 +580,9 @@ void PhoneFinder::Find(const NormText& norm, std::string_view orig, const char* 
           // "2lO", "85l", "l494": l and i for 1, o for 0, written against a digit.
           if (seps > 4) end_run();
           Group g;
-          for (char ch : word) g.digits += ch == 'o' ? '0' : '1';
+          g.db = static_cast<uint32_t>(digits_.size());
+          g.dn = static_cast<uint32_t>(word.size());
+          for (char ch : word) digits_ += ch == 'o' ? '0' : '1';
           g.nb = static_cast<uint32_t>(i);
           g.ne = static_cast<uint32_t>(j);
           g.obfuscated = true;
@@ -456,7 +596,9 @@ void PhoneFinder::Find(const NormText& norm, std::string_view orig, const char* 
           uint32_t start = static_cast<uint32_t>(i);
           for (const auto& [end_off, digits] : parts) {
             Group g;
-            g.digits = digits;
+            g.db = static_cast<uint32_t>(digits_.size());
+            g.dn = static_cast<uint32_t>(std::strlen(digits));
+            digits_ += digits;
             g.nb = start;
             g.ne = static_cast<uint32_t>(i + end_off);
             g.obfuscated = true;
@@ -485,14 +627,15 @@ void PhoneFinder::Find(const NormText& norm, std::string_view orig, const char* 
         // the same false number links unrelated posters. Digit-by-digit obfuscation
         // with apostrophes ("5'0'3'...") is kept: there the inches are one digit
         // followed by another apostrophe.
-        if (!groups_.empty() && groups_.back().ne == i && groups_.back().digits.size() == 1 &&
-            groups_.back().digits[0] >= '4' && groups_.back().digits[0] <= '7') {
+        if (!groups_.empty() && groups_.back().ne == i && groups_.back().dn == 1 &&
+            digits_[groups_.back().db] >= '4' && digits_[groups_.back().db] <= '7') {
           size_t j = i + 1;
           while (j < n && IsDigit(t[j]) && j - i <= 2) ++j;
           const size_t inches = j - i - 1;
           const bool height = inches >= 1 && inches <= 2 && (j >= n || !IsDigit(t[j])) &&
                               (j >= n || t[j] != '\'') && (inches == 2 ? (t[i + 1] == '1' && t[i + 2] <= '1') : true);
           if (height) {
+            digits_.resize(groups_.back().db);
             groups_.pop_back();
             end_run();
             plus_pending = dollar_pending = false;

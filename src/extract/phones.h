@@ -16,6 +16,7 @@
 #include <string>
 #include <unordered_map>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "extract/extractor.h"
@@ -39,7 +40,7 @@ class PhoneFinder {
 
  private:
   struct Group {
-    std::string digits;
+    uint32_t db = 0, dn = 0;  // its digits: digits_[db, db + dn)
     uint32_t nb = 0, ne = 0;  // normalised byte range
     bool obfuscated = false;
     bool plus = false;    // preceded by '+' (or "00")
@@ -47,14 +48,17 @@ class PhoneFinder {
   };
   void ProcessRun(const NormText& norm, std::string_view orig, const char* field, const std::string& region,
                   std::vector<PhoneFact>& out);
-  bool Validate(const std::string& digits, bool plus, const std::string& region, std::string* e164,
+  bool Validate(std::string_view digits, bool plus, const std::string& region, std::string* e164,
                 bool* international, bool one_group);
   // Whether the 10 digits at `national` (NXXNXXXXXX) are a valid NANP number; spends one validation when not cached.
   bool NanpValid(const char* national);
 
   std::vector<Group> groups_;
+  // The digits of groups_, group after group, so that consecutive groups read together are one span (no copies).
+  std::string digits_;
   bool skip_idle_ = true;
   std::string scratch_;
+  std::vector<std::pair<uint32_t, const char*>> parts_;  // number words of one letter run: (end offset, digits)
   int validations_left_ = 0;
   // libphonenumber's answers (region, a '\0', the text asked -> E.164, empty when not valid): its Parse and
   // IsValidNumber cost ~80k instructions per number outside North America, and ads repeat their numbers. Cleared
