@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "extract/ascii.h"
+#include "extract/byte_masks.h"
 
 namespace lodestar::extract {
 namespace {
@@ -531,34 +532,6 @@ inline bool MayFire(std::string_view t, size_t last) {
   return (kLastPairs[key >> 6] >> (key & 63)) & 1;
 }
 
-#if defined(__SSE2__)
-// Bit k set where t[at + k] is a word byte ([0-9A-Za-z_]), for the 64 bytes from `at`; bytes past the end are not.
-inline uint64_t WordMask64(std::string_view t, size_t at) {
-  const __m128i a1 = _mm_set1_epi8('a' - 1), z1 = _mm_set1_epi8('z' + 1), d1 = _mm_set1_epi8('0' - 1),
-                d9 = _mm_set1_epi8('9' + 1), under = _mm_set1_epi8('_'), lower = _mm_set1_epi8(0x20);
-  uint64_t m = 0;
-  for (int k = 0; k < 4; ++k) {
-    const size_t pos = at + 16 * static_cast<size_t>(k);
-    if (pos >= t.size()) break;
-    __m128i v;
-    if (pos + 16 <= t.size()) {
-      v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + pos));
-    } else {
-      alignas(16) char buf[16] = {};
-      std::memcpy(buf, t.data() + pos, t.size() - pos);
-      v = _mm_load_si128(reinterpret_cast<const __m128i*>(buf));
-    }
-    // OR 0x20 folds A-Z onto a-z and moves no other byte into a-z; bytes >= 0x80 compare negative (never word).
-    const __m128i l = _mm_or_si128(v, lower);
-    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(l, a1), _mm_cmplt_epi8(l, z1));
-    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, d1), _mm_cmplt_epi8(v, d9));
-    const __m128i word = _mm_or_si128(_mm_or_si128(letter, digit), _mm_cmpeq_epi8(v, under));
-    m |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(word))) << (16 * k);
-  }
-  return m;
-}
-#endif
-
 }  // namespace
 
 uint32_t WordTriggers(std::string_view t) {
@@ -572,9 +545,9 @@ uint32_t WordTriggers(std::string_view t) {
 #if defined(__SSE2__)
   // Word ends from bit masks, 64 bytes at a time: a word byte before a non-word one (the next block's first bit is
   // needed for the last byte). Only the ends are visited, and a word's start is looked for only when it may fire.
-  uint64_t cur = t.empty() ? 0 : WordMask64(t, 0);
+  uint64_t cur = t.empty() ? 0 : ByteMask64(t, 0, WordBytes16);
   for (size_t base = 0; base < t.size() && trig != kAll; base += 64) {
-    const uint64_t next = base + 64 < t.size() ? WordMask64(t, base + 64) : 0;
+    const uint64_t next = base + 64 < t.size() ? ByteMask64(t, base + 64, WordBytes16) : 0;
     for (uint64_t ends = cur & ~((cur >> 1) | (next << 63)); ends && trig != kAll; ends &= ends - 1) {
       const size_t last = base + static_cast<size_t>(__builtin_ctzll(ends));
       if (!MayFire(t, last)) continue;

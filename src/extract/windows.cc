@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "extract/ascii.h"
+#include "extract/byte_masks.h"
 
 namespace lodestar::extract {
 namespace {
@@ -108,29 +109,6 @@ void UrlWindows(std::string_view t, std::vector<Window>& out) {
   }
 }
 
-namespace {
-// Bit k set where t[at + k] is an ASCII digit, for the 64 bytes from `at`; bits past the end of t are clear.
-uint64_t DigitMask64(std::string_view t, size_t at) {
-  const __m128i below = _mm_set1_epi8('0' - 1), above = _mm_set1_epi8('9' + 1);
-  uint64_t m = 0;
-  for (size_t k = 0; k < 4; ++k) {
-    const size_t pos = at + 16 * k;
-    if (pos >= t.size()) break;
-    __m128i v;
-    if (pos + 16 <= t.size()) {
-      v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + pos));
-    } else {
-      alignas(16) char buf[16] = {};
-      std::memcpy(buf, t.data() + pos, t.size() - pos);
-      v = _mm_load_si128(reinterpret_cast<const __m128i*>(buf));
-    }
-    // Signed compares: bytes >= 0x80 are negative, so never digits.
-    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above));
-    m |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(digit))) << (16 * k);
-  }
-  return m;
-}
-}  // namespace
 
 void DigitRuns(std::string_view t, std::vector<Window>& out) {
   // Runs from 64-bit digit masks: each run's start is the next set bit, its end the next clear one; a run may
@@ -138,7 +116,7 @@ void DigitRuns(std::string_view t, std::vector<Window>& out) {
   bool open = false;
   size_t run_start = 0;
   for (size_t base = 0; base < t.size(); base += 64) {
-    const uint64_t digits = DigitMask64(t, base);
+    const uint64_t digits = ByteMask64(t, base, DigitBytes16);
     unsigned k = 0;  // bits below k are done with
     while (k < 64) {
       const uint64_t from_k = ~uint64_t{0} << k;
