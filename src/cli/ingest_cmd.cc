@@ -19,7 +19,7 @@ void RegisterIngest(CLI::App& app, int& exit_code) {
     std::string db, format = "auto";
     std::vector<std::string> maps;
     int64_t max_errors = -1;
-    int level = 3;
+    int level = 1;
     bool quiet = false;
     unsigned threads = 0;
     double commit_interval = 1.0;
@@ -32,7 +32,7 @@ void RegisterIngest(CLI::App& app, int& exit_code) {
   cmd->add_option("--map", flags->maps, "Field override FIELD=NAME, e.g. --map body=description (repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--max-errors", flags->max_errors, "Fail once more than N records are quarantined");
-  cmd->add_option("--zstd-level", flags->level, "zstd compression level (default 3)");
+  cmd->add_option("--zstd-level", flags->level, "zstd compression level (default 1)");
   cmd->add_option("--threads", flags->threads, "Worker threads (default: all cores)");
   cmd->add_option("--commit-interval", flags->commit_interval,
                   "Seconds between durable commits (default 1; each prints 'committed N ads')");

@@ -28,7 +28,7 @@ struct IngestOptions {
   ingest::Format format = ingest::Format::kAuto;
   ingest::FieldMap field_map;
   uint64_t max_errors = UINT64_MAX;  // quarantined records tolerated before failing
-  int zstd_level = 3;
+  int zstd_level = 1;
   size_t block_bytes = 1 << 20;      // input bytes per block (about 1000 ads of 1 KB)
   double commit_interval_seconds = 1.0;
   bool progress = true;

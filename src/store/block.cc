@@ -34,6 +34,21 @@ uint64_t BlockChecksum(std::string_view block, size_t total) {
   XXH3_freeState(st);
   return h;
 }
+
+// Levels below 3 get a window and a hash table that span a whole block (4 MiB window, 2^16 hash slots; their own
+// are 0.5-1 MiB and 2^13-2^15). A block holds ~1,000 ads of one source whose templates repeat across the block, so
+// level 1 then finds those repeats too: its store is ~3% larger than level 3's (not ~13%), and it compresses in ~40%
+// less time, as level 3's larger chain tables miss the cache (docs/benchmarks.md, session 9). Level 3 and up keep
+// their own parameters.
+ZSTD_CCtx* SetUpCompression(ZSTD_CCtx* cctx, int level) {
+  ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
+  if (level < 3) {
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_windowLog, 22);
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_hashLog, 16);
+  }
+  return cctx;
+}
 }  // namespace
 
 uint64_t IdHash(std::string_view display_id) { return XXH3_64bits(display_id.data(), display_id.size()); }
@@ -57,7 +72,8 @@ std::string BlockBuilder::Finish(int level) {
     scratch.reset(new char[bound]);  // uninitialised on purpose
     scratch_size = bound;
   }
-  size_t compressed = ZSTD_compressCCtx(cctx.get(), scratch.get(), bound, payload_.data(), payload_.size(), level);
+  size_t compressed = ZSTD_compress2(SetUpCompression(cctx.get(), level), scratch.get(), bound,
+                                     payload_.data(), payload_.size());
   // Compression only fails on a too-small buffer (compressBound rules that out) or when out of memory.
   if (ZSTD_isError(compressed)) throw std::bad_alloc();
 
