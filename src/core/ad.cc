@@ -14,13 +14,15 @@ std::string Ad::display_id() const {
 }
 
 ContentHash ComputeContentHash(const Ad& ad) {
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_128bits_reset(state);
-  // Length-prefix every field so ("ab","c") and ("a","bc") hash differently.
+  // Length-prefix every field so ("ab","c") and ("a","bc") hash differently. The fields are laid out in one
+  // reused buffer and hashed in one call: the same bytes as a streaming hash gives, without allocating a
+  // streaming state per ad and with one call instead of thirteen.
+  thread_local std::string buffer;
+  buffer.clear();
   auto add = [&](const std::string& s) {
-    uint64_t n = s.size();
-    XXH3_128bits_update(state, &n, sizeof n);
-    XXH3_128bits_update(state, s.data(), s.size());
+    const uint64_t n = s.size();
+    buffer.append(reinterpret_cast<const char*>(&n), sizeof n);
+    buffer.append(s);
   };
   add(ad.source_id);
   add(ad.source);
@@ -28,9 +30,8 @@ ContentHash ComputeContentHash(const Ad& ad) {
   add(ad.title);
   add(ad.body);
   add(ad.location);
-  XXH3_128bits_update(state, &ad.posted, sizeof ad.posted);
-  XXH128_hash_t h = XXH3_128bits_digest(state);
-  XXH3_freeState(state);
+  buffer.append(reinterpret_cast<const char*>(&ad.posted), sizeof ad.posted);
+  const XXH128_hash_t h = XXH3_128bits(buffer.data(), buffer.size());
   return ContentHash{h.low64, h.high64};
 }
 
