@@ -11,3 +11,5 @@ lodestar_add_test(NAME extract_normalize_fast_test SOURCES ${CMAKE_CURRENT_SOURC
   LIBS lodestar_extract LABELS unit)
 lodestar_add_test(NAME extract_places_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/extract_places_test.cc
   LIBS lodestar_extract LABELS unit)
+lodestar_add_test(NAME extract_prices_fast_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/extract_prices_fast_test.cc
+  LIBS lodestar_extract PkgConfig::RE2 LABELS unit)

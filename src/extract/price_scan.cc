@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 #include "extract/ascii.h"
 #include "extract/scan_text.h"
@@ -16,9 +17,10 @@ using scan::Text;
 
 // \$|£|€ at i: its length, or 0.
 size_t CurrencySymbol(const Text& t, size_t i) {
-  if (t.At(i) == '$') return 1;
-  if (t.Lit(i, "\xC2\xA3") != kNone) return 2;
-  if (t.Lit(i, "\xE2\x82\xAC") != kNone) return 3;
+  const unsigned char c = t.At(i);
+  if (c == '$') return 1;
+  if (c == 0xC2) return t.At(i + 1) == 0xA3 ? 2 : 0;
+  if (c == 0xE2) return t.At(i + 1) == 0x82 && t.At(i + 2) == 0xAC ? 3 : 0;
   return 0;
 }
 
@@ -112,8 +114,9 @@ bool MoneyPerHour(const Text& t, size_t p, size_t run, GroupMatch& m) {
   const size_t a = t.Spaces(p + run);
   const unsigned char c = t.At(a);  // what the links and units start with
   if (c != '/' && c != 'p' && c != 'a' && c != 'h' && c != 'q') return false;
-  for (std::string_view link : {"/", "per", "an", "a", ""}) {
-    const size_t q = t.Spaces(t.Lit(a, link));
+  // The links in the pattern's order, each a literal: compares of known length, inlined.
+  for (const size_t link_end : {t.Lit(a, "/"), t.Lit(a, "per"), t.Lit(a, "an"), t.Lit(a, "a"), a}) {
+    const size_t q = t.Spaces(link_end);
     if (q == kNone) continue;
     const size_t e = PerHourUnitEnd(t, q);
     if (e == kNone) continue;
@@ -124,13 +127,27 @@ bool MoneyPerHour(const Text& t, size_t p, size_t run, GroupMatch& m) {
   return false;
 }
 
+// Bytes that start what follows an amount in groups 3-5 and 7: a currency symbol or word, a per-hour link or unit.
+constexpr std::array<bool, 256> kAfterAmount = [] {
+  std::array<bool, 256> set{};
+  for (unsigned char c : std::string_view("$\xC2\xE2udrbeg/pahq")) set[c] = true;
+  return set;
+}();
+
+// Whether the amount of `run` digits at p may be followed by a currency or a per-hour unit (groups 3-5 and 7): a
+// test of one byte (after the cents and white space) that most runs of digits fail, before the full ones.
+bool MayFollowAmount(const Text& t, size_t p, size_t run) {
+  // The per-hour form has no cents: with them, it reads '.' where it needs a link or unit, and fails.
+  return run >= 2 && run <= 5 && kAfterAmount[t.At(t.Spaces(Cents(t, p + run)))];
+}
+
 // The match of kMoneyPattern starting at p, alternatives in the pattern's order.
 bool MoneyAt(const Text& t, size_t p, GroupMatch& m) {
   const unsigned char c = t.At(p);
   if (IsAsciiDigit(c)) {
     if (!t.WordStartsAt(p)) return false;
     const size_t run = t.Digits(p, 5);
-    return MoneyBeforeCurrency(t, p, run, m) || MoneyPerHour(t, p, run, m);
+    return MayFollowAmount(t, p, run) && (MoneyBeforeCurrency(t, p, run, m) || MoneyPerHour(t, p, run, m));
   }
   if (c == 'd' || c == 'r' || c == 'g') return t.WordStartsAt(p) && MoneyAfterPriceWord(t, p, m);
   return MoneyAfterCurrency(t, p, m);
@@ -228,11 +245,20 @@ size_t DurationWordEnd(const Text& t, size_t p, std::string_view w) {
   }
 }
 
-// The match of kDurationPattern's first alternative (a count and its unit) starting at the digit at p.
-bool DurationCountAt(const Text& t, size_t p, GroupMatch& m) {
-  // Two digits follow: a count of one or two digits ending here is followed by a digit, which nothing accepts.
-  return !(IsAsciiDigit(t.At(p + 1)) && IsAsciiDigit(t.At(p + 2))) && DurationCount(t, p, m);
+// Whether a count can start at the digit at p: what follows its one or two digits (a count ending before the last
+// digit of a run is followed by a digit, which nothing accepts) is tenths, a unit, or white space and then " 1/2" or
+// a unit. Cheap, and false for most digits, before DurationCount's full test.
+bool MayStartCount(const Text& t, size_t p) {
+  const size_t end = IsAsciiDigit(t.At(p + 1)) ? p + 2 : p + 1;
+  const unsigned char c = t.At(end);
+  if (c == '.' || c == 'm' || c == 'h') return true;
+  // After white space only " 1/2" or the unit ('m' or 'h') can follow.
+  const unsigned char next = IsRe2Space(c) ? t.At(t.Spaces(end)) : 0;
+  return next == 'm' || next == 'h' || next == '1';
 }
+
+// The match of kDurationPattern's first alternative (a count and its unit) starting at the digit at p.
+bool DurationCountAt(const Text& t, size_t p, GroupMatch& m) { return MayStartCount(t, p) && DurationCount(t, p, m); }
 
 // The match of kDurationPattern's second alternative starting at the word [p, word_end).
 bool DurationWordAt(const Text& t, size_t p, size_t word_end, std::string_view text, GroupMatch& m) {
@@ -251,18 +277,125 @@ constexpr std::array<bool, 256> StartBytes(std::string_view bytes) {
   for (int c = '0'; c <= '9'; ++c) set[c] = true;
   return set;
 }
-constexpr auto kMoneyStarts = StartBytes("$\xC2\xE2udrg");
 constexpr auto kDurationStarts = StartBytes("qhfoan");
+
+// The start of the white space that ends at i, no further left than `floor`.
+size_t SpacesBack(const unsigned char* u, size_t floor, size_t i) {
+  while (i > floor && IsRe2Space(u[i - 1])) --i;
+  return i;
+}
+
+// Whether the bytes [floor, e) end with the literal w.
+template <size_t N>
+bool EndsWith(const unsigned char* u, size_t floor, size_t e, const char (&w)[N]) {
+  constexpr size_t kLen = N - 1;
+  return e - floor >= kLen && std::memcmp(u + e - kLen, w, kLen) == 0;  // a compare of known length: inlined
+}
+
+// Where a price word (donations?|roses?|rate|rates|gift) ending at e, no further left than `floor`, starts: appended
+// to `starts` (the word at such a start is checked again by MoneyAt).
+void PriceWordsEndingAt(const unsigned char* u, size_t floor, size_t e, size_t* starts, int& k) {
+  if (e <= floor) return;
+  switch (u[e - 1]) {  // the last byte picks the few words that can end here
+    case 's':
+      if (EndsWith(u, floor, e, "donations")) starts[k++] = e - 9;
+      if (EndsWith(u, floor, e, "roses")) starts[k++] = e - 5;
+      if (EndsWith(u, floor, e, "rates")) starts[k++] = e - 5;
+      return;
+    case 'n':
+      if (EndsWith(u, floor, e, "donation")) starts[k++] = e - 8;
+      return;
+    case 'e':
+      if (EndsWith(u, floor, e, "rose")) starts[k++] = e - 4;
+      if (EndsWith(u, floor, e, "rate")) starts[k++] = e - 4;
+      return;
+    case 't':
+      if (EndsWith(u, floor, e, "gift")) starts[k++] = e - 4;
+      return;
+    default:
+      return;
+  }
+}
+
+// Price words followed by white space, an optional link (is|are|:|-|=|of) and white space, ending at a.
+void PriceWordsBefore(const unsigned char* u, size_t floor, size_t a, size_t* starts, int& k) {
+  if (a <= floor) return;
+  PriceWordsEndingAt(u, floor, a, starts, k);
+  size_t link = 0;
+  switch (u[a - 1]) {
+    case ':':
+    case '-':
+    case '=':
+      link = 1;
+      break;
+    case 's':
+      link = EndsWith(u, floor, a, "is") ? 2 : 0;
+      break;
+    case 'e':
+      link = EndsWith(u, floor, a, "are") ? 3 : 0;
+      break;
+    case 'f':
+      link = EndsWith(u, floor, a, "of") ? 2 : 0;
+      break;
+    default:
+      break;
+  }
+  if (link != 0) PriceWordsEndingAt(u, floor, SpacesBack(u, floor, a - link), starts, k);
+}
+
+// Every position in [floor, d) where a match of kMoneyPattern whose amount starts at the digit at d can start, and
+// maybe others (MoneyAt decides), in no order; their number (at most 8). [floor, d) holds no digit, so such a match
+// is "currency \s* amount" (groups 1-2) or "price word \s* link? \s* $? amount" (group 6), read here right to left.
+int MoneyStartsBefore(const unsigned char* u, size_t floor, size_t d, size_t* starts) {
+  int k = 0;
+  if (d > floor && u[d - 1] == '$') {  // the currency '$', or the '$' of group 6: nothing else ends with it
+    starts[k++] = d - 1;
+    PriceWordsBefore(u, floor, SpacesBack(u, floor, d - 1), starts, k);
+    return k;
+  }
+  const size_t q = SpacesBack(u, floor, d);  // where a currency or a price word (or its link) ends
+  if (q > floor && u[q - 1] == '$') starts[k++] = q - 1;
+  if (q >= floor + 2 && u[q - 2] == 0xC2 && u[q - 1] == 0xA3) starts[k++] = q - 2;
+  if (q >= floor + 3) {
+    if (u[q - 3] == 0xE2 && u[q - 2] == 0x82 && u[q - 1] == 0xAC) starts[k++] = q - 3;
+    if (q < d && u[q - 3] == 'u' && u[q - 2] == 's' && u[q - 1] == 'd') starts[k++] = q - 3;  // "usd\s"
+  }
+  PriceWordsBefore(u, floor, q, starts, k);
+  return k;
+}
 
 }  // namespace
 
 void ScanMoney(std::string_view text, const std::vector<Window>& digit_runs, std::vector<GroupMatch>& out) {
-  // Every match holds the start of a run of 2+ digits (its amount), with at most 13 bytes other than white space
-  // before it ("donations are $").
+  // Every match holds the start of a run of 2+ digits (its amount) and no digit before it: it starts at that run or
+  // in the digit-free bytes before it, where MoneyStartsBefore lists the few places a currency or price word allows.
+  const Text t(text);
   const auto* u = reinterpret_cast<const unsigned char*>(text.data());
-  scan::ScanNearDigitRuns(
-      text, digit_runs, [](size_t length) { return length >= 2; }, 13,
-      [u](const Text& t, size_t p, GroupMatch& m) { return kMoneyStarts[u[p]] && MoneyAt(t, p, m); }, out);
+  size_t pos = 0;       // where the next search starts
+  size_t after_run = 0;  // the end of the previous run of digits
+  int found = 0;
+  GroupMatch m;
+  for (const Window& run : digit_runs) {
+    const size_t floor = std::max(pos, after_run);
+    after_run = run.end;
+    if (run.end - run.begin < 2 || run.begin < floor) continue;
+    if (found >= kMaxMatches) break;
+    size_t starts[8];
+    const int k = MoneyStartsBefore(u, floor, run.begin, starts);
+    for (int i = 1; i < k; ++i) {  // insertion sort: k is at most 8, mostly 0
+      for (int j = i; j > 0 && starts[j] < starts[j - 1]; --j) std::swap(starts[j], starts[j - 1]);
+    }
+    bool hit = false;
+    for (int i = 0; i < k && !hit; ++i) hit = MoneyAt(t, starts[i], m);
+    // MoneyAt's first tests, here without a call: most runs of digits fail them.
+    const size_t run_digits = std::min<size_t>(run.end - run.begin, 6);  // as t.Digits(run.begin, 5) counts
+    if (!hit && t.WordStartsAt(run.begin) && MayFollowAmount(t, run.begin, run_digits)) hit = MoneyAt(t, run.begin, m);
+    if (!hit) continue;
+    out.push_back(m);
+    ++found;
+    pos = static_cast<size_t>(m.g[0].data() - text.data()) + m.g[0].size();  // past run.begin: every match holds it
+    m = GroupMatch();
+  }
 }
 
 void ScanMoney(std::string_view text, std::vector<GroupMatch>& out) {
@@ -325,6 +458,52 @@ bool NextDuration(const Text& t, std::string_view text, size_t from, size_t last
 // it are those of a search started just past it.
 bool IsDurationBarrier(unsigned char c) { return !IsWordByte(c) && !IsRe2Space(c) && c != '.' && c != '/'; }
 
+// Whether a match can go on past the word [b, e) (over the non-word bytes after it) into the next word: the word
+// ends with a digit (a count, "1/2" or its tenths) or is a first or middle word of a duration phrase ("half an
+// hour", "hour and a half", "one night", ...). Each such word starts the phrase or follows \s, so it is whole.
+bool MatchCanCrossAfter(const unsigned char* u, size_t b, size_t e) {
+  if (IsAsciiDigit(u[e - 1])) return true;
+  const std::string_view w(reinterpret_cast<const char*>(u) + b, e - b);
+  switch (w.size()) {
+    case 1:
+      return w[0] == 'a';
+    case 2:
+      return w == "an";
+    case 3:
+      return w == "and" || w == "one" || w == "all";
+    case 4:
+      return w == "half" || w == "hour" || w == "full" || w == "over";
+    case 5:
+      return w == "quick";
+    case 6:
+      return w == "halfan";
+    default:
+      return false;
+  }
+}
+
+// A position in [floor, x] from which the search reports every match that ends after it exactly as a search from
+// `floor` does (`floor` is such a position and is never inside a word): `floor`, or a word start that no match
+// spans. A match holding the non-word bytes before a word start also holds the word before them (matches start and
+// end with word bytes), which must then be one MatchCanCrossAfter accepts, and holds no barrier byte.
+size_t ResyncPoint(const unsigned char* u, size_t floor, size_t x) {
+  if (x <= floor) return floor;
+  while (x > floor && IsWordByte(u[x - 1])) --x;  // the start of the word at x
+  while (x > floor) {
+    size_t g = x;  // back over the non-word bytes before the word at x
+    while (g > floor && !IsWordByte(u[g - 1])) {
+      if (IsDurationBarrier(u[g - 1])) return x;
+      --g;
+    }
+    if (g == floor) return x;  // no word byte in [floor, x): nothing spans x
+    size_t w = g;
+    while (w > floor && IsWordByte(u[w - 1])) --w;
+    if (!MatchCanCrossAfter(u, w, g)) return x;
+    x = w;
+  }
+  return floor;
+}
+
 size_t EndOf(const GroupMatch& m, std::string_view text) {
   return static_cast<size_t>(m.g[0].data() - text.data()) + m.g[0].size();
 }
@@ -364,14 +543,9 @@ void ScanDurationsAround(std::string_view text, const std::vector<std::pair<size
   const Text t(text);
   const auto* u = reinterpret_cast<const unsigned char*>(text.data());
   GroupMatch m;
-  size_t pos = 0;  // the search is exact from here: 0, a match's end, a resume point or just past a barrier
+  size_t pos = 0;  // the search is exact from here: 0, a match's end, a resume point or a ResyncPoint
   for (const auto& r : ranges) {
-    for (size_t x = std::min(r.first, text.size()); x > pos; --x) {  // matches ending at r.first or later
-      if (IsDurationBarrier(u[x - 1])) {                              // start past the last barrier before it
-        pos = x;
-        break;
-      }
-    }
+    pos = ResyncPoint(u, pos, std::min(r.first, text.size()));  // matches ending at r.first or later
     for (size_t resume = 0;;) {
       if (!NextDuration(t, text, pos, r.second, m, &resume)) {
         pos = resume;

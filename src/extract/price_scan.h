@@ -52,8 +52,8 @@ void ScanMoney(std::string_view text, std::vector<GroupMatch>& out);
 void ScanMoney(std::string_view text, const std::vector<Window>& digit_runs, std::vector<GroupMatch>& out);
 void ScanDurations(std::string_view text, std::vector<GroupMatch>& out);
 // Of the matches ScanDurations reports, those that end at or after `first` and start at or before `second` of some
-// range (ranges sorted by `first`), in order; reads only around the ranges (from the last byte before each that no
-// match can hold), except in texts long enough for the 4,096-match cap to matter.
+// range (ranges sorted by `first`), in order; reads only around the ranges (from the last word start before each
+// that no match spans), except in texts long enough for the 4,096-match cap to matter.
 void ScanDurationsAround(std::string_view text, const std::vector<std::pair<size_t, size_t>>& ranges,
                          std::vector<GroupMatch>& out);
 
