@@ -121,5 +121,32 @@ TEST(ExtractPlaces, WordsAcrossBlocksAndAtTheEndOfTheText) {
   ASSERT_EQ(FindIn(finder, edge, "", {}).size(), 1u);
 }
 
+// The finder keeps the place index's answers for short words between calls: a finder that has seen many texts
+// (so that its cache slots were filled, and taken over, by other words) answers each text as a fresh one does.
+TEST(ExtractPlaces, CachedWordLookupsAnswerAsAFreshFinder) {
+  auto gz = Gazetteer::Load(GazetteerPath());
+  ASSERT_TRUE(gz.ok()) << gz.status().message();
+  const Gazetteer& g = *gz.value();
+  std::vector<std::string> texts;
+  for (size_t p = 0; p < g.places().size(); p += 97) {
+    const std::string key(g.Key(g.places()[p]));
+    texts.push_back("we stay in " + key + " this week");
+    texts.push_back("call me, " + key + " " + std::string(g.Admin1(g.places()[p])));
+  }
+  for (int k = 0; k < 300; ++k) texts.push_back("in zq" + std::to_string(k) + " and in portland");
+  PlaceFinder shared(&g);
+  std::vector<std::vector<Found>> first;
+  for (const std::string& text : texts) first.push_back(FindIn(shared, text, "", {}));
+  size_t found = 0;
+  for (size_t k = 0; k < texts.size(); ++k) {
+    PlaceFinder fresh(&g);
+    const std::vector<Found> want = FindIn(fresh, texts[k], "", {});
+    EXPECT_EQ(first[k], want) << texts[k];
+    EXPECT_EQ(FindIn(shared, texts[k], "", {}), want) << texts[k];
+    found += !want.empty();
+  }
+  EXPECT_GT(found, texts.size() / 4);
+}
+
 }  // namespace
 }  // namespace lodestar::extract

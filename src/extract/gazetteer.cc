@@ -1,6 +1,7 @@
 #include "extract/gazetteer.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <fstream>
 #include <unordered_map>
@@ -26,6 +27,24 @@ std::string GazetteerKey(std::string_view name) {
   return key;
 }
 
+namespace {
+
+// The length of the longest common prefix of a and b, eight bytes at a time: both may be read eight bytes past
+// their ends.
+size_t CommonPrefixPadded(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  for (size_t k = 0; k < n; k += 8) {
+    const uint64_t diff = gz_hash_internal::Load8(a.data() + k) ^ gz_hash_internal::Load8(b.data() + k);
+    if (diff != 0) {
+      const int bit = std::endian::native == std::endian::little ? std::countr_zero(diff) : std::countl_zero(diff);
+      return std::min(n, k + static_cast<size_t>(bit) / 8);
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
 core::Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path) {
   auto fail = [&](const std::string& why) {
     return core::Status::Error(core::StatusCode::kCorrupt,
@@ -39,7 +58,8 @@ core::Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path
   in.seekg(0, std::ios::end);
   const auto size = static_cast<size_t>(in.tellg());
   in.seekg(0);
-  g->data_.resize(size);
+  // Zero bytes after the file, so that the keys in the pool (its last section) hash with GzHashPadded.
+  g->data_.resize(size + kDataPadding);
   if (!in.read(g->data_.data(), static_cast<std::streamsize>(size))) return fail("read failed");
   if (size < sizeof(GzHeader)) return fail("truncated header");
   GzHeader h;
@@ -56,11 +76,6 @@ core::Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path
   g->area_codes_ = {reinterpret_cast<const GzAreaCode*>(p), h.n_area_codes};
   p += size_t{h.n_area_codes} * sizeof(GzAreaCode);
   g->pool_ = p;
-  for (const auto& pl : g->places_) {
-    if (size_t{pl.key_off} + pl.key_len > h.pool_size || size_t{pl.name_off} + pl.name_len > h.pool_size) {
-      return fail("string offset out of range");
-    }
-  }
   // Word classes and regions are collected in plain maps first: a few hundred words, at load time only.
   std::unordered_map<std::string_view, uint8_t> word_class;
   for (const auto& r : g->regions_) {
@@ -93,26 +108,44 @@ core::Result<std::unique_ptr<Gazetteer>> Gazetteer::Load(const std::string& path
   g->bloom_.assign(kBloomBits / 64, 0);
   auto insert = [&](std::string_view key, uint32_t place, uint8_t kind) -> KeyRange* {
     if (2 * (used + 1) > g->index_.size()) g->GrowIndex();
-    const uint64_t hash = CheapHash(key);
+    const uint64_t hash = GzHashPadded(key.data(), key.size());
     KeyRange* slot = g->InsertSlot(key, hash);
     if (slot->kind == 0) {
       *slot = KeyRange{hash, place, place, 0, static_cast<uint16_t>(key.size()), 0};
       ++used;
-      g->BloomAdd(key);
+      g->BloomAddHashed(hash);
     }
     if ((kind & kKindPlace) && !(slot->kind & kKindPlace)) slot->first = slot->last = place;  // was a prefix only
     slot->kind |= kind;
     return slot;
   };
+  // Places are sorted by key, so a key's places are consecutive (one insert serves them all) and a key shares its
+  // leading words with the key before it more often than not (those prefixes are in the index already).
+  std::string_view prev;
+  KeyRange* prev_slot = nullptr;
   for (uint32_t i = 0; i < g->places_.size(); ++i) {
-    const std::string_view key = g->Key(g->places_[i]);
+    const GzPlace& pl = g->places_[i];
+    if (size_t{pl.key_off} + pl.key_len > h.pool_size || size_t{pl.name_off} + pl.name_len > h.pool_size) {
+      return fail("string offset out of range");
+    }
+    const std::string_view key = g->Key(pl);
+    if (pl.flags & kPlaceMajor) word_class[key.substr(0, key.find(' '))] |= kWordMajorFirst;
+    const size_t same = CommonPrefixPadded(key, prev);
+    if (prev_slot && same == key.size() && same == prev.size()) {
+      prev_slot->last = i + 1;
+      prev_slot->any_flags |= pl.flags;
+      continue;
+    }
     KeyRange* slot = insert(key, i, kKindPlace);
-    slot->last = i + 1;  // places are sorted by key
-    slot->any_flags |= g->places_[i].flags;
-    if (g->places_[i].flags & kPlaceMajor) word_class[key.substr(0, key.find(' '))] |= kWordMajorFirst;
-    for (size_t sp = key.find(' '); sp != std::string_view::npos; sp = key.find(' ', sp + 1)) {
+    slot->last = i + 1;
+    slot->any_flags |= pl.flags;
+    // The prefixes ending before the first byte where `key` and `prev` differ are prev's too (a space there is a
+    // space in both), so only the spaces from that byte on start new ones.
+    for (size_t sp = key.find(' ', same); sp != std::string_view::npos; sp = key.find(' ', sp + 1)) {
       insert(key.substr(0, sp), i, kKindPrefix);
     }
+    prev = key;
+    prev_slot = slot;
   }
   slots = 16;
   while (slots < 8 * word_class.size()) slots *= 2;

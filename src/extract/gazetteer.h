@@ -200,14 +200,15 @@ class Gazetteer {
   static uint64_t Hash(std::string_view s) { return CheapHash(s); }
 
  private:
+  // The file's bytes, then kDataPadding zero bytes.
+  static constexpr size_t kDataPadding = 8;
   std::vector<char> data_;
   std::span<const GzPlace> places_;
   std::span<const GzRegion> regions_;
   std::span<const GzAreaCode> area_codes_;
   const char* pool_ = nullptr;
   static constexpr uint64_t kBloomBits = uint64_t{1} << 21, kBloomMask = kBloomBits - 1;
-  void BloomAdd(std::string_view key) {
-    const uint64_t h = CheapHash(key);
+  void BloomAddHashed(uint64_t h) {
     const uint64_t a = h & kBloomMask, b = (h >> 32) & kBloomMask;
     bloom_[a >> 6] |= uint64_t{1} << (a & 63);
     bloom_[b >> 6] |= uint64_t{1} << (b & 63);

@@ -30,19 +30,24 @@ constexpr std::string_view kCueWords[] = {"in",     "to",      "en",      "de", 
 // Sets bit k % 64 of bits[k / 64] when byte k of p[0, 64 * nblocks) is a word byte (kWordByte), 16 bytes per step.
 void WordByteBits(const unsigned char* p, size_t nblocks, uint64_t* bits) {
 #if defined(__SSE2__)
-  const __m128i a = _mm_set1_epi8('a'), z = _mm_set1_epi8('z' - 'a'), zero = _mm_set1_epi8('0');
-  const __m128i nine = _mm_set1_epi8(9), quote = _mm_set1_epi8('\'');
+  // A range test is one add and one signed compare: the add moves the range to the bottom of the signed bytes
+  // (-128 up), where "less than -128 + its size" holds for exactly its bytes. A byte >= 0x80 has its top bit set
+  // already, which is all _mm_movemask_epi8 reads, so it joins the mask as it is.
+  const __m128i lower_shift = _mm_set1_epi8(static_cast<char>(0x80 - 'a'));
+  const __m128i lower_end = _mm_set1_epi8(static_cast<char>(-128 + 26));
+  const __m128i digit_shift = _mm_set1_epi8(static_cast<char>(0x80 - '0'));
+  const __m128i digit_end = _mm_set1_epi8(static_cast<char>(-128 + 10));
+  const __m128i quote = _mm_set1_epi8('\'');
+  auto word16 = [&](const unsigned char* q) -> uint64_t {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    const __m128i is_lower = _mm_cmplt_epi8(_mm_add_epi8(x, lower_shift), lower_end);
+    const __m128i is_digit = _mm_cmplt_epi8(_mm_add_epi8(x, digit_shift), digit_end);
+    const __m128i m = _mm_or_si128(_mm_or_si128(is_lower, is_digit), _mm_or_si128(_mm_cmpeq_epi8(x, quote), x));
+    return static_cast<uint16_t>(_mm_movemask_epi8(m));
+  };
   for (size_t b = 0; b < nblocks; ++b) {
-    uint64_t w = 0;
-    for (int q = 0; q < 4; ++q) {
-      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 64 * b + 16 * q));
-      const __m128i lower = _mm_sub_epi8(x, a), digit = _mm_sub_epi8(x, zero);
-      const __m128i is_lower = _mm_cmpeq_epi8(_mm_min_epu8(lower, z), lower);
-      const __m128i is_digit = _mm_cmpeq_epi8(_mm_min_epu8(digit, nine), digit);
-      const __m128i m = _mm_or_si128(_mm_or_si128(is_lower, is_digit), _mm_or_si128(_mm_cmpeq_epi8(x, quote), x));
-      w |= uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(m))} << (16 * q);
-    }
-    bits[b] = w;
+    const unsigned char* q = p + 64 * b;
+    bits[b] = word16(q) | word16(q + 16) << 16 | word16(q + 32) << 32 | word16(q + 48) << 48;
   }
 #else
   for (size_t b = 0; b < nblocks; ++b) {
@@ -50,6 +55,18 @@ void WordByteBits(const unsigned char* p, size_t nblocks, uint64_t* bits) {
     for (int k = 0; k < 64; ++k) w |= uint64_t{kWordByte[p[64 * b + k]]} << k;
     bits[b] = w;
   }
+#endif
+}
+
+// Bit k set where p[k] != 0, for k < 16.
+uint32_t FlaggedBytes16(const uint8_t* p) {
+#if defined(__SSE2__)
+  const __m128i zero = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), _mm_setzero_si128());
+  return ~static_cast<uint32_t>(_mm_movemask_epi8(zero)) & 0xFFFF;
+#else
+  uint32_t m = 0;
+  for (int k = 0; k < 16; ++k) m |= uint32_t{p[k] != 0} << k;
+  return m;
 #endif
 }
 
@@ -82,6 +99,7 @@ PlaceFinder::PlaceFinder(const Gazetteer* gazetteer) : gazetteer_(gazetteer) {
   class_keys_.assign(slots, 0);
   class_flags_.assign(slots, 0);
   class_shift_ = 64 - std::countr_zero(slots);
+  word_cache_.assign(size_t{1} << kWordCacheBits, CachedWord{});
   auto add = [&](std::string_view w, uint8_t flags) {
     if (w.empty()) return;
     const uint64_t prefix = PrefixOf(w);
@@ -99,36 +117,72 @@ size_t PlaceFinder::ClassSlot(uint64_t prefix) const {
   return s;
 }
 
-// The hot loop, over every token: its flags from the class table by its first eight bytes, with kLongPrefix (a
-// longer classed word shares the prefix) and kLocationWord (from the table, or with kUseMask where the location
-// mask lets it be a location word) still to be confirmed. It reads only locals, so that its byte stores do not make
-// the compiler reload them.
+// The hot loop, over every word of the text: finds the word in the bitmap of word bytes (it starts at a set bit
+// after a clear one and ends at the next clear bit, in the same block unless the word runs past it) and takes its
+// flags from the class table by its first eight bytes, with kLongPrefix (a longer classed word shares the prefix)
+// and kLocationWord (from the table, or with kUseMask where the location mask lets it be a location word) still to
+// be confirmed. Tokenising and classifying in one pass reads each token's bounds from registers, not memory; the
+// loop reads only locals, so that its stores do not make the compiler reload them. Returns the number of tokens
+// (at most kMaxTokens; the tokens of the block where that is reached are written but not counted).
 template <bool kUseMask>
-void PlaceFinder::ClassifyTokens(const char* pad, size_t ntok, uint64_t location_mask) {
-  const Tok* const toks = toks_.data();
+size_t PlaceFinder::TokenizeAndClassify(const char* pad, size_t nblocks, uint64_t location_mask) {
+  const uint64_t* const bits = word_bits_.data();
+  Tok* const toks = toks_.data();
   uint8_t* const flags = tok_flags_.data();
   const uint64_t* const keys = class_keys_.data();
   const uint8_t* const classes = class_flags_.data();
   const size_t mask = class_keys_.size() - 1;
   const int shift = class_shift_;
-  for (size_t k = 0; k < ntok; ++k) {
-    const size_t len = toks[k].e - toks[k].b;
-    const uint64_t prefix = gz_hash_internal::FirstBytes(gz_hash_internal::Load8(pad + toks[k].b), len);
-    const uint64_t mixed = prefix * kFilterMul;
-    uint8_t f = 0;
-    for (size_t s = mixed >> shift;; s = (s + 1) & mask) {
-      const uint64_t key = keys[s];
-      if (key == prefix) {
-        f = classes[s];
-        break;
+  size_t n = 0;
+  uint64_t carry = 0;  // the last bit of the previous block
+  for (size_t b = 0; b < nblocks && n < kMaxTokens; ++b) {
+    const uint64_t w = bits[b];
+    uint64_t starts = w & ~((w << 1) | carry);
+    carry = w >> 63;
+    for (; starts != 0; starts &= starts - 1) {
+      const int at = std::countr_zero(starts);
+      const uint32_t begin = static_cast<uint32_t>(64 * b) + at;
+      const uint64_t rest = ~w >> at;  // clear bits from the word's start on; zero if it runs past the block
+      uint32_t end;
+      if (rest != 0) {
+        end = begin + std::countr_zero(rest);
+      } else {  // the padding's zero bytes end every word before the last block does
+        size_t c = b + 1;
+        while (bits[c] == ~uint64_t{0}) ++c;
+        end = static_cast<uint32_t>(64 * c) + std::countr_zero(~bits[c]);
       }
-      if (key == 0) break;
+      toks[n] = {begin, end};
+      const uint64_t prefix = gz_hash_internal::FirstBytes(gz_hash_internal::Load8(pad + begin), end - begin);
+      const uint64_t mixed = prefix * kFilterMul;
+      uint8_t f = 0;
+      for (size_t s = mixed >> shift;; s = (s + 1) & mask) {
+        const uint64_t key = keys[s];
+        if (key == prefix) {
+          f = classes[s];
+          break;
+        }
+        if (key == 0) break;
+      }
+      if constexpr (kUseMask) {
+        if ((location_mask >> (mixed >> 58)) & 1) f |= kLocationWord;
+      }
+      flags[n++] = f;
     }
-    if constexpr (kUseMask) {
-      if ((location_mask >> (mixed >> 58)) & 1) f |= kLocationWord;
-    }
-    flags[k] = f;
   }
+  return std::min(n, kMaxTokens);
+}
+
+Gazetteer::KeyInfo PlaceFinder::LookupWord(const char* w, size_t len) {
+  auto lookup = [&] {
+    const uint64_t h = GzHashPadded(w, len);
+    return gazetteer_->MaybeKnownHashed(h) ? gazetteer_->LookupHashed(std::string_view(w, len), h)
+                                           : Gazetteer::KeyInfo{};
+  };
+  if (len > 8) return lookup();
+  const uint64_t prefix = gz_hash_internal::FirstBytes(gz_hash_internal::Load8(w), len);
+  CachedWord& c = word_cache_[(prefix * kFilterMul) >> (64 - kWordCacheBits)];
+  if (c.prefix != prefix) c = {prefix, lookup()};
+  return c.info;
 }
 
 void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* field, std::string_view location_key,
@@ -150,35 +204,27 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
   // clear bit. The text is read from a copy padded with zeros ('\0' is not a word byte) to whole 64-byte blocks
   // plus one block more, so the last word's end is in the bitmap and a word's first eight bytes are one load.
   const size_t nblocks = t.size() / 64 + 1;
-  padded_.resize(64 * nblocks + kPadding);
+  // The buffers only grow (a shrink and regrow would fill them twice), and only their first bytes are used.
+  const size_t padded_size = 64 * nblocks + kPadding;
+  if (padded_.size() < padded_size) padded_.resize(padded_size);
   std::memcpy(padded_.data(), t.data(), t.size());
-  std::memset(padded_.data() + t.size(), 0, padded_.size() - t.size());
+  std::memset(padded_.data() + t.size(), 0, padded_size - t.size());
   const char* const pad = padded_.data();
-  word_bits_.resize(nblocks);
+  if (word_bits_.size() < nblocks) word_bits_.resize(nblocks);
   WordByteBits(reinterpret_cast<const unsigned char*>(pad), nblocks, word_bits_.data());
   // The per-token arrays only grow (a text of n bytes has at most n / 2 + 1 words), so the loops below write them
   // without size checks.
   const size_t cap = t.size() / 2 + 1;
   if (toks_.size() < cap) {
     toks_.resize(cap);
-    tok_flags_.resize(cap + 8);
+    tok_flags_.resize(cap + 16);
   }
-  Tok* const toks = toks_.data();
-  uint8_t* const flags = tok_flags_.data();
-  size_t nbegin = 0, nend = 0;
-  uint64_t carry = 0;  // the last bit of the previous block
-  for (size_t b = 0; b < nblocks; ++b) {
-    const uint64_t w = word_bits_[b], before = (w << 1) | carry;
-    carry = w >> 63;
-    for (uint64_t s = w & ~before; s; s &= s - 1) toks[nbegin++].b = static_cast<uint32_t>(64 * b + std::countr_zero(s));
-    for (uint64_t e = ~w & before; e; e &= e - 1) toks[nend++].e = static_cast<uint32_t>(64 * b + std::countr_zero(e));
-  }
-  const size_t ntok = std::min(nbegin, kMaxTokens);  // the rest of a longer text is not searched
-  // Each word classified, in two passes: the first, for every token, reads the class table; the second, only for
-  // the rare tokens with flags, confirms them and marks gates. A token is a gate (looked up in the place index)
-  // only where a name could be accepted: after a cue word, before a region name (within three tokens), named in the
-  // location field, or the first word of a major city.
+  // Each word classified, in two passes: the first, for every token, finds it and reads the class table; the
+  // second, only for the rare tokens with flags, confirms them and marks gates. A token is a gate (looked up in the
+  // place index) only where a name could be accepted: after a cue word, before a region name (within three tokens),
+  // named in the location field, or the first word of a major city.
   constexpr uint8_t kRegionish = Gazetteer::kWordRegion | Gazetteer::kWordRegionPrefix;
+  size_t ntok;
   if (nlocation <= kMaxTableLocationWords) {
     // The slots are restored right after (nothing in between can throw), so the table holds only the fixed words
     // between calls.
@@ -191,26 +237,27 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
       class_keys_[s] = prefix;
       class_flags_[s] |= kLocationWord;
     }
-    ClassifyTokens<false>(pad, ntok, 0);
+    ntok = TokenizeAndClassify<false>(pad, nblocks, 0);
     for (auto it = saved_slots_.rbegin(); it != saved_slots_.rend(); ++it) {
       class_keys_[it->slot] = it->key;
       class_flags_[it->slot] = it->flags;
     }
   } else {
-    ClassifyTokens<true>(pad, ntok, location_mask);
+    ntok = TokenizeAndClassify<true>(pad, nblocks, location_mask);
   }
+  const Tok* const toks = toks_.data();
+  uint8_t* const flags = tok_flags_.data();
   const size_t gate_words = ntok / 64 + 1;  // bit ntok (after a final cue) is set but never read
-  gate_bits_.assign(gate_words, 0);
+  if (gate_bits_.size() < gate_words) gate_bits_.resize(gate_words);
   uint64_t* const gates = gate_bits_.data();
+  std::fill_n(gates, gate_words, 0);
   auto open_gate = [gates](size_t k) { gates[k >> 6] |= uint64_t{1} << (k & 63); };
-  std::memset(flags + ntok, 0, 8);  // so that every group of eight below is whole
-  for (size_t group = 0; group < ntok; group += 8) {
-    uint64_t eight;
-    std::memcpy(&eight, flags + group, 8);
-    if (eight == 0) continue;  // most tokens have no flags: eight are skipped at once
-    for (size_t k = group, end = std::min(group + 8, ntok); k < end; ++k) {
+  std::memset(flags + ntok, 0, 16);  // so that every group of sixteen below is whole
+  for (size_t group = 0; group < ntok; group += 16) {
+    // Most tokens have no flags: a group of sixteen is skipped at once, and only its flagged tokens are visited.
+    for (uint32_t live = FlaggedBytes16(flags + group); live != 0; live &= live - 1) {
+      const size_t k = group + std::countr_zero(live);
       uint8_t f = flags[k];
-      if (f == 0) continue;
       const size_t len = toks[k].e - toks[k].b;
       const std::string_view w(pad + toks[k].b, len);
       if (len > 8) {  // the slot's word classes are those of the eight-byte word
@@ -285,9 +332,8 @@ void PlaceFinder::Find(const NormText& norm, std::string_view orig, const char* 
     size_t n = 0;
     // Longest name first: 3 words, 2 words, 1 word; multi-word tries only along known prefixes.
     const std::string_view w1 = word(i);
-    const uint64_t h1 = GzHashPadded(pad + toks[i].b, w1.size());
-    if (!gz->MaybeKnownHashed(h1)) continue;
-    const Gazetteer::KeyInfo one = gz->LookupHashed(w1, h1);
+    const Gazetteer::KeyInfo one = LookupWord(pad + toks[i].b, w1.size());
+    if (one.places.empty() && !one.is_prefix) continue;
     std::string_view key = w1;
     if (one.is_prefix && i + 1 < ntok && joinable(i)) {
       uint64_t h2;

@@ -25,8 +25,8 @@ class PlaceFinder {
   // Appends the places named in `norm` (the normalised form of `orig`, the original text of `field`) to `out`
   // (no two with the same name, region and country; at most 32 in `out`). `location_key` is the ad's location
   // field as a gazetteer key and `location_words` its words; `context_regions` are region codes that make a
-  // same-named place in them likelier. Does nothing without a gazetteer. Uses the object's buffers (and, for the
-  // call, its word table): one PlaceFinder per thread.
+  // same-named place in them likelier. Does nothing without a gazetteer. Uses the object's buffers, its cache of
+  // the place index's answers (kept between calls) and, for the call, its word table: one PlaceFinder per thread.
   void Find(const NormText& norm, std::string_view orig, const char* field, std::string_view location_key,
             const std::vector<std::string_view>& location_words, const std::vector<std::string>& context_regions,
             std::vector<LocationFact>& out);
@@ -37,8 +37,12 @@ class PlaceFinder {
   };
   // The class table's slot holding `prefix`, else the empty slot where it would go.
   size_t ClassSlot(uint64_t prefix) const;
+  // Fills toks_ and tok_flags_ from word_bits_ (of the padded text `pad`, `nblocks` blocks); returns the count.
   template <bool kUseMask>
-  void ClassifyTokens(const char* pad, size_t ntok, uint64_t location_mask);
+  size_t TokenizeAndClassify(const char* pad, size_t nblocks, uint64_t location_mask);
+  // The place index's answer for the word w[0, len) (w[len, len + 8) may be read): empty where the Bloom filter
+  // rules the word out.
+  Gazetteer::KeyInfo LookupWord(const char* w, size_t len);
   // Location words join the class table for one call when there are at most this many (of 3+ bytes).
   static constexpr size_t kMaxTableLocationWords = 64;
 
@@ -50,6 +54,15 @@ class PlaceFinder {
   std::vector<uint64_t> class_keys_;
   std::vector<uint8_t> class_flags_;
   int class_shift_ = 64;
+  // LookupWord's answers for words of up to eight bytes, by their first eight bytes (all of the word; 0 marks an
+  // empty slot), direct mapped: the words at gates recur from ad to ad ("the", "my", "call"), and each lookup in
+  // the place index costs a hash, the Bloom filter and, more often than not, a cache miss in the large index.
+  struct CachedWord {
+    uint64_t prefix = 0;
+    Gazetteer::KeyInfo info;
+  };
+  static constexpr int kWordCacheBits = 9;
+  std::vector<CachedWord> word_cache_;
   // Per-field buffers, reused between calls.
   std::vector<Tok> toks_;
   std::vector<uint8_t> tok_flags_;  // word classes and cue/location-word bits of each token
