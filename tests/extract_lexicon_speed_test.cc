@@ -6,7 +6,9 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
+#include <initializer_list>
 #include <memory>
 #include <random>
 #include <string>
@@ -242,6 +244,83 @@ TEST(LexiconSpeed, SpelledOutPatternsMatchTheOriginals) {
     }
     EXPECT_GT(matched, 300) << before;
   }
+}
+
+// Entries whose alternatives are spelled out (words joined by \s+ or \s*, optional letters and groups) find where a
+// hit starts by comparing bytes: the same start as their RE2 tail pattern at every end, on texts where the white
+// space runs are of every kind and length (\v is white space to Hyperscan, not to RE2), with upper case, word
+// bytes glued on either side, and the non-ASCII characters RE2 folds to ASCII letters (KELVIN SIGN, LONG S).
+TEST(LexiconSpeed, SpelledOutAlternativesStartWhereTheTailPatternSays) {
+  auto lex = Lexicon::Load(std::string(LODESTAR_SOURCE_DIR) + "/data");
+  ASSERT_TRUE(lex.ok()) << lex.status().message();
+  std::mt19937_64 rng(23);
+  const auto pick = [&](std::initializer_list<const char*> xs) { return std::string(xs.begin()[rng() % xs.size()]); };
+  // An alternative as text: each white space marker becomes a run, letters may be upper case or folded.
+  const auto render = [&](const std::string& w) {
+    std::string t;
+    for (const char c : w) {
+      if (c == '+') {
+        t += pick({" ", " ", "  ", "\t", "\n", "\v", " \r\n", "\f", " \v "});
+      } else if (c == '*') {
+        t += pick({"", "", " ", "  ", "\n", "\v"});
+      } else if (rng() % 40 == 0 && (c == 'k' || c == 's')) {
+        t += c == 'k' ? "\xE2\x84\xAA" : "\xC5\xBF";
+      } else {
+        t += rng() % 20 == 0 ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+      }
+    }
+    return t;
+  };
+  std::vector<const LexEntry*> spelled;
+  std::vector<std::string> words;
+  for (const LexEntry& e : lex.value()->entries()) {
+    const bool multi = std::any_of(e.words.begin(), e.words.end(), [](const std::string& w) {
+      return w.find_first_of("+*-'&/") != std::string::npos;
+    });
+    if (!multi) continue;
+    spelled.push_back(&e);
+    words.insert(words.end(), e.words.begin(), e.words.end());
+  }
+  ASSERT_GE(spelled.size(), 15u);
+  for (const LexEntry& e : lex.value()->entries()) {
+    if (e.id == "service:escort") {
+      EXPECT_EQ(e.words, (std::vector<std::string>{"escorts", "escort", "escorting", "companionship", "companion"}));
+    } else if (e.id == "venue:incall") {
+      EXPECT_EQ(e.words, (std::vector<std::string>{"incalls", "incall", "in+calls", "in+call", "in-call", "in+-call",
+                                                   "in-+call", "in+-+call"}));
+    }
+  }
+  const std::vector<std::string> glue = {" ", " ", "\n", "\v", "  ", "-", "_", "x", "s", "9", "'", "/", "&",
+                                         "\xC3\xA9", "\xE2\x84\xAA", "\xC5\xBF"};
+  std::vector<std::string> texts;
+  for (int iter = 0; iter < 4000; ++iter) {
+    std::string t;
+    const size_t n = 1 + rng() % 6;
+    for (size_t i = 0; i < n; ++i) {
+      const std::string& w = words[rng() % words.size()];
+      t += rng() % 4 ? render(w) : render(w.substr(0, 1 + rng() % w.size()));
+      t += glue[rng() % glue.size()];
+    }
+    texts.push_back(std::move(t));
+  }
+  texts.push_back(std::string(190, 'x') + " in  \n calls");   // starts on either side of the 200-byte window
+  texts.push_back(std::string(190, 'x') + " " + std::string(10, ' ') + "all night");
+  size_t starts = 0;
+  for (const std::string& text : texts) {
+    for (const LexEntry* e : spelled) {
+      for (size_t to = 1; to <= text.size(); ++to) {
+        const size_t window = to > 200 ? to - 200 : 0;
+        re2::StringPiece m;
+        const re2::StringPiece upto(text.data(), to);
+        const size_t want = e->tail->Match(upto, window, to, RE2::UNANCHORED, &m, 1)
+                                ? static_cast<size_t>(m.data() - text.data())
+                                : std::string_view::npos;
+        ASSERT_EQ(Lexicon::HitStart(*e, text, to), want) << e->id << " to " << to << " in: " << text;
+        starts += want != std::string_view::npos;
+      }
+    }
+  }
+  EXPECT_GT(starts, 5000u);
 }
 
 // WordTriggers on texts long enough to cross its 64-byte blocks, against the four patterns it stands for.

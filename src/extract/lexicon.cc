@@ -21,21 +21,97 @@
 namespace lodestar::extract {
 namespace {
 
-// The words of a pattern "\b(w1|w2|...)\b" or "\bw\b" made of ASCII lower-case letters and digits only; empty
-// for any other pattern.
+// Expands a pattern written as literal bytes, \s+ and \s* (kept as the markers '+' and '*'), groups, '|' and
+// optional ('?') single bytes or groups into the list of its alternatives: the byte strings it matches, up to
+// white space runs. Returns false for any other construct, or when there would be more than kMaxAlternatives.
+class AlternativeParser {
+ public:
+  static constexpr size_t kMaxAlternatives = 256;
+  explicit AlternativeParser(std::string_view p) : p_(p) {}
+
+  bool Parse(std::vector<std::string>& out) { return Alternation(out) && i_ == p_.size(); }
+
+ private:
+  static bool Literal(char c) {
+    return IsAsciiLower(c) || IsAsciiDigit(c) || c == '-' || c == '\'' || c == '&' || c == '/';
+  }
+
+  bool Alternation(std::vector<std::string>& out) {
+    while (true) {
+      std::vector<std::string> seq;
+      if (!Sequence(seq)) return false;
+      out.insert(out.end(), seq.begin(), seq.end());
+      if (out.size() > kMaxAlternatives) return false;
+      if (i_ == p_.size() || p_[i_] != '|') return true;
+      ++i_;
+    }
+  }
+
+  bool Sequence(std::vector<std::string>& out) {
+    out = {""};
+    while (i_ < p_.size() && p_[i_] != '|' && p_[i_] != ')') {
+      std::vector<std::string> item;
+      if (!Item(item)) return false;
+      if (i_ < p_.size() && p_[i_] == '?') {
+        // Optional: "s?" or "(ship)?"; a '?' after a white space repeat would make it lazy, which is not handled.
+        if (item.size() == 1 && (item[0] == "+" || item[0] == "*")) return false;
+        item.emplace_back();
+        ++i_;
+      }
+      std::vector<std::string> joined;
+      for (const std::string& head : out) {
+        for (const std::string& tail : item) joined.push_back(head + tail);
+      }
+      if (joined.size() > kMaxAlternatives) return false;
+      out = std::move(joined);
+    }
+    return true;
+  }
+
+  bool Item(std::vector<std::string>& out) {
+    const char c = p_[i_];
+    if (c == '(') {
+      i_ += p_.substr(i_, 3) == "(?:" ? 3 : 1;
+      if (!Alternation(out) || i_ == p_.size() || p_[i_] != ')') return false;
+      ++i_;
+      return true;
+    }
+    if (c == '\\') {
+      if (p_.substr(i_, 3) != "\\s+" && p_.substr(i_, 3) != "\\s*") return false;
+      out = {std::string(1, p_[i_ + 2])};
+      i_ += 3;
+      return true;
+    }
+    if (!Literal(c)) return false;
+    out = {std::string(1, c)};
+    ++i_;
+    return true;
+  }
+
+  std::string_view p_;
+  size_t i_ = 0;
+};
+
+// The alternatives of a pattern "\b(...)\b" (see AlternativeParser) when each starts and ends with an ASCII
+// lower-case letter or digit, with adjacent white space markers merged into one; empty for any other pattern.
 std::vector<std::string> WordAlternatives(std::string_view p) {
   if (p.size() < 5 || p.substr(0, 2) != "\\b" || p.substr(p.size() - 2) != "\\b") return {};
-  p = p.substr(2, p.size() - 4);
-  if (p.size() >= 2 && p.front() == '(' && p.back() == ')') p = p.substr(1, p.size() - 2);
+  std::vector<std::string> alts;
+  if (!AlternativeParser(p.substr(2, p.size() - 4)).Parse(alts)) return {};
   std::vector<std::string> words;
-  for (size_t b = 0; b <= p.size();) {
-    size_t e = p.find('|', b);
-    if (e == std::string_view::npos) e = p.size();
-    const std::string_view w = p.substr(b, e - b);
-    if (w.empty() || !std::all_of(w.begin(), w.end(), [](char c) { return IsAsciiLower(c) || IsAsciiDigit(c); }))
-      return {};
-    words.emplace_back(w);
-    b = e + 1;
+  for (const std::string& a : alts) {
+    std::string w;
+    for (const char c : a) {
+      const bool ws = c == '+' || c == '*';
+      if (ws && !w.empty() && (w.back() == '+' || w.back() == '*')) {
+        if (c == '+') w.back() = '+';  // \s*\s+ and \s+\s* are \s+, \s*\s* is \s*
+        continue;
+      }
+      w += c;
+    }
+    const auto edge = [](char c) { return IsAsciiLower(c) || IsAsciiDigit(c); };
+    if (w.empty() || !edge(w.front()) || !edge(w.back())) return {};
+    if (std::find(words.begin(), words.end(), w) == words.end()) words.push_back(std::move(w));
   }
   return words;
 }
@@ -372,31 +448,49 @@ const hs_database_t* Lexicon::DatabaseFor(std::string_view text) const {
   return db_;
 }
 
+namespace {
+
+// Where alternative `w` of WordAlternatives, matched backwards from `to`, starts in `text` at or after `window`
+// with a word boundary before it, or npos. Sets *non_ascii (and returns npos) where a letter of `w` meets a
+// non-ASCII byte: RE2 folds a few non-ASCII characters (U+212A KELVIN SIGN, U+017F LONG S) to ASCII letters.
+// White space runs are taken whole: the bytes next to them in `w` are not white space, so no shorter run fits.
+size_t StartOfAlternative(std::string_view w, std::string_view text, size_t to, size_t window, bool* non_ascii) {
+  size_t pos = to;
+  for (size_t k = w.size(); k-- > 0;) {
+    const char c = w[k];
+    if (c == '+' || c == '*') {
+      const size_t end = pos;
+      while (pos > window && IsRe2Space(static_cast<unsigned char>(text[pos - 1]))) --pos;
+      if (c == '+' && pos == end) return std::string_view::npos;
+      continue;
+    }
+    if (pos <= window) return std::string_view::npos;
+    const unsigned char b = static_cast<unsigned char>(text[pos - 1]);
+    if (b & 0x80) {
+      *non_ascii = true;
+      return std::string_view::npos;
+    }
+    if ((IsAsciiLower(b | 0x20) ? b | 0x20 : b) != static_cast<unsigned char>(c)) return std::string_view::npos;
+    --pos;
+  }
+  // w starts with a word byte: \b needs a non-word byte (or the text's start) before it.
+  if (pos > 0 && IsWordByte(static_cast<unsigned char>(text[pos - 1]))) return std::string_view::npos;
+  return pos;
+}
+
+}  // namespace
+
 size_t Lexicon::HitStart(const LexEntry& e, std::string_view text, size_t to) {
   constexpr size_t kWindow = 200;
   const size_t window = to > kWindow ? to - kWindow : 0;
   if (!e.words.empty()) {
-    // All matches end at `to`, so the leftmost is the longest word that `text` ends with there and that starts a
-    // word (\b; the closing \b holds at the end of text[0, to), where the tail pattern looks). RE2 matches
-    // case-insensitively, and folds a few non-ASCII characters (U+212A KELVIN SIGN, U+017F LONG S) to ASCII
-    // letters: where such bytes are within reach, RE2 answers.
-    size_t longest = 0;
-    for (const std::string& w : e.words) longest = std::max(longest, w.size());
-    const size_t reach = to > 3 * longest + 1 ? to - 3 * longest - 1 : 0;
-    const bool ascii = std::all_of(text.begin() + reach, text.begin() + to, [](char c) { return (c & 0x80) == 0; });
-    if (ascii) {
-      size_t best = std::string_view::npos;
-      for (const std::string& w : e.words) {
-        if (w.size() > to - window) continue;
-        const size_t s = to - w.size();
-        if (s >= best || (s > 0 && IsWordByte(static_cast<unsigned char>(text[s - 1])))) continue;
-        const auto folded = [](unsigned char c) { return IsAsciiLower(c | 0x20) ? c | 0x20 : c; };
-        bool same = true;
-        for (size_t k = 0; k < w.size() && same; ++k) same = folded(text[s + k]) == static_cast<unsigned char>(w[k]);
-        if (same) best = s;
-      }
-      return best;
-    }
+    // All matches end at `to` (where the closing \b holds, as the alternatives end in a word byte and the tail
+    // pattern looks at text[0, to)), so the leftmost is the alternative that reaches furthest back. RE2 matches
+    // case-insensitively; where a non-ASCII byte stands in for a letter, RE2 answers.
+    size_t best = std::string_view::npos;
+    bool non_ascii = false;
+    for (const std::string& w : e.words) best = std::min(best, StartOfAlternative(w, text, to, window, &non_ascii));
+    if (!non_ascii) return best;
   }
   re2::StringPiece m;
   // The text is cut at the hit's end so "\\z" anchors there; bytes before the window stay as context for \\b.
@@ -545,16 +639,27 @@ uint32_t WordTriggers(std::string_view t) {
 #if defined(__SSE2__)
   // Word ends from bit masks, 64 bytes at a time: a word byte before a non-word one (the next block's first bit is
   // needed for the last byte). Only the ends are visited, and a word's start is looked for only when it may fire.
+  // Word starts likewise: a word byte after a non-word one (the previous block's last bit carried in); a word that
+  // began in an earlier block has no start bit below its end and is walked back byte by byte.
   uint64_t cur = t.empty() ? 0 : ByteMask64(t, 0, WordBytes16);
+  uint64_t carry = 0;
   for (size_t base = 0; base < t.size() && trig != kAll; base += 64) {
     const uint64_t next = base + 64 < t.size() ? ByteMask64(t, base + 64, WordBytes16) : 0;
+    const uint64_t starts = cur & ~((cur << 1) | carry);
     for (uint64_t ends = cur & ~((cur >> 1) | (next << 63)); ends && trig != kAll; ends &= ends - 1) {
-      const size_t last = base + static_cast<size_t>(__builtin_ctzll(ends));
+      const unsigned bit = static_cast<unsigned>(__builtin_ctzll(ends));
+      const size_t last = base + bit;
       if (!MayFire(t, last)) continue;
-      size_t start = last;
-      while (start > 0 && IsWordByte(t[start - 1])) --start;
+      const uint64_t before = starts & ((uint64_t{2} << bit) - 1);  // starts at or below the end (all for bit 63)
+      size_t start = base;
+      if (before) {
+        start = base + 63 - static_cast<size_t>(__builtin_clzll(before));
+      } else {
+        while (start > 0 && IsWordByte(t[start - 1])) --start;
+      }
       trig |= WordFires(t, start, last + 1, trig);
     }
+    carry = cur >> 63;
     cur = next;
   }
 #else

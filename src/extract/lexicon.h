@@ -56,8 +56,10 @@ struct LexEntry {
   std::string pattern;
   std::unique_ptr<RE2> exclude;  // may be null
   std::unique_ptr<RE2> tail;     // the pattern anchored at the end: finds where a Hyperscan hit starts
-  // For a pattern "\b(w1|w2|...)\b" or "\bw\b" whose words are ASCII lower-case letters and digits: the words,
-  // so Lexicon::HitStart finds where a hit starts without RE2. Empty for every other pattern.
+  // For a pattern "\b(...)\b" made of ASCII lower-case letters, digits, - ' & /, \s+, \s*, groups, '|' and
+  // optional bytes or groups, whose alternatives start and end with a letter or digit: the alternatives spelled
+  // out, '+' standing for \s+ and '*' for \s* (e.g. "in+calls"), so Lexicon::HitStart finds where a hit starts
+  // without RE2. Empty for every other pattern.
   std::vector<std::string> words;
   std::string source;
   uint32_t trigger_bit = 0;  // kTrigger entries: the Trigger bit
@@ -89,8 +91,8 @@ class Lexicon {
   uint32_t Scan(std::string_view text, hs_scratch_t* scratch, std::vector<LexHit>& hits) const;
   // Where the leftmost match of `e`'s pattern that ends at `to` starts in `text` (what its tail pattern finds on
   // text[0, to), starting at most 200 bytes before `to`), or std::string_view::npos when there is none. Entries
-  // with `words` are answered by comparing bytes, unless non-ASCII bytes are near `to` (RE2's case folding maps a
-  // few of those to ASCII letters); the rest by RE2.
+  // with `words` are answered by comparing bytes (white space as RE2's \s), unless a non-ASCII byte stands where
+  // one of their letters would (RE2's case folding maps a few of those to ASCII letters); the rest by RE2.
   static size_t HitStart(const LexEntry& e, std::string_view text, size_t to);
   hs_scratch_t* AllocScratch() const;
 
