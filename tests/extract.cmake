@@ -13,3 +13,5 @@ lodestar_add_test(NAME extract_places_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/e
   LIBS lodestar_extract LABELS unit)
 lodestar_add_test(NAME extract_prices_fast_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/extract_prices_fast_test.cc
   LIBS lodestar_extract PkgConfig::RE2 LABELS unit)
+lodestar_add_test(NAME extract_phones_fast_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/extract_phones_fast_test.cc
+  LIBS lodestar_extract LABELS unit)

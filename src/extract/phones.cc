@@ -237,35 +237,64 @@ inline BlockMasks ClassifyBlock(const char* p) {
   return m;
 }
 
+// The last 64-byte block SkipIdle classified in the current text (`at` = its first byte): the finder comes back
+// to idle inside it after each digit group or non-ASCII character, and reads the rest of it from these masks.
+struct IdleBlock {
+  size_t at = SIZE_MAX;
+  BlockMasks m;
+};
+
 // SkipIdle over whole blocks of W bytes from *i: true with *i at the place to look, or false with *i at the first
-// byte no whole block covers. *i is never inside a letter run.
+// byte no whole block covers. *i is never inside a letter run. With `cache`, a block classified by an earlier call
+// is not classified again.
 template <size_t W>
-bool SkipIdleBlocks(std::string_view t, size_t* pos) {
+bool SkipIdleBlocks(std::string_view t, size_t* pos, IdleBlock* cache) {
   const char* p = t.data();
   size_t i = *pos;
-  while (i + W <= t.size()) {
-    const BlockMasks m = ClassifyBlock<W>(p + i);
-    uint64_t marks = (m.letters & ~(m.letters << 1)) | m.stops;  // word starts and stops
-    size_t next = i + W;
+  while (true) {
+    size_t base = i;  // the block's first byte
+    BlockMasks m;
+    if (cache && i >= cache->at && i < cache->at + W) {
+      base = cache->at;
+      m = cache->m;
+    } else if (i + W <= t.size()) {
+      m = ClassifyBlock<W>(p + i);
+      if (cache) *cache = {i, m};
+    } else {
+      break;
+    }
+    // Word starts and stops from i on (the byte before i is never a letter when t[i] is one). The word reaching the
+    // block's end (`tail`) may go on past it.
+    const uint64_t starts = m.letters & ~(m.letters << 1);
+    const uint64_t tail = (m.letters >> (W - 1)) & 1 ? uint64_t{1} << (63 - std::countl_zero(starts)) : 0;
+    const unsigned from = static_cast<unsigned>(i - base);
+    uint64_t marks = (starts | m.stops) & (~uint64_t{0} << from);
+    size_t next = base + W;
     while (marks) {
       const unsigned k = static_cast<unsigned>(std::countr_zero(marks));
-      *pos = i + k;
-      if ((m.stops >> k) & 1) return true;
-      const uint64_t rest = ~m.letters >> k;  // zero when the word fills the block from k
-      const unsigned e = rest ? k + static_cast<unsigned>(std::countr_zero(rest)) : W;
-      if (e >= W) {  // the word reaches the block's end and may go on
-        next = LetterRunEnd(t, i + W);
-        if (WordNeedsLook(t, i + k, next)) return true;
-        break;
-      }
-      // WordNeedsLook inside the block: a digit right after the word is bit e of m.digits.
-      const unsigned digit_after = (m.digits >> e) & 1;
-      const unsigned edges = kEdges[static_cast<unsigned char>(p[i + k])] &
-                             (kEdges[static_cast<unsigned char>(p[i + e - 1])] >> 1);
-      if ((digit_after | edges) && (digit_after || MaySplitIntoNumberWords(std::string_view(p + i + k, e - k)))) {
+      const uint64_t bit = uint64_t{1} << k;
+      *pos = base + k;
+      if (m.stops & bit) {
+        // A digit right after a word read from here on: look from the word (a look-alike such as "l494").
+        if ((m.digits & bit) && k > from && ((m.letters >> (k - 1)) & 1)) {
+          *pos = base + static_cast<unsigned>(63 - std::countl_zero(starts & (bit - 1)));
+        }
         return true;
       }
-      marks &= ~uint64_t{0} << e;
+      if (tail & bit) {
+        next = LetterRunEnd(t, base + W);
+        if (WordNeedsLook(t, base + k, next)) return true;
+        break;
+      }
+      marks &= marks - 1;
+      // WordNeedsLook inside the block, most words failing at their first letter; a digit right after the word is
+      // a stop, which comes back to the word.
+      if (!(kEdges[static_cast<unsigned char>(p[base + k])] & 1)) continue;
+      const unsigned e = k + static_cast<unsigned>(std::countr_zero(~m.letters >> k));
+      if ((kEdges[static_cast<unsigned char>(p[base + e - 1])] & 2) &&
+          MaySplitIntoNumberWords(std::string_view(p + base + k, e - k))) {
+        return true;
+      }
     }
     i = next;
   }
@@ -275,13 +304,13 @@ bool SkipIdleBlocks(std::string_view t, size_t* pos) {
 
 // Where an idle finder must look next, from i: every byte and letter run before it would leave the finder idle and
 // find nothing. A run of letters needs a look only when it may split into number words or touches a digit (a
-// look-alike such as "l" in "l494"); a non-ASCII byte, '+', '$' and digits always do.
-size_t SkipIdle(std::string_view t, size_t i) {
+// look-alike such as "l494"); a non-ASCII byte, '+', '$' and digits always do.
+size_t SkipIdle(std::string_view t, size_t i, IdleBlock* cache) {
   const size_t n = t.size();
   // i is never inside a letter run (callers stop at run ends), so a letter at the start of a block starts a word. A
   // digit can stand right before the first word only (before a later one it would have stopped the scan).
   if (i > 0 && i < n && IsDigit(t[i - 1])) return i;
-  if (SkipIdleBlocks<64>(t, &i) || SkipIdleBlocks<16>(t, &i)) return i;
+  if (SkipIdleBlocks<64>(t, &i, cache) || SkipIdleBlocks<16>(t, &i, nullptr)) return i;
   while (true) {
     while (i < n && !kIdleStop[static_cast<unsigned char>(t[i])]) ++i;
     if (i >= n || !IsLetter(t[i])) return i;
@@ -364,9 +393,26 @@ bool SingleNumberWord(std::string_view s, std::vector<std::pair<uint32_t, const 
 
 bool IsNanpRegion(const std::string& region) { return region == "US" || region == "CA"; }
 
+bool IsNanpShaped(std::string_view d) {
+  return (d.size() == 10 && d[0] >= '2' && d[3] >= '2') ||
+         (d.size() == 11 && d[0] == '1' && d[1] >= '2' && d[4] >= '2');
+}
+
+// The validations PhoneFinder::Validate spends on `d` (given budget left), or -1 when that depends on its answer
+// or on a cache (NANP-shaped digits: the table's kAsk, or without a table the exchange cache). Mirrors Validate's
+// branches: a '+' number is one parse; in a NANP region other digits go straight to the international try; else
+// the region's parse comes first and the international try only when the region rejects.
+int FixedValidationCost(std::string_view d, bool plus, bool nanp_region, bool one_group) {
+  if (plus) return 1;
+  if (IsNanpShaped(d)) return -1;
+  const int intl = one_group && d.size() >= 11 && d[0] != '0' && d[0] != '1';
+  if (nanp_region || d.size() > 13) return intl;
+  return intl ? -1 : 1;
+}
+
 }  // namespace
 
-PhoneFinder::PhoneFinder() = default;
+PhoneFinder::PhoneFinder() : util_(PhoneNumberUtil::GetInstance()) {}
 
 bool PhoneFinder::NanpValid(const char* national) {
   uint32_t key = 0;
@@ -411,7 +457,7 @@ bool PhoneFinder::Validate(std::string_view digits, bool plus, const std::string
   const size_t n = digits.size();
   *international = false;
   if (n < 7 || n > 15) return false;
-  const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+  const PhoneNumberUtil* util = util_;
   auto try_parse = [&](const std::string& text, const std::string& reg) {
     if (validations_left_ <= 0) return false;
     --validations_left_;  // spent on a cached answer too, so that the budget runs out where it did without a cache
@@ -472,6 +518,37 @@ bool PhoneFinder::Validate(std::string_view digits, bool plus, const std::string
   return false;
 }
 
+size_t PhoneFinder::LongestValid(size_t i, size_t j_end, const std::string& region, std::string* e164,
+                                 bool* international) {
+  const auto digits = [&](size_t j) {
+    return std::string_view(digits_.data() + groups_[i].db, groups_[j].db + groups_[j].dn - groups_[i].db);
+  };
+  size_t best = SIZE_MAX;
+  for (size_t j = j_end; j-- > i;) {
+    if (digits(j).size() >= 7 && Validate(digits(j), groups_[i].plus, region, e164, international, j == i)) {
+      best = j;
+      break;
+    }
+  }
+  if (best == SIZE_MAX) return best;
+  // The shorter candidates, which a shortest-first search would have asked too: spend what they would have spent
+  // (most cost one validation whatever the answer; the others are asked, their answers unused).
+  const bool nanp_region = IsNanpRegion(region);
+  std::string unused;
+  bool unused_intl = false;
+  for (size_t j = i; j < best; ++j) {
+    const std::string_view d = digits(j);
+    if (d.size() < 7) continue;
+    const int cost = FixedValidationCost(d, groups_[i].plus, nanp_region, j == i);
+    if (cost >= 0) {
+      validations_left_ -= cost;
+    } else {
+      Validate(d, groups_[i].plus, region, &unused, &unused_intl, j == i);
+    }
+  }
+  return best;
+}
+
 void PhoneFinder::ProcessRun(const NormText& norm, std::string_view orig, const char* field,
                              const std::string& region, std::vector<PhoneFact>& out) {
   size_t total = 0;
@@ -483,18 +560,31 @@ void PhoneFinder::ProcessRun(const NormText& norm, std::string_view orig, const 
       ++i;
       continue;
     }
+    // The candidates: groups i..j for j < j_end (no sign inside, at most 15 digits), `asks` of them with 7+ digits.
+    size_t j_end = i, asks = 0;
+    for (; j_end < groups_.size(); ++j_end) {
+      if (j_end > i && (groups_[j_end].plus || groups_[j_end].dollar)) break;
+      const size_t len = groups_[j_end].db + groups_[j_end].dn - groups_[i].db;
+      if (len > 15) break;
+      asks += len >= 7;
+    }
     size_t best_j = SIZE_MAX;
     bool best_intl = false;
-    for (size_t j = i; j < groups_.size(); ++j) {
-      if (j > i && (groups_[j].plus || groups_[j].dollar)) break;
-      // Groups i..j, read together: their digits stand in a row in digits_.
-      const std::string_view acc(digits_.data() + groups_[i].db, groups_[j].db + groups_[j].dn - groups_[i].db);
-      if (acc.size() > 15) break;
-      bool intl = false;
-      if (acc.size() >= 7 && Validate(acc, groups_[i].plus, region, &e164, &intl, j == i)) {
-        best_j = j;
-        best = e164;
-        best_intl = intl;
+    if (asks > 0 && static_cast<size_t>(validations_left_) >= 3 * asks && NanpTable::Get()) {
+      // Validate spends at most three validations: none of these asks can meet an empty budget, whatever the
+      // order, so every answer is the library's and the longest valid candidate is the one to keep. With the
+      // build's NANP table, what a NANP-shaped ask spends does not depend on the order either (no exchange cache).
+      best_j = LongestValid(i, j_end, region, &best, &best_intl);
+    } else {
+      for (size_t j = i; j < j_end; ++j) {
+        // Groups i..j, read together: their digits stand in a row in digits_.
+        const std::string_view acc(digits_.data() + groups_[i].db, groups_[j].db + groups_[j].dn - groups_[i].db);
+        bool intl = false;
+        if (acc.size() >= 7 && Validate(acc, groups_[i].plus, region, &e164, &intl, j == i)) {
+          best_j = j;
+          best = e164;
+          best_intl = intl;
+        }
       }
     }
     if (best_j == SIZE_MAX) {
@@ -531,8 +621,10 @@ void PhoneFinder::Find(const NormText& norm, std::string_view orig, const char* 
   auto& parts = parts_;
   size_t seps = 0;  // separator bytes since the last group
   bool plus_pending = false, dollar_pending = false;
+  IdleBlock idle_block;
   auto end_run = [&]() {
-    if (!groups_.empty()) ProcessRun(norm, orig, field, region, out);
+    // The groups' digits are a subset of digits_: fewer than seven there, and the run holds no phone.
+    if (digits_.size() >= 7) ProcessRun(norm, orig, field, region, out);
     groups_.clear();
     digits_.clear();
     seps = 0;
@@ -540,7 +632,7 @@ void PhoneFinder::Find(const NormText& norm, std::string_view orig, const char* 
   for (size_t i = 0; i < n;) {
     // Most ad text is read while idle: skip straight to what could start a group or set a pending sign.
     if (skip_idle_ && groups_.empty() && !plus_pending && !dollar_pending) {
-      i = SkipIdle(t, i);
+      i = SkipIdle(t, i, &idle_block);
       if (i >= n) break;
     }
     const char c = t[i];

@@ -23,6 +23,10 @@
 #include "extract/nanp.h"
 #include "extract/normalize.h"
 
+namespace i18n::phonenumbers {
+class PhoneNumberUtil;
+}  // namespace i18n::phonenumbers
+
 namespace lodestar::extract {
 
 class Gazetteer;
@@ -50,9 +54,14 @@ class PhoneFinder {
                   std::vector<PhoneFact>& out);
   bool Validate(std::string_view digits, bool plus, const std::string& region, std::string* e164,
                 bool* international, bool one_group);
+  // The longest of groups_[i..j], j in [i, j_end), that Validate accepts (SIZE_MAX when none), asked longest first;
+  // spends exactly the validations that asking shortest first would. Needs a budget no candidate can run out.
+  size_t LongestValid(size_t i, size_t j_end, const std::string& region, std::string* e164, bool* international);
   // Whether the 10 digits at `national` (NXXNXXXXXX) are a valid NANP number; spends one validation when not cached.
   bool NanpValid(const char* national);
 
+  // libphonenumber's singleton, fetched once rather than on every validation.
+  const i18n::phonenumbers::PhoneNumberUtil* util_;
   std::vector<Group> groups_;
   // The digits of groups_, group after group, so that consecutive groups read together are one span (no copies).
   std::string digits_;
