@@ -1,6 +1,7 @@
 #include "extract/handle_scan.h"
 
 #include "extract/ascii.h"
+#include "extract/byte_masks.h"
 #include "extract/scan_text.h"
 
 namespace lodestar::extract {
@@ -61,8 +62,19 @@ bool HandleAt(const Text& t, size_t i, size_t* begin, size_t* end) {
   return true;
 }
 
+// The platform names' first letters.
+constexpr bool MayStartPlatformName(unsigned char c) {
+  return c == 't' || c == 'i' || c == 's' || c == 'k' || c == 'w' || c == 'o' || c == 'f';
+}
+
+// The ends of the filler repetitions, kept between calls so that a scan allocates nothing once warm.
+std::vector<size_t>& FillerStops() {
+  thread_local std::vector<size_t> stops;
+  return stops;
+}
+
+// The match of the pattern at p, a word start, if any.
 bool PlatformHandleAt(const Text& t, size_t p, std::vector<size_t>& stops, GroupMatch& m) {
-  if (!t.WordStartsAt(p)) return false;
   const size_t name_end = PlatformNameEnd(t, p);
   if (name_end == kNone) return false;
   // The filler repetition is greedy: the handle is tried after all of them, then after one fewer, ... none.
@@ -84,20 +96,25 @@ bool PlatformHandleAt(const Text& t, size_t p, std::vector<size_t>& stops, Group
 
 void ScanPlatformHandles(std::string_view text, std::vector<GroupMatch>& out) {
   const Text t(text);
-  const auto* u = reinterpret_cast<const unsigned char*>(text.data());
-  std::vector<size_t> stops;
+  std::vector<size_t>& stops = FillerStops();
   GroupMatch m;
   int found = 0;
-  for (size_t p = 0; p < text.size() && found < kMaxMatches; ++p) {
-    switch (u[p]) {  // the platform names' first letters
-      case 't': case 'i': case 's': case 'k': case 'w': case 'o': case 'f': break;
-      default: continue;
+  size_t from = 0;  // where the next search starts: the end of the last match
+  // Every match starts a word (\b, then a platform name's letter), so only word starts are tried: found from
+  // 64-byte masks of word bytes, a start being a word byte after a byte that is none (or the text's start).
+  uint64_t word_before = 0;  // bit 0: whether the byte before the current block is a word byte
+  for (size_t base = 0; base < text.size() && found < kMaxMatches; base += 64) {
+    const uint64_t words = ByteMask64(text, base, WordBytes16);
+    uint64_t starts = words & ~((words << 1) | word_before);
+    word_before = words >> 63;
+    for (; starts != 0 && found < kMaxMatches; starts &= starts - 1) {
+      const size_t p = base + static_cast<size_t>(__builtin_ctzll(starts));
+      if (p < from || !MayStartPlatformName(t.At(p)) || !PlatformHandleAt(t, p, stops, m)) continue;
+      out.push_back(m);
+      ++found;
+      from = static_cast<size_t>(m.g[0].data() - text.data()) + m.g[0].size();  // every match is non-empty
+      m = GroupMatch();
     }
-    if (!PlatformHandleAt(t, p, stops, m)) continue;
-    out.push_back(m);
-    ++found;
-    p = static_cast<size_t>(m.g[0].data() - text.data()) + m.g[0].size() - 1;  // every match is non-empty
-    m = GroupMatch();
   }
 }
 

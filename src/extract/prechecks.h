@@ -5,6 +5,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "extract/windows.h"
 
 namespace lodestar::extract {
 
@@ -23,5 +26,13 @@ std::string WindowViolation(const ExtractorResources& res, std::string_view norm
 // match somewhere in `normalised`. The URL pass runs only then; computed here instead of in the Hyperscan scan,
 // where the pattern cost more than the rest of the lexicon's triggers together.
 bool UrlTriggerFires(std::string_view normalised);
+
+// Match windows (windows.h) of the two cashapp patterns on `normalised`, appended to `out`: every match the
+// whole-text search reports lies inside one of them, so ForEachMatchIn over them reports what that search does.
+// The $tag pattern's: from 4 bytes before each '$' followed by a letter to 21 bytes after it.
+void DollarTagWindows(std::string_view normalised, std::vector<Window>& out);
+// The cashapp-word pattern's: from each "cash" followed by optional white space and "app" to the end of the run
+// of bytes its matches are made of ([a-z0-9_:=@$-] and white space).
+void CashAppWindows(std::string_view normalised, std::vector<Window>& out);
 
 }  // namespace lodestar::extract
