@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -174,6 +175,15 @@ void ForEachMatch(const RE2& re, std::string_view text, Fn&& fn) {
 }
 
 inline size_t Off(std::string_view text, const StringPiece& g) { return static_cast<size_t>(g.data() - text.data()); }
+
+// The decimal number at the start of g, as std::atof reads it. The groups read with it are digits with optional
+// tenths or cents, which std::from_chars reads identically (both round correctly) without atof's copy into a
+// terminated string; no number reads as 0, as with atof.
+double LeadingDecimal(const StringPiece& g) {
+  double v = 0;
+  std::from_chars(g.data(), g.data() + g.size(), v);
+  return v;
+}
 
 int ToInt(const StringPiece& g) {
   int v = 0;
@@ -893,19 +903,19 @@ void FactExtractor::Impl::Prices(Facts& f) {
   struct Raw {
     size_t b, e;
     double value;
-    std::string currency;
+    const char* currency;  // a literal: no string to build per price
   };
   std::vector<Raw> raws;
   const auto read_price = [&](const StringPiece* g) {
     Raw r{Off(t, g[0]), Off(t, g[0]) + g[0].size(), 0, "USD"};
-    auto cur_of = [](std::string_view c) -> std::string {
+    auto cur_of = [](std::string_view c) -> const char* {
       if (c.rfind("rose", 0) == 0 || c == "rs") return "rose";
       if (c == "\xE2\x82\xAC" || c.rfind("eur", 0) == 0) return "EUR";
       if (c == "\xC2\xA3" || c == "gbp") return "GBP";
       return "USD";
     };
     if (g[2].data()) {
-      r.value = std::atof(std::string(g[2].data(), g[2].size()).c_str());
+      r.value = LeadingDecimal(g[2]);
       r.currency = cur_of(std::string_view(g[1].data(), g[1].size()));
       const size_t after = Off(t, g[2]) + g[2].size();
       if (after < t.size() && t[after] >= '0' && t[after] <= '9') return;
@@ -913,7 +923,7 @@ void FactExtractor::Impl::Prices(Facts& f) {
       const std::string_view rest = t.substr(after, 8);
       if (rest.find("rose") != std::string_view::npos && rest.find("rose") <= 2) r.currency = "rose";
     } else if (g[3].data()) {
-      r.value = std::atof(std::string(g[3].data(), g[3].size()).c_str());
+      r.value = LeadingDecimal(g[3]);
       r.currency = cur_of(g[4].data() ? std::string_view(g[4].data(), g[4].size()) : std::string_view(g[5].data(), g[5].size()));
       r.e = Off(t, g[0]) + g[0].size();
     } else if (g[6].data()) {
@@ -932,7 +942,7 @@ void FactExtractor::Impl::Prices(Facts& f) {
     if (r.b > 0 && (t[r.b - 1] == '-' || (t[r.b - 1] >= '0' && t[r.b - 1] <= '9'))) {
       if (g[1].data() == nullptr) return;
     }
-    raws.push_back(std::move(r));
+    raws.push_back(r);
   };
   scanned.clear();
   ScanMoney(t, DigitRunsOfField(), scanned);
@@ -942,8 +952,8 @@ void FactExtractor::Impl::Prices(Facts& f) {
   const auto read_duration = [&](const StringPiece* g) {
     int minutes = 0;
     if (g[3].data()) {
-      const std::string unit(g[3].data(), g[3].size());
-      const double n = std::atof(std::string(g[1].data(), g[1].size()).c_str());
+      const std::string_view unit(g[3].data(), g[3].size());
+      const double n = LeadingDecimal(g[1]);
       const bool half = g[2].data() != nullptr;
       if (unit[0] == 'm') {
         minutes = static_cast<int>(n);
@@ -951,9 +961,9 @@ void FactExtractor::Impl::Prices(Facts& f) {
         minutes = static_cast<int>(std::lround(n * 60 + (half ? 30 : 0)));
       }
     } else if (g[4].data()) {
-      const std::string w(g[4].data(), g[4].size());
-      if (w.find("night") != std::string::npos) minutes = 480;
-      else if (w.find("and") != std::string::npos) minutes = 90;
+      const std::string_view w(g[4].data(), g[4].size());
+      if (w.find("night") != std::string_view::npos) minutes = 480;
+      else if (w.find("and") != std::string_view::npos) minutes = 90;
       else if (w.rfind("half", 0) == 0 || w == "hh") minutes = 30;
       else if (w.rfind("q", 0) == 0) minutes = 15;
       else minutes = 60;
