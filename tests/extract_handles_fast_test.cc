@@ -12,6 +12,7 @@
 #include "extract/handle_scan.h"
 #include "extract/prechecks.h"
 #include "extract/windows.h"
+#include "extract_test_util.h"
 
 namespace lodestar::extract {
 namespace {
@@ -21,37 +22,15 @@ constexpr char kCashTagPattern[] = "(?:^|[^a-z0-9$])\\$([a-z][a-z0-9_\\-]{2,19})
 constexpr char kCashWordPattern[] =
     "\\bcash\\s*app\\b(?:\\s*(?:me|is|at|:|-|=|@|tag|name))*\\s*\\$?([a-z][a-z0-9_\\-]{2,19})\\b";
 
-using Record = std::vector<long>;
-
-void Add(std::string_view text, const re2::StringPiece* g, int n, Record& out) {
-  for (int k = 0; k < n; ++k) {
-    out.push_back(g[k].data() ? g[k].data() - text.data() : -1);
-    out.push_back(static_cast<long>(g[k].size()));
-  }
-}
-
-// Successive matches of the whole-text search, as the extractor's ForEachMatch runs it.
-Record Whole(const RE2& re, std::string_view text) {
-  Record out;
-  const int n = re.NumberOfCapturingGroups() + 1;
-  re2::StringPiece g[16];
-  const re2::StringPiece input(text.data(), text.size());
-  size_t pos = 0;
-  for (int found = 0; pos <= text.size() && found < 4096; ++found) {
-    if (!re.Match(input, pos, text.size(), RE2::UNANCHORED, g, n)) break;
-    Add(text, g, n, out);
-    const size_t end = static_cast<size_t>(g[0].data() - text.data()) + g[0].size();
-    pos = end > pos ? end : pos + 1;
-  }
-  return out;
-}
+using Record = test::GroupRecord;
+using test::Re2Matches;
 
 Record Windowed(const RE2& re, std::string_view text, void (*build)(std::string_view, std::vector<Window>&)) {
   std::vector<Window> windows;
   build(text, windows);
   Record out;
   const int n = re.NumberOfCapturingGroups() + 1;
-  ForEachMatchIn(re, text, windows, [&](const re2::StringPiece* g) { Add(text, g, n, out); });
+  ForEachMatchIn(re, text, windows, [&](const re2::StringPiece* g) { test::RecordGroups(text, g, n, out); });
   return out;
 }
 
@@ -59,7 +38,7 @@ Record Scanned(std::string_view text) {
   std::vector<GroupMatch> matches;
   ScanPlatformHandles(text, matches);
   Record out;
-  for (const GroupMatch& m : matches) Add(text, m.g.data(), kPlatformHandleGroups, out);
+  for (const GroupMatch& m : matches) test::RecordGroups(text, m.g.data(), kPlatformHandleGroups, out);
   return out;
 }
 
@@ -89,7 +68,7 @@ TEST(ExtractHandlesFast, CashAppWindowsHoldEveryMatch) {
       "cash app is $abcdefghijklmnopqrstuvwxyz0123", "$ab $abc $abcd", "cash app $ab cash app $abc"};
   long tags = 0, words = 0;
   auto check = [&](const std::string& t) {
-    const Record want_tag = Whole(tag, t), want_word = Whole(word, t);
+    const Record want_tag = Re2Matches(tag, t), want_word = Re2Matches(word, t);
     tags += static_cast<long>(want_tag.size());
     words += static_cast<long>(want_word.size());
     EXPECT_EQ(Windowed(tag, t, DollarTagWindows), want_tag) << t;
@@ -116,11 +95,11 @@ TEST(ExtractHandlesFast, HandleScanAcrossMaskEdges) {
         std::string t(offset, 'a');
         for (size_t k = 0; k < offset; k += 7) t[k] = ' ';
         t += before + name;
-        const Record want = Whole(handle, t);
+        const Record want = Re2Matches(handle, t);
         found += static_cast<long>(want.size());
         EXPECT_EQ(Scanned(t), want) << t;
         t += " tweet  me " + name;  // a second match after the first
-        EXPECT_EQ(Scanned(t), Whole(handle, t)) << t;
+        EXPECT_EQ(Scanned(t), Re2Matches(handle, t)) << t;
       }
     }
   }
@@ -128,7 +107,7 @@ TEST(ExtractHandlesFast, HandleScanAcrossMaskEdges) {
   std::mt19937_64 rng(23);
   for (int i = 0; i < 20000; ++i) {
     const std::string t = RandomText(rng);
-    EXPECT_EQ(Scanned(t), Whole(handle, t)) << t;
+    EXPECT_EQ(Scanned(t), Re2Matches(handle, t)) << t;
   }
 }
 

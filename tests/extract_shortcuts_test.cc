@@ -20,6 +20,7 @@
 
 #include "extract/extractor.h"
 #include "extract_test_util.h"
+#include "lexicon_test_util.h"
 #include "word_trigger_patterns.h"
 #include "extract/gazetteer.h"
 #include "extract/lexicon.h"
@@ -395,30 +396,9 @@ std::vector<std::string> GeneratedTexts(uint64_t seed, int count) {
   return out;
 }
 
-// Every group of every match, as offsets (-1 for a group that took no part) and sizes.
-using GroupRecord = std::vector<long>;
-void RecordGroups(std::string_view text, const re2::StringPiece* g, int n, GroupRecord& out) {
-  for (int k = 0; k < n; ++k) {
-    out.push_back(g[k].data() ? g[k].data() - text.data() : -1);
-    out.push_back(static_cast<long>(g[k].size()));
-  }
-}
-
-// What successive RE2 searches of the whole text report: the loop the scanners replace.
-GroupRecord Re2Matches(const RE2& re, std::string_view text) {
-  GroupRecord out;
-  const int n = re.NumberOfCapturingGroups() + 1;
-  re2::StringPiece g[16];
-  const re2::StringPiece input(text.data(), text.size());
-  size_t pos = 0;
-  for (int found = 0; pos <= text.size() && found < 4096; ++found) {
-    if (!re.Match(input, pos, text.size(), RE2::UNANCHORED, g, n)) break;
-    RecordGroups(text, g, n, out);
-    const size_t end = static_cast<size_t>(g[0].data() - text.data()) + g[0].size();
-    pos = end > pos ? end : pos + 1;
-  }
-  return out;
-}
+using test::GroupRecord;
+using test::RecordGroups;
+using test::Re2Matches;
 
 GroupRecord ScannerMatches(void (*scan)(std::string_view, std::vector<GroupMatch>&), int n, std::string_view text) {
   std::vector<GroupMatch> matches;
@@ -758,22 +738,7 @@ TEST(ExtractShortcuts, LexiconWordStartsMatchTheTailPattern) {
       }
     }
   }
-  size_t starts = 0;
-  for (const std::string& text : texts) {
-    for (const LexEntry* e : with_words) {
-      for (size_t to = 1; to <= text.size(); ++to) {
-        const size_t window = to > 200 ? to - 200 : 0;
-        re2::StringPiece m;
-        const re2::StringPiece upto(text.data(), to);
-        const size_t want = e->tail->Match(upto, window, to, RE2::UNANCHORED, &m, 1)
-                                ? static_cast<size_t>(m.data() - text.data())
-                                : std::string_view::npos;
-        ASSERT_EQ(Lexicon::HitStart(*e, text, to), want) << e->id << " to " << to << " in: " << text;
-        starts += want != std::string_view::npos;
-      }
-    }
-  }
-  EXPECT_GT(starts, 1000u);
+  EXPECT_GT(test::ExpectHitStartsMatchTail(with_words, texts), 1000u);
 }
 
 // Place lookups take major/common-word flags from the key's summary instead of reading the places: the summary
