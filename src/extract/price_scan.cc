@@ -292,25 +292,31 @@ bool EndsWith(const unsigned char* u, size_t floor, size_t e, const char (&w)[N]
   return e - floor >= kLen && std::memcmp(u + e - kLen, w, kLen) == 0;  // a compare of known length: inlined
 }
 
+// Appends the start of w to `starts` when the bytes [floor, e) end with it.
+template <size_t N>
+void AddStartIfEndsWith(const unsigned char* u, size_t floor, size_t e, const char (&w)[N], size_t* starts, int& k) {
+  if (EndsWith(u, floor, e, w)) starts[k++] = e - (N - 1);
+}
+
 // Where a price word (donations?|roses?|rate|rates|gift) ending at e, no further left than `floor`, starts: appended
 // to `starts` (the word at such a start is checked again by MoneyAt).
 void PriceWordsEndingAt(const unsigned char* u, size_t floor, size_t e, size_t* starts, int& k) {
   if (e <= floor) return;
   switch (u[e - 1]) {  // the last byte picks the few words that can end here
     case 's':
-      if (EndsWith(u, floor, e, "donations")) starts[k++] = e - 9;
-      if (EndsWith(u, floor, e, "roses")) starts[k++] = e - 5;
-      if (EndsWith(u, floor, e, "rates")) starts[k++] = e - 5;
+      AddStartIfEndsWith(u, floor, e, "donations", starts, k);
+      AddStartIfEndsWith(u, floor, e, "roses", starts, k);
+      AddStartIfEndsWith(u, floor, e, "rates", starts, k);
       return;
     case 'n':
-      if (EndsWith(u, floor, e, "donation")) starts[k++] = e - 8;
+      AddStartIfEndsWith(u, floor, e, "donation", starts, k);
       return;
     case 'e':
-      if (EndsWith(u, floor, e, "rose")) starts[k++] = e - 4;
-      if (EndsWith(u, floor, e, "rate")) starts[k++] = e - 4;
+      AddStartIfEndsWith(u, floor, e, "rose", starts, k);
+      AddStartIfEndsWith(u, floor, e, "rate", starts, k);
       return;
     case 't':
-      if (EndsWith(u, floor, e, "gift")) starts[k++] = e - 4;
+      AddStartIfEndsWith(u, floor, e, "gift", starts, k);
       return;
     default:
       return;
