@@ -393,10 +393,14 @@ bool SingleNumberWord(std::string_view s, std::vector<std::pair<uint32_t, const 
 
 bool IsNanpRegion(const std::string& region) { return region == "US" || region == "CA"; }
 
-bool IsNanpShaped(std::string_view d) {
-  return (d.size() == 10 && d[0] >= '2' && d[3] >= '2') ||
-         (d.size() == 11 && d[0] == '1' && d[1] >= '2' && d[4] >= '2');
+// The ten national digits of NANP-shaped digits (NXX-NXX-XXXX, optional leading 1), else null.
+const char* NanpNational(std::string_view d) {
+  if (d.size() == 10 && d[0] >= '2' && d[3] >= '2') return d.data();
+  if (d.size() == 11 && d[0] == '1' && d[1] >= '2' && d[4] >= '2') return d.data() + 1;
+  return nullptr;
 }
+
+bool IsNanpShaped(std::string_view d) { return NanpNational(d) != nullptr; }
 
 // The validations PhoneFinder::Validate spends on `d` (given budget left), or -1 when that depends on its answer
 // or on a cache (NANP-shaped digits: the table's kAsk, or without a table the exchange cache). Mirrors Validate's
@@ -484,11 +488,7 @@ bool PhoneFinder::Validate(std::string_view digits, bool plus, const std::string
     *international = true;
     return try_parse(scratch_, "ZZ");
   }
-  // NANP shape: NXX-NXX-XXXX, optional leading 1.
-  const char* d = digits.data();
-  const char* national = nullptr;
-  if (n == 10 && d[0] >= '2' && d[3] >= '2') national = d;
-  if (n == 11 && d[0] == '1' && d[1] >= '2' && d[4] >= '2') national = d + 1;
+  const char* national = NanpNational(digits);
   if (IsNanpRegion(region)) {
     if (national) {
       if (!NanpValid(national)) return false;
