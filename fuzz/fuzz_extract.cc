@@ -1,11 +1,12 @@
 // libFuzzer target: the normaliser and every extractor on arbitrary bytes, plus
-// the facts JSON reader. Checks the span contract (see extract/extractor.h).
+// the facts readers (JSON and the store's binary form). Checks the span contract (see extract/extractor.h)
+// and that the binary form round-trips exactly.
 //
 // Build (from the repository root; needs the lexicon in data/ and, for locations,
 // the gazetteer built by `ninja lodestar_gazetteer`):
 //   clang++-14 -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I src -I /usr/include/hs \
 //     -DLODESTAR_DATA_DIR='"data"' -DLODESTAR_GAZETTEER='"build/release/data/gazetteer.bin"' \
-//     fuzz/fuzz_extract.cc src/extract/{extractor,facts_json,lexicon,phones,payments,normalize,gazetteer}.cc \
+//     fuzz/fuzz_extract.cc src/extract/{extractor,facts_json,facts_codec,lexicon,phones,payments,normalize,gazetteer}.cc \
 //     src/core/*.cc -lhs -lre2 -lphonenumber -lgeocoding -lprotobuf -licui18n -licuuc -lfmt -lsimdjson \
 //     -lxxhash -lpthread -o build/fuzz/fuzz_extract
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "extract/extractor.h"
+#include "extract/facts_codec.h"
 
 using lodestar::extract::Facts;
 using lodestar::extract::FactExtractor;
@@ -53,5 +55,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto back = lodestar::extract::FactsFromJson(lodestar::extract::FactsToJson(f));
   if (!back.ok()) std::abort();
   (void)lodestar::extract::FactsFromJson(input);
+  std::string binary;
+  lodestar::extract::EncodeFacts(f, binary);
+  auto decoded = lodestar::extract::DecodeStoredFacts(binary);
+  if (!decoded.ok()) std::abort();
+  std::string again;
+  lodestar::extract::EncodeFacts(*decoded, again);
+  if (again != binary) std::abort();
+  (void)lodestar::extract::DecodeStoredFacts(input);
   return 0;
 }

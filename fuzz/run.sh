@@ -22,6 +22,7 @@ if [ ${#TARGETS[@]} -eq 0 ]; then
   [ -f "$ROOT/fuzz/fuzz_tip_json.cc" ] && TARGETS+=(tip_json)
   [ -f "$ROOT/fuzz/fuzz_search.cc" ] && TARGETS+=(search)
   [ -f "$ROOT/fuzz/fuzz_extract.cc" ] && TARGETS+=(extract)
+  [ -f "$ROOT/fuzz/fuzz_ad_codec.cc" ] && TARGETS+=(ad_codec)
 fi
 
 command -v "$CXX" >/dev/null || { echo "run.sh: $CXX not found; apt-get install clang-14" >&2; exit 2; }
@@ -31,7 +32,7 @@ CXXFLAGS="-std=c++20 -O1 -g $SAN -I$ROOT/src -I$ROOT -Wall -Wno-unused-parameter
 LIBS="-lsimdjson -lgumbo -lz -lzstd -lxxhash -lfmt -licuuc -lpthread"
 
 mkdir -p "$OUT/obj"
-SOURCES=("$ROOT"/src/core/*.cc "$ROOT"/src/io/*.cc "$ROOT"/src/ingest/*.cc)
+SOURCES=("$ROOT"/src/core/*.cc "$ROOT"/src/io/*.cc "$ROOT"/src/ingest/*.cc "$ROOT"/src/store/ad_codec.cc)
 OBJECTS=()
 pids=()
 for src in "${SOURCES[@]}"; do
@@ -63,7 +64,8 @@ if [[ " ${TARGETS[*]} " == *" extract "* ]]; then
   fi
   [ -f "$GAZ" ] || echo "run.sh: no gazetteer ($CITIES missing); fuzz_extract runs without locations" >&2
   pids=()
-  for name in extractor facts_json lexicon phones nanp payments normalize gazetteer windows places price_scan age_scan handle_scan measure_scan; do
+  for name in extractor facts_json facts_codec lexicon phones nanp payments normalize gazetteer windows places \
+              price_scan age_scan handle_scan measure_scan; do
     src=$ROOT/src/extract/$name.cc
     obj=$OUT/obj/extract_$name.o
     EXTRACT_OBJECTS+=("$obj")
@@ -107,6 +109,7 @@ seed search c 'visit* "first timers" -"new in" (town OR cash) age:<25 network:7 
 seed tip_json a '{"channel":"sms","text":"She is 15, call 503-555-0147","language":"es-MX","phones":["+1 503 555 0147"],"people":[{"role":"potential_victim","age":15,"citizenship":"MX"}],"location":{"text":"x","country":"US","lat":45.5}}'
 seed tip_json b '{"person_id":3,"stage":"reasonable_grounds","outcome":"positive","reasons":"r","decided_at":"2024-01-02","acts":["recruitment"],"means":["fraud"],"purposes":["forced_labour"],"consent_given":true}'
 seed extract a 'Sweet new girl | Portland, OR\nCall five0three 7two4 30one6 or (971) 555-0148, 25 yrs, $150/hr, 5\x274" 120lbs'
+seed ad_codec a '{"id":"x1","title":"Sweet \\"new\\" girl","body":"line\\none \\u00e9\\ud83d\\ude00 https:\\/\\/h.example\\/a"}'
 seed extract b 'T\xc3\xadtulo \xef\xbc\x95\xef\xbc\x90\xef\xbc\x93 \xe2\x91\xa6\xe2\x91\xa1\xe2\x91\xa3|London\nkik: sweetie_22 snap @cutie +44 7700 900123 age 19 cash app $sweetie'
 
 status=0

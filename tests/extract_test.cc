@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "extract/extractor.h"
+#include "extract/facts_codec.h"
 #include "extract_test_util.h"
 #include "extract/payments.h"
 #include "extract/phones.h"
@@ -448,6 +449,40 @@ TEST(ExtractJson, RoundTrip) {
   EXPECT_EQ(FactsToJson(*back), json);
   EXPECT_FALSE(FactsFromJson("{not json").ok());
   EXPECT_FALSE(FactsFromJson("[1,2]").ok());
+}
+
+// The store's binary form (facts_codec.h) keeps every fact exactly, is much smaller than the JSON, and the reader
+// also takes the JSON that format-1 stores hold.
+TEST(ExtractStoredFacts, BinaryRoundTripsAndJsonIsStillRead) {
+  Facts f = Ext("Call five0three 7two4 3O16, mia at gmail dot com, I'm 24, $80 qv, in Portland, OR. new in town "
+                "kik: sweetie_22 cash app $sweetie www.example.com/x",
+                "Portland, OR", "Title \"quoted\"\tand tab");
+  ASSERT_FALSE(f.phones.empty());
+  f.phones[0].span.field = "description";  // a field other than title and body
+  f.ages.push_back({-3, {"body", 1, 2}, 0.123f});
+  std::string binary;
+  EncodeFacts(f, binary);
+  EXPECT_LT(binary.size() * 3, FactsToJson(f).size());
+  auto back = DecodeStoredFacts(binary);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  std::string again;
+  EncodeFacts(*back, again);
+  EXPECT_EQ(again, binary);
+  EXPECT_EQ(back->ages.back().confidence, 0.123f);  // JSON would have rounded it
+  EXPECT_EQ(back->phones[0].span, f.phones[0].span);
+  EXPECT_EQ(FactsToJson(*back), FactsToJson(f));
+
+  auto from_json = DecodeStoredFacts(FactsToJson(f));
+  ASSERT_TRUE(from_json.ok());
+  EXPECT_EQ(FactsToJson(*from_json), FactsToJson(f));
+  auto none = DecodeStoredFacts("");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->phones.empty());
+
+  for (size_t cut = 1; cut < binary.size(); ++cut)
+    EXPECT_FALSE(DecodeStoredFacts(std::string_view(binary).substr(0, cut)).ok()) << cut;
+  EXPECT_FALSE(DecodeStoredFacts(binary + "x").ok());
+  EXPECT_FALSE(DecodeStoredFacts("\x07").ok());
 }
 
 void CheckSpans(const Facts& f, const core::Ad& ad) {

@@ -2,9 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <random>
 #include <thread>
 
 #include "core/ad.h"
+#include "core/json_text.h"
 #include "core/time.h"
 #include "core/utf8.h"
 #include "store/ad_codec.h"
@@ -31,37 +33,138 @@ core::Ad MakeAd(int i) {
   return ad;
 }
 
-TEST(AdCodec, RoundTripsEveryField) {
-  core::Ad ad = MakeAd(3);
-  ad.crawled = -5;  // negative times must survive zigzag encoding
-  std::string bytes;
-  store::EncodeAd(ad, "{\"phones\":[]}", bytes);
-  core::Ad back;
-  std::string facts;
-  size_t pos = 0;
-  ASSERT_TRUE(store::DecodeAd(bytes, &pos, back, facts));
-  EXPECT_EQ(pos, bytes.size());
+// An ad whose raw record is the JSON a source would write for it, so format 2 can keep its fields as ranges.
+core::Ad MakeJsonAd(int i) {
+  core::Ad ad = MakeAd(i);
+  ad.body = "Line one \"quoted\"\nline two\tend \u00e9t\u00e9 \U0001F600 path/to\\x " + std::to_string(i);
+  std::string raw = "{\"id\":";
+  core::AppendJsonString(raw, ad.source_id);
+  raw += ",\"title\":";
+  core::AppendJsonString(raw, ad.title);
+  raw += ",\"body\":";
+  core::AppendJsonString(raw, ad.body);
+  raw += ",\"url\":\"https:\\/\\/example.test\\/ads\\/" + std::to_string(i) + "\"}";
+  ad.raw = raw;
+  ad.content_hash = core::ComputeContentHash(ad);
+  return ad;
+}
+
+void ExpectSameAd(const core::Ad& back, const core::Ad& ad) {
   EXPECT_EQ(back.source_id, ad.source_id);
+  EXPECT_EQ(back.source, ad.source);
   EXPECT_EQ(back.url, ad.url);
+  EXPECT_EQ(back.title, ad.title);
   EXPECT_EQ(back.body, ad.body);
+  EXPECT_EQ(back.location, ad.location);
   EXPECT_EQ(back.posted, ad.posted);
-  EXPECT_EQ(back.crawled, -5);
+  EXPECT_EQ(back.crawled, ad.crawled);
+  EXPECT_EQ(back.provenance.run_id, ad.provenance.run_id);
   EXPECT_EQ(back.provenance.line, ad.provenance.line);
   EXPECT_EQ(back.provenance.byte_offset, ad.provenance.byte_offset);
   EXPECT_EQ(back.content_hash, ad.content_hash);
   EXPECT_EQ(back.raw, ad.raw);
-  EXPECT_EQ(facts, "{\"phones\":[]}");
 }
 
-TEST(AdCodec, RejectsTruncatedRecords) {
-  std::string bytes;
-  store::EncodeAd(MakeAd(1), "", bytes);
-  for (size_t cut = 0; cut < bytes.size(); ++cut) {
+class AdCodec : public ::testing::TestWithParam<uint32_t> {};
+INSTANTIATE_TEST_SUITE_P(Formats, AdCodec, ::testing::Values(store::kFormatLiteralFields, store::kFormatRawRanges));
+
+TEST_P(AdCodec, RoundTripsEveryField) {
+  for (const core::Ad& made : {MakeAd(3), MakeJsonAd(4)}) {
+    core::Ad ad = made;
+    ad.crawled = -5;  // negative times must survive zigzag encoding
+    std::string bytes;
+    store::EncodeAd(ad, "\x01" "facts", GetParam(), bytes);
     core::Ad back;
     std::string facts;
     size_t pos = 0;
-    EXPECT_FALSE(store::DecodeAd(std::string_view(bytes).substr(0, cut), &pos, back, facts)) << cut;
+    ASSERT_TRUE(store::DecodeAd(bytes, &pos, GetParam(), back, facts));
+    EXPECT_EQ(pos, bytes.size());
+    ExpectSameAd(back, ad);
+    EXPECT_EQ(facts, "\x01" "facts");
   }
+}
+
+TEST_P(AdCodec, RejectsTruncatedRecords) {
+  for (const core::Ad& ad : {MakeAd(1), MakeJsonAd(2)}) {
+    std::string bytes;
+    store::EncodeAd(ad, "", GetParam(), bytes);
+    for (size_t cut = 0; cut < bytes.size(); ++cut) {
+      core::Ad back;
+      std::string facts;
+      size_t pos = 0;
+      EXPECT_FALSE(store::DecodeAd(std::string_view(bytes).substr(0, cut), &pos, GetParam(), back, facts)) << cut;
+    }
+  }
+}
+
+// Format 2 keeps a field as a range of raw only when the range's JSON unescaping is the field: the encoding of
+// the JSON ad is much smaller than its fields, and fields that are not in raw, or differ from it in one byte,
+// come back exactly.
+TEST(AdCodecRanges, FieldsFoundInRawAreNotKeptTwice) {
+  const core::Ad ad = MakeJsonAd(7);
+  std::string literal, ranged;
+  store::EncodeAd(ad, "", store::kFormatLiteralFields, literal);
+  store::EncodeAd(ad, "", store::kFormatRawRanges, ranged);
+  EXPECT_LT(ranged.size() + ad.body.size() + ad.title.size() / 2, literal.size());
+
+  core::Ad odd = ad;
+  odd.body.back() = '#';        // one byte off what raw holds
+  odd.title = "not in raw at all";
+  odd.url = "https://example.test/ads/7";  // raw writes it with \/
+  odd.content_hash = core::ComputeContentHash(odd);
+  for (const core::Ad& a : {ad, odd}) {
+    std::string bytes;
+    store::EncodeAd(a, "", store::kFormatRawRanges, bytes);
+    core::Ad back;
+    std::string facts;
+    size_t pos = 0;
+    ASSERT_TRUE(store::DecodeAd(bytes, &pos, store::kFormatRawRanges, back, facts));
+    ExpectSameAd(back, a);
+  }
+}
+
+TEST(AdCodecRanges, RandomFieldsAndRecordsRoundTrip) {
+  std::mt19937 rng(11);
+  const std::string alphabet = "ab \"\\/\n\t\x01\xc3\xa9{}:,u";
+  for (int round = 0; round < 3000; ++round) {
+    core::Ad ad = MakeAd(round);
+    auto random_text = [&](size_t n) {
+      std::string t;
+      for (size_t k = 0; k < n; ++k) t += alphabet[rng() % alphabet.size()];
+      return core::RepairUtf8(t);
+    };
+    ad.title = random_text(rng() % 20);
+    ad.body = random_text(rng() % 60);
+    // Raw holds the fields escaped, verbatim, both or neither, with random bytes around them.
+    std::string raw = random_text(rng() % 10);
+    if (rng() % 2) core::AppendJsonString(raw, ad.body);
+    if (rng() % 2) raw += ad.title;
+    raw += random_text(rng() % 10);
+    if (rng() % 3 == 0) raw += "\\u00e9\\ud83d\\ude00\\uD800\\q";
+    ad.raw = raw;
+    std::string bytes;
+    store::EncodeAd(ad, "", store::kFormatRawRanges, bytes);
+    core::Ad back;
+    std::string facts;
+    size_t pos = 0;
+    ASSERT_TRUE(store::DecodeAd(bytes, &pos, store::kFormatRawRanges, back, facts)) << round;
+    ExpectSameAd(back, ad);
+  }
+}
+
+TEST(JsonUnescape, InvertsTheEscaperAndRejectsWhatJsonRejects) {
+  std::string out;
+  ASSERT_TRUE(core::AppendJsonUnescaped(out, "a\\\"b\\/c\\n\\u00e9\\ud83d\\ude00\"q"));
+  EXPECT_EQ(out, "a\"b/c\n\xc3\xa9\xf0\x9f\x98\x80\"q");
+  for (const char* bad : {"\\", "\\x", "\\u12", "\\ud83d", "\\ude00", "\\ud83d\\u0041"}) {
+    out.clear();
+    EXPECT_FALSE(core::AppendJsonUnescaped(out, bad)) << bad;
+  }
+  const std::string text = "xx\\tab\\u0041yy";
+  EXPECT_EQ(core::MatchJsonUnescaped(text, 2, "\tabA"), 12u);
+  EXPECT_EQ(core::MatchJsonUnescaped(text, 2, "\tabB"), std::string_view::npos);
+  EXPECT_EQ(core::MatchJsonUnescaped(text, 2, "\tabAyyz"), std::string_view::npos);
+  EXPECT_EQ(core::MatchJsonUnescaped(text, 0, ""), 0u);
 }
 
 TEST(Block, DetectsAnyFlippedByte) {
@@ -93,7 +196,7 @@ TEST(Block, ConsecutiveBlocksReuseCompressionStateExactly) {
     ASSERT_TRUE(store::ParseBlock(block, info, nullptr)) << ads << " ads at level " << level;
     ASSERT_EQ(info.ad_count, static_cast<uint32_t>(ads));
     int seen = 0;
-    auto st = store::DecodeBlockAds(block, info, [&](core::Ad& ad, std::string& facts) {
+    auto st = store::DecodeBlockAds(block, info, store::kFormatVersion, [&](core::Ad& ad, std::string& facts) {
       const core::Ad want = MakeAd(salt + seen);
       EXPECT_EQ(ad.source_id, want.source_id);
       EXPECT_EQ(ad.body, want.body);
@@ -129,7 +232,7 @@ void WriteRun(const std::string& dir, int first, int count, bool end_run) {
   auto db = store::Store::Open(dir, store::Store::Mode::kAppend);
   ASSERT_TRUE(db.ok()) << db.status().message();
   ASSERT_TRUE((*db)->BeginRun({{"/input.jsonl", 1, 1}}).ok());
-  store::BlockBuilder b;
+  store::BlockBuilder b((*db)->format());
   uint32_t n = 0;
   for (int i = first; i < first + count; ++i) {
     core::Ad ad = MakeAd(i);
@@ -203,6 +306,24 @@ TEST(Store, RefusesAnotherFormatVersion) {
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), core::StatusCode::kIncompatible);
   EXPECT_NE(db.status().message().find("999"), std::string::npos);
+}
+
+// A store created in format 1 stays in format 1: this build appends to it in that format and reads it back.
+TEST(Store, KeepsAndReadsAnOlderFormat) {
+  test::TempDir tmp;
+  std::filesystem::create_directories(tmp / "segments");
+  test::WriteFile(tmp / "STORE", "lodestar-store 1\n");
+  WriteRun(tmp.str(), 0, 30, true);
+  WriteRun(tmp.str(), 20, 30, true);
+  auto db = store::Store::Open(tmp.str(), store::Store::Mode::kRead);
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  EXPECT_EQ((*db)->format(), store::kFormatLiteralFields);
+  int seen = 0;
+  ASSERT_TRUE((*db)->ForEachAd([&](const store::StoredAd& s) {
+                     ExpectSameAd(s.ad, MakeAd(seen++));
+                     return true;
+                   }).ok());
+  EXPECT_EQ(seen, 50);
 }
 
 TEST(Store, OneWriterAtATime) {

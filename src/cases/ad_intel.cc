@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "extract/extractor.h"
+#include "extract/facts_codec.h"
 #include "store/store.h"
 
 namespace lodestar::cases {
@@ -181,8 +182,8 @@ class StoreAdIntelligence : public AdIntelligence {
       if (hits.empty()) return true;
       std::optional<int> age;
       std::string place = s.ad.location;
-      if (!s.facts_json.empty()) {
-        if (auto facts = extract::FactsFromJson(s.facts_json); facts.ok()) {
+      if (!s.facts.empty()) {
+        if (auto facts = extract::DecodeStoredFacts(s.facts); facts.ok()) {
           if (!facts->ages.empty()) age = facts->ages.front().value;
           for (const auto& l : facts->locations) place += " " + l.name + " " + l.admin1;
         }

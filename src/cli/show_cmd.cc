@@ -6,6 +6,7 @@
 #include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "core/time.h"
+#include "extract/facts_codec.h"
 #include "store/store.h"
 
 namespace lodestar::cli {
@@ -49,8 +50,11 @@ void RegisterShow(CLI::App& app, int& exit_code) {
                        {"file", file},
                        {"line", ad.provenance.line},
                        {"byte_offset", ad.provenance.byte_offset}};
-    auto facts = nlohmann::json::parse(s.facts_json, nullptr, false);
-    j["facts"] = s.facts_json.empty() || facts.is_discarded() ? nlohmann::json(nullptr) : facts;
+    // Facts are shown as `lodestar extract --json` prints them, whichever encoding the store keeps.
+    auto decoded = extract::DecodeStoredFacts(s.facts);
+    auto facts = decoded.ok() ? nlohmann::json::parse(extract::FactsToJson(*decoded), nullptr, false)
+                              : nlohmann::json(nullptr);
+    j["facts"] = s.facts.empty() || facts.is_discarded() ? nlohmann::json(nullptr) : facts;
     j["raw"] = ad.raw;
     if (flags->json) {
       fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));

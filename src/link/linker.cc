@@ -20,6 +20,7 @@
 #include "core/time.h"
 #include "core/url.h"
 #include "extract/extractor.h"
+#include "extract/facts_codec.h"
 #include "link/ad_features.h"
 #include "link/minhash.h"
 #include "link/network_profile.h"
@@ -92,7 +93,7 @@ Result<uint64_t> UpdateFeatures(const LinkOptions& opt, std::vector<AdFeatures>&
   auto flush = [&]() {
     size_t base = fresh.size();
     fresh.resize(base + batch.size());
-    bool need_extract = std::any_of(batch.begin(), batch.end(), [](const auto& s) { return s.facts_json.empty(); });
+    bool need_extract = std::any_of(batch.begin(), batch.end(), [](const auto& s) { return s.facts.empty(); });
     if (need_extract && !resources) {
       auto loaded = extract::LoadResources();
       if (!loaded.ok()) {
@@ -104,9 +105,8 @@ Result<uint64_t> UpdateFeatures(const LinkOptions& opt, std::vector<AdFeatures>&
     tbb::parallel_for(size_t{0}, batch.size(), [&](size_t i) {
       extract::Facts facts;
       const auto& s = batch[i];
-      auto parsed = s.facts_json.empty() ? core::Result<extract::Facts>(extract::Facts{})
-                                         : extract::FactsFromJson(s.facts_json);
-      if (s.facts_json.empty() || !parsed.ok()) {
+      auto parsed = extract::DecodeStoredFacts(s.facts);
+      if (s.facts.empty() || !parsed.ok()) {
         auto& ex = extractors.local();
         if (!ex) ex = std::make_unique<extract::FactExtractor>(resources);
         ex->Extract(s.ad, facts);

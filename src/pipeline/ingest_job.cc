@@ -17,6 +17,7 @@
 #include "core/progress.h"
 #include "core/utf8.h"
 #include "extract/extractor.h"
+#include "extract/facts_codec.h"
 #include "io/input_stream.h"
 #include "store/block.h"
 #include "store/store.h"
@@ -201,10 +202,16 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
                     for (size_t i = 0; i < batch->ads.size(); ++i) {
                       if (batch->fate[i] != kStore) continue;
                       ex.extractor->Extract(batch->ads[i], ex.facts);
-                      batch->facts[i] = extract::FactsToJson(ex.facts);
+                      // Format-1 stores keep facts as JSON; later ones in the binary form (facts_codec.h).
+                      if (db.format() == store::kFormatLiteralFields) {
+                        batch->facts[i] = extract::FactsToJson(ex.facts);
+                      } else {
+                        batch->facts[i].clear();
+                        extract::EncodeFacts(ex.facts, batch->facts[i]);
+                      }
                     }
                   }
-                  store::BlockBuilder builder;
+                  store::BlockBuilder builder(db.format());
                   size_t ads = 0, payload = 0;
                   for (size_t i = 0; i < batch->ads.size(); ++i) {
                     if (batch->fate[i] != kStore) continue;

@@ -23,6 +23,7 @@
 
 #include "core/time.h"
 #include "extract/extractor.h"
+#include "extract/facts_codec.h"
 #include "link/linker.h"
 #include "store/store.h"
 
@@ -352,8 +353,8 @@ Status BuildSegment(const store::Store& store, uint64_t first, uint64_t end, boo
                   const auto& s = b->ads[i];
                   extract::Facts facts;
                   bool have = false;
-                  if (!s.facts_json.empty()) {
-                    auto f = extract::FactsFromJson(s.facts_json);
+                  if (!s.facts.empty()) {
+                    auto f = extract::DecodeStoredFacts(s.facts);
                     if (f.ok()) {
                       facts = std::move(f.value());
                       have = true;

@@ -53,9 +53,9 @@ ZSTD_CCtx* SetUpCompression(ZSTD_CCtx* cctx, int level) {
 
 uint64_t IdHash(std::string_view display_id) { return XXH3_64bits(display_id.data(), display_id.size()); }
 
-void BlockBuilder::Add(const core::Ad& ad, std::string_view facts_json) {
+void BlockBuilder::Add(const core::Ad& ad, std::string_view facts) {
   index_.push_back({ad.content_hash, IdHash(ad.display_id())});
-  EncodeAd(ad, facts_json, payload_);
+  EncodeAd(ad, facts, format_, payload_);
 }
 
 std::string BlockBuilder::Finish(int level) {
@@ -124,7 +124,7 @@ bool ParseBlock(std::string_view data, BlockInfo& info, std::vector<IndexEntry>*
   return true;
 }
 
-core::Status DecodeBlockAds(std::string_view block, const BlockInfo& info,
+core::Status DecodeBlockAds(std::string_view block, const BlockInfo& info, uint32_t format,
                             const std::function<bool(core::Ad&, std::string&)>& fn) {
   std::string raw(info.raw_bytes, '\0');
   const char* payload = block.data() + kBlockHeaderSize + size_t(info.ad_count) * kIndexEntrySize;
@@ -135,7 +135,7 @@ core::Status DecodeBlockAds(std::string_view block, const BlockInfo& info,
   core::Ad ad;
   std::string facts;
   for (uint32_t i = 0; i < info.ad_count; ++i) {
-    if (!DecodeAd(raw, &pos, ad, facts))
+    if (!DecodeAd(raw, &pos, format, ad, facts))
       return core::Status::Error(core::StatusCode::kCorrupt, "block holds a malformed ad record");
     if (!fn(ad, facts)) break;
   }

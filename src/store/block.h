@@ -15,6 +15,7 @@
 
 #include "core/ad.h"
 #include "core/status.h"
+#include "store/ad_codec.h"
 
 namespace lodestar::store {
 
@@ -36,18 +37,22 @@ uint64_t IdHash(std::string_view display_id);
 // one builder per block, so blocks can be built on several threads.
 class BlockBuilder {
  public:
+  // Ads are encoded in the layout of store format `format` (the store's own, see ad_codec.h).
+  explicit BlockBuilder(uint32_t format = kFormatVersion) : format_(format) {}
   // Optional: room for `ads` ads totalling about `payload_bytes` encoded bytes, so Add never reallocates.
   void Reserve(size_t ads, size_t payload_bytes) {
     index_.reserve(ads);
     payload_.reserve(payload_bytes);
   }
-  void Add(const core::Ad& ad, std::string_view facts_json);
+  // `facts`: the ad's encoded facts (any bytes; empty when extraction did not run).
+  void Add(const core::Ad& ad, std::string_view facts);
   size_t ad_count() const { return index_.size(); }
   size_t raw_bytes() const { return payload_.size(); }
   // Compresses with zstd at `level` and returns the complete block bytes.
   std::string Finish(int level);
 
  private:
+  uint32_t format_;
   std::vector<IndexEntry> index_;
   std::string payload_;
 };
@@ -68,8 +73,9 @@ struct BlockInfo {
 bool ParseBlock(std::string_view data, BlockInfo& info, std::vector<IndexEntry>* index,
                 bool verify_checksum = true);
 
-// Decompresses a verified block's payload and calls `fn` for each ad.
-core::Status DecodeBlockAds(std::string_view block, const BlockInfo& info,
+// Decompresses a verified block's payload, decodes its ads as written in store format `format`, and calls
+// `fn(ad, facts)` for each until it returns false.
+core::Status DecodeBlockAds(std::string_view block, const BlockInfo& info, uint32_t format,
                             const std::function<bool(core::Ad&, std::string&)>& fn);
 
 }  // namespace lodestar::store

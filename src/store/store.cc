@@ -149,6 +149,7 @@ struct Segment {
 
 struct Store::Impl {
   std::string dir;
+  uint32_t format = kFormatVersion;  // from the STORE marker
   Mode mode = Mode::kRead;
   int lock_fd = -1;
   std::vector<Segment> segments;
@@ -235,7 +236,7 @@ struct Store::Impl {
     if (seg_fd < 0) return IoError("create", seg_path);
     char header[kSegmentHeaderSize] = {};
     std::memcpy(header, kSegmentMagic, 8);
-    uint32_t version = kFormatVersion;
+    const uint32_t version = format;
     std::memcpy(header + 8, &version, 4);
     if (auto st = WriteAll(seg_fd, header, sizeof header, seg_path); !st.ok()) return st;
     if (::fdatasync(seg_fd) != 0) return IoError("fdatasync", seg_path);
@@ -267,7 +268,10 @@ struct Store::Impl {
   }
 };
 
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) { dir_ = impl_->dir; }
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  dir_ = impl_->dir;
+  format_ = impl_->format;
+}
 Store::~Store() = default;
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
@@ -304,11 +308,12 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
     std::string name;
     uint32_t version = 0;
     in >> name >> version;
-    if (name != "lodestar-store" || version != kFormatVersion)
+    if (name != "lodestar-store" || version < kFormatLiteralFields || version > kFormatVersion)
       return Status::Error(StatusCode::kIncompatible,
-                           fmt::format("{}: store format '{} {}' is not supported by this lodestar (format {}); "
+                           fmt::format("{}: store format '{} {}' is not supported by this lodestar (formats 1 to {}); "
                                        "use the matching lodestar version or re-ingest into a new --db directory",
                                        dir, name, version, kFormatVersion));
+    impl->format = version;
   }
   if (mode == Mode::kAppend) {
     std::string lock = dir + "/LOCK";
@@ -396,7 +401,7 @@ Result<uint32_t> Store::BeginRun(const std::vector<RunFile>& files) {
   j["started"] = std::chrono::duration_cast<std::chrono::seconds>(
                      std::chrono::system_clock::now().time_since_epoch())
                      .count();
-  j["format"] = kFormatVersion;
+  j["format"] = im.format;
   j["files"] = nlohmann::json::array();
   for (const auto& f : files) j["files"].push_back({{"path", f.path}, {"size", f.size}, {"mtime", f.mtime}});
   std::string text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -497,9 +502,10 @@ Status Store::ForEachAd(const std::function<bool(const StoredAd&)>& fn) const {
     for (const auto& b : seg.blocks) {
       if (b.file_offset + b.total_bytes() > data.size())
         return Status::Error(StatusCode::kCorrupt, fmt::format("{}: block at {} is cut short", seg.path, b.file_offset));
-      auto st = DecodeBlockAds(data.substr(b.file_offset, b.total_bytes()), b, [&](core::Ad& ad, std::string& facts) {
+      const std::string_view block = data.substr(b.file_offset, b.total_bytes());
+      auto st = DecodeBlockAds(block, b, impl_->format, [&](core::Ad& ad, std::string& facts) {
         stored.ad = std::move(ad);
-        stored.facts_json = std::move(facts);
+        stored.facts = std::move(facts);
         stored.ordinal = ordinal++;
         if (!fn(stored)) {
           stop = true;
@@ -531,7 +537,8 @@ Result<std::optional<StoredAd>> Store::FindById(const std::string& id) const {
         if (h != want) continue;
         std::optional<StoredAd> found;
         uint32_t k = 0;
-        auto st = DecodeBlockAds(data.substr(b.file_offset, b.total_bytes()), b, [&](core::Ad& ad, std::string& f) {
+        const std::string_view block = data.substr(b.file_offset, b.total_bytes());
+        auto st = DecodeBlockAds(block, b, impl_->format, [&](core::Ad& ad, std::string& f) {
           if (k++ == i && ad.display_id() == id) {
             found = StoredAd{std::move(ad), std::move(f), ordinal + i};
             return false;

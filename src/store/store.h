@@ -21,14 +21,14 @@
 
 #include "core/ad.h"
 #include "core/status.h"
+#include "store/ad_codec.h"
 
 namespace lodestar::store {
 
-inline constexpr uint32_t kFormatVersion = 1;
-
 struct StoredAd {
   core::Ad ad;
-  std::string facts_json;  // extracted facts (JSON), empty if extraction did not run
+  std::string facts;       // extracted facts as the ingest encoded them (read with extract::DecodeStoredFacts);
+                           // empty if extraction did not run
   uint64_t ordinal = 0;    // position in store order (0-based); stable, never reused
 };
 
@@ -53,7 +53,9 @@ class Store {
 
   // kRead: DIR must hold a store. kAppend: creates DIR and the store if missing,
   // takes the writer lock and repairs a torn tail from an earlier crash.
-  // Errors: kNotFound (no store), kIncompatible (another format version),
+  // A new store is created in format kFormatVersion; an existing one keeps its own format (ad_codec.h), which
+  // writers must encode in (BlockBuilder(format())).
+  // Errors: kNotFound (no store), kIncompatible (a format this build does not know),
   // kIoError (permissions, lock held by another writer), each naming DIR.
   static core::Result<std::unique_ptr<Store>> Open(const std::string& dir, Mode mode);
   ~Store();
@@ -76,6 +78,8 @@ class Store {
   core::Status EndRun(uint64_t ads_new, uint64_t duplicates, uint64_t quarantined, uint64_t utf8_repairs);
 
   // --- reading ---
+  // The store's format version (1 .. kFormatVersion), fixed when it was created.
+  uint32_t format() const { return format_; }
   uint64_t ad_count() const { return ad_count_; }
   uint64_t quarantined_count() const { return quarantine_count_; }
   const std::string& dir() const { return dir_; }
@@ -96,6 +100,7 @@ class Store {
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
   std::string dir_;
+  uint32_t format_ = kFormatVersion;
   uint64_t ad_count_ = 0, quarantine_count_ = 0;
 };
 
