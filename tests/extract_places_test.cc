@@ -1,10 +1,14 @@
 // The place finder's fast paths: the word-at-a-time gazetteer hash, the class table built from the gazetteer's
-// classed words, and the two ways location words are matched (in the class table, or by a mask when there are too
-// many). Texts are made up here; the gazetteer is the one the build converts.
+// classed words, the two ways location words are matched (in the class table, or by a mask when there are too
+// many), and Find as a whole held to FindReference. Texts are made up here; the gazetteer is the one the build
+// converts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -146,6 +150,141 @@ TEST(ExtractPlaces, CachedWordLookupsAnswerAsAFreshFinder) {
     found += !want.empty();
   }
   EXPECT_GT(found, texts.size() / 4);
+}
+
+// Every field of every fact, so that two runs compare whole.
+std::string Describe(const std::vector<LocationFact>& facts) {
+  std::ostringstream o;
+  o.precision(17);
+  for (const auto& l : facts) {
+    o << l.name << '|' << l.admin1 << '|' << l.country << '|' << l.lat << '|' << l.lon << '|' << l.span.field << '|'
+      << l.span.begin << '|' << l.span.end << '|' << l.confidence << '\n';
+  }
+  return o.str();
+}
+
+// Find against FindReference on random texts made of the words that matter to it (place keys of one to three
+// words, region names and abbreviations, cue words, classed words and longer words sharing their first eight
+// bytes, location words) among filler, numbers, capitals, non-ASCII letters and the joiners and separators it
+// reads, with location fields and context regions of every kind (none, few, more words than the class table
+// takes, regions no admin1 can equal), into outputs that already hold facts or are nearly full.
+TEST(ExtractPlaces, FindEqualsTheReference) {
+  auto gz = Gazetteer::Load(GazetteerPath());
+  ASSERT_TRUE(gz.ok()) << gz.status().message();
+  const Gazetteer& g = *gz.value();
+  std::mt19937 rng(20240611);
+  auto pick = [&](const auto& v) -> const auto& { return v[rng() % v.size()]; };
+  std::vector<std::string> words;
+  for (size_t p = 0; p < g.places().size(); p += 211) words.emplace_back(g.Key(g.places()[p]));
+  for (const GzRegion& r : g.regions()) {
+    const std::string k(g.Key(r));
+    words.push_back(k);
+    std::string upper = k;
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    words.push_back(upper);
+  }
+  for (std::string_view w : g.ClassedWords()) {
+    words.emplace_back(w);
+    words.push_back(std::string(w) + "s");             // a longer word with the same first bytes
+    words.push_back(std::string(w) + "xxxxxxxxxx");    // longer than eight bytes
+  }
+  for (const char* w : {"in", "to", "en", "de", "near", "from", "around", "located", "outside", "visiting",
+                        "downtown", "downtowns", "visitings", "In", "NEAR", "Portland", "portland", "san", "new",
+                        "york", "new york", "san francisco", "los angeles", "st", "saint", "fort", "mobile",
+                        "sandy", "charlotte", "victoria", "or", "OR", "me", "ME", "ca", "CA"}) {
+    words.emplace_back(w);
+  }
+  const std::vector<std::string> fillers = {"the", "a", "call", "me", "now", "24/7", "$150", "hr", "x", "qv",
+                                            "sexy", "new", "girl", "caf\xc3\xa9", "\xe2\x9d\xa4\xef\xb8\x8f",
+                                            "\xd0\xbc\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0", "503",
+                                            "555-1234", "it's", "o'fallon", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"};
+  const std::vector<std::string> joins = {" ", " ", " ", ", ", "-", ".", " - ", " (", "\n", "  ", "!", "'", ",",
+                                          ". ", "/", " & "};
+  const std::vector<std::string> location_fields = {"", "portland or", "kalamazoo michigan", "new york",
+                                                    "san francisco california", "ab", "la", "st louis"};
+  std::vector<std::string> many_words;
+  for (int k = 0; k < 90; ++k) many_words.push_back("loc" + std::to_string(k * 7919));
+  const std::vector<std::vector<std::string>> region_sets = {
+      {}, {"OR"}, {"ME", "ME"}, {"CA", "TX", "NY", "OR"}, {"", "O", "ORE", "ABCDEFGH", "ABCDEFGHI"},
+      {std::string("O\0", 2), "WA"}, {"ON", "QC", "BC"}};
+  PlaceFinder finder(&g);
+  size_t found = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string text;
+    const int n = 1 + static_cast<int>(rng() % 40);
+    for (int k = 0; k < n; ++k) {
+      if (k > 0) text += pick(joins);
+      text += rng() % 3 == 0 ? pick(fillers) : pick(words);
+    }
+    if (rng() % 8 == 0) text.insert(0, std::string(rng() % 130, 'y') + ' ');  // words across 64-byte blocks
+    // The location field: a key, or more words than the class table takes, some of them in the text.
+    std::string location_key = pick(location_fields);
+    std::vector<std::string> owned;
+    if (rng() % 10 == 0) {
+      owned = many_words;
+      owned.push_back(pick(words));
+      location_key.clear();
+      for (const auto& w : owned) {
+        if (!location_key.empty()) location_key += ' ';
+        location_key += w;
+      }
+      text += ' ';
+      text += owned.back();
+      text += ' ';
+      text += many_words[rng() % many_words.size()];
+    }
+    std::vector<std::string_view> location_words;
+    for (size_t b = 0; b < location_key.size();) {
+      size_t e = location_key.find(' ', b);
+      if (e == std::string::npos) e = location_key.size();
+      if (e > b) location_words.push_back(std::string_view(location_key).substr(b, e - b));
+      b = e + 1;
+    }
+    const std::vector<std::string>& regions = pick(region_sets);
+    NormText norm;
+    Normalize(text, norm);
+    std::vector<LocationFact> fast, slow;
+    if (rng() % 6 == 0) {  // outputs that already hold facts (which the text may name again), or nearly full
+      const std::string other = "visiting portland, OR and downtown boston";
+      NormText on;
+      Normalize(other, on);
+      finder.FindReference(on, other, "title", "", {}, {}, slow);
+      if (rng() % 2 == 0) {
+        while (slow.size() < 31) slow.emplace_back().name = std::to_string(slow.size());
+      }
+      fast = slow;
+    }
+    const char* field = rng() % 2 ? "title" : "body";
+    finder.Find(norm, text, field, location_key, location_words, regions, fast);
+    finder.FindReference(norm, text, field, location_key, location_words, regions, slow);
+    ASSERT_EQ(Describe(fast), Describe(slow)) << text << " / " << location_key;
+    found += !slow.empty();
+  }
+  EXPECT_GT(found, 1000u);
+}
+
+// The token cap: words past the first 20,001 are not searched, by either path.
+TEST(ExtractPlaces, FindEqualsTheReferencePastTheTokenCap) {
+  auto gz = Gazetteer::Load(GazetteerPath());
+  ASSERT_TRUE(gz.ok()) << gz.status().message();
+  PlaceFinder finder(gz.value().get());
+  for (size_t lead : {19990u, 19996u, 19997u, 19998u, 19999u, 20000u, 20001u}) {
+    std::string text;
+    for (size_t k = 0; k < lead; ++k) text += k % 2 ? "xo " : "qu ";  // not single letters: those are joined
+    text += "in boston, MA near portland oregon";
+    NormText norm;
+    Normalize(text, norm);
+    std::vector<LocationFact> fast, slow;
+    finder.Find(norm, text, "body", "", {}, {"MA"}, fast);
+    finder.FindReference(norm, text, "body", "", {}, {"MA"}, slow);
+    EXPECT_EQ(Describe(fast), Describe(slow)) << lead;
+    if (lead <= 19996) {
+      EXPECT_FALSE(slow.empty()) << lead;
+    }
+    if (lead >= 20000) {
+      EXPECT_TRUE(slow.empty()) << lead;
+    }
+  }
 }
 
 }  // namespace

@@ -436,6 +436,13 @@ core::Result<std::shared_ptr<const ExtractorResources>> LoadResources(const std:
   }
   auto gaz = Gazetteer::Load(res->gazetteer_path);
   if (gaz.ok()) {
+    if (const size_t classed = (*gaz)->ClassedWords().size(); classed > PlaceFinder::MaxClassedWords()) {
+      return core::Status::Error(core::StatusCode::kInvalidInput,
+                                 res->gazetteer_path + ": " + std::to_string(classed) +
+                                     " classed words, more than the place finder takes (" +
+                                     std::to_string(PlaceFinder::MaxClassedWords()) +
+                                     "); raise PlaceFinder::kClassBits in src/extract/places.h and rebuild");
+    }
     res->gazetteer = std::move(gaz.value());
   } else if (explicit_gaz || gaz.status().code() != core::StatusCode::kNotFound) {
     return gaz.status();
