@@ -338,5 +338,38 @@ TEST(LexiconSpeed, WordTriggersOnLongTexts) {
   }
 }
 
+// WordTriggers looks only at words that may fire a trigger not yet fired, and once no more than height and weight
+// are left it looks for their endings' last two bytes before looking for word ends: each trigger word, in lower
+// and upper case and glued to digits or '_', placed at every offset across two 64-byte blocks after signs and
+// words that fire the other triggers first (and after none).
+TEST(LexiconSpeed, WordTriggersAfterOthersFired) {
+  const test::TriggerPatterns patterns = test::WordTriggerPatterns();
+  const std::vector<std::string> firsts = {"", "$ ", "' ", "# ", "i'm ", "$ i'm ", "25 yrs $ ", "hr aged 5'4 ",
+                                           "$ years ' ", "usd edad # ", "# ' tengo ", "roses, y/o "};
+  const std::vector<std::string> words = {
+      "ft", "feet", "foot", "cm", "lb", "lbs", "pounds", "kg", "5ft", "120lbs", "70kg", "FT", "Kg", "LBS", "x_lb",
+      "feetx", "lbsx", "i m", "i am", "yr", "years", "yo", "anos", "age", "aged", "o", "y.o", "hour", "gift", "qv",
+      "half", "euros", "bucks", "rate", "donations", "dollar", "im", "tengo", "edad", "bs", "ds", "et", "ot", "s"};
+  size_t checked = 0;
+  for (const std::string& first : firsts) {
+    for (const std::string& word : words) {
+      for (size_t at = 50; at <= 140; ++at) {
+        std::string t = first + "nothing here to see";
+        t.resize(std::max(t.size(), at), '.');
+        t += ' ';
+        t += word;
+        t += at % 3 ? " end" : "";
+        const uint32_t got = WordTriggers(t);
+        for (size_t k = 0; k < std::size(patterns); ++k) {
+          ASSERT_EQ((got & patterns[k].first) != 0, RE2::PartialMatch(t, *patterns[k].second))
+              << "pattern " << k << " text: " << t;
+        }
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 40000u);
+}
+
 }  // namespace
 }  // namespace lodestar::extract

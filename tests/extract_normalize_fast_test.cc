@@ -1,4 +1,4 @@
-// The normaliser's sixteen-byte paths (SSE2 on x86-64: the ASCII fold that fills the offset map as it goes, the
+// The normaliser's block paths (SSE2 on x86-64: the ASCII fold that fills the offset map as it goes, the
 // collapse and single-letter scans and the single-letter block the join pass reuses) give exactly the text and
 // offset map of the plain per-byte NormalizeReference: on random mixes of ASCII words, the patterns the passes react
 // to, non-ASCII folds and invalid UTF-8, and with each such pattern swept across the block boundaries.

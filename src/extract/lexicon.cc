@@ -604,52 +604,53 @@ inline uint32_t WordFires(std::string_view t, size_t i, size_t j, uint32_t trig)
   return age ? out | kTrigAge : out;
 }
 
-// The last two bytes of every word WordFires answers for (the endings of WordEndingTriggers and the whole age
-// words); one-byte words fire only as "i" or "o". A filter: most words end otherwise and are not looked at.
-constexpr auto kLastPairs = [] {
-  std::array<uint64_t, 1024> bits{};
-  for (const std::string_view w :
-       {"usd", "dollar", "dollars", "eur", "euro", "euros", "hr", "hrs", "hour", "hourly", "hrly", "rs", "rose",
-        "roses", "bucks", "donation", "donations", "rate", "rates", "gbp", "gift", "hh", "qv", "half", "yr", "yrs",
-        "year", "years", "yo", "ano", "anos", "ft", "feet", "foot", "cm", "lb", "lbs", "pounds", "kg", "age", "aged",
-        "edad", "tengo", "im"}) {
-    const unsigned key = static_cast<unsigned char>(w[w.size() - 2]) | static_cast<unsigned char>(w.back()) << 8u;
-    bits[key >> 6] |= uint64_t{1} << (key & 63);
+// The triggers WordFires may answer for a word, by its last two bytes, each taken & 0x1F: row 0 holds the one-byte
+// words (a word byte & 0x1F is never 0), row c the words whose second-to-last byte is c. Upper-case letters and
+// digits share rows and columns with lower-case letters and '_' with nothing, so an entry is a superset of what the
+// words it stands for can fire: a filter that only ever lets too many words through, never too few.
+constexpr auto kLastPairTriggers = [] {
+  std::array<uint8_t, 32 * 32> t{};
+  const std::pair<std::string_view, uint32_t> words[] = {
+      {"usd", kTrigMoney}, {"dollar", kTrigMoney}, {"dollars", kTrigMoney}, {"eur", kTrigMoney},
+      {"euro", kTrigMoney}, {"euros", kTrigMoney}, {"hr", kTrigMoney}, {"hrs", kTrigMoney}, {"hour", kTrigMoney},
+      {"hourly", kTrigMoney}, {"hrly", kTrigMoney}, {"rs", kTrigMoney}, {"rose", kTrigMoney}, {"roses", kTrigMoney},
+      {"bucks", kTrigMoney}, {"donation", kTrigMoney}, {"donations", kTrigMoney}, {"rate", kTrigMoney},
+      {"rates", kTrigMoney}, {"gbp", kTrigMoney}, {"gift", kTrigMoney}, {"hh", kTrigMoney}, {"qv", kTrigMoney},
+      {"half", kTrigMoney}, {"yr", kTrigAge}, {"yrs", kTrigAge}, {"year", kTrigAge}, {"years", kTrigAge},
+      {"yo", kTrigAge}, {"ano", kTrigAge}, {"anos", kTrigAge}, {"ft", kTrigHeight}, {"feet", kTrigHeight},
+      {"foot", kTrigHeight}, {"cm", kTrigHeight}, {"lb", kTrigWeight}, {"lbs", kTrigWeight},
+      {"pounds", kTrigWeight}, {"kg", kTrigWeight}, {"age", kTrigAge}, {"aged", kTrigAge}, {"edad", kTrigAge},
+      {"tengo", kTrigAge}, {"im", kTrigAge}, {"i", kTrigAge}, {"o", kTrigAge}};
+  for (const auto& [w, trigger] : words) {
+    const unsigned prev = w.size() > 1 ? static_cast<unsigned char>(w[w.size() - 2]) & 0x1F : 0;
+    t[prev * 32 + (static_cast<unsigned char>(w.back()) & 0x1F)] |= static_cast<uint8_t>(trigger);
   }
-  return bits;
+  return t;
 }();
+static_assert((kTrigAge | kTrigMoney | kTrigHeight | kTrigWeight) <= 0xFF, "kLastPairTriggers holds them in a byte");
 
-// False only where the word ending at t[last] surely fires nothing in WordFires.
-inline bool MayFire(std::string_view t, size_t last) {
-  if (last == 0 || !IsWordByte(t[last - 1])) return t[last] == 'i' || t[last] == 'o';
-  const unsigned key = static_cast<unsigned char>(t[last - 1]) | static_cast<unsigned char>(t[last]) << 8u;
-  return (kLastPairs[key >> 6] >> (key & 63)) & 1;
-}
+constexpr uint32_t kAllWordTriggers = kTrigAge | kTrigMoney | kTrigHeight | kTrigWeight;
 
-}  // namespace
-
-uint32_t WordTriggers(std::string_view t) {
-  constexpr auto npos = std::string_view::npos;
-  uint32_t trig = 0;
-  if (t.find('$') != npos || t.find("\xC2\xA3") != npos || t.find("\xE2\x82\xAC") != npos) trig |= kTrigMoney;
-  if (t.find('\'') != npos) trig |= kTrigHeight;
-  if (t.find('#') != npos) trig |= kTrigWeight;
-  constexpr uint32_t kAll = kTrigAge | kTrigMoney | kTrigHeight | kTrigWeight;
-  // A pattern "(x|y)\b" matches where a word (maximal run of word bytes) ends in x or y; "\b(x)\b" where a word is x.
 #if defined(__SSE2__)
-  // Word ends from bit masks, 64 bytes at a time: a word byte before a non-word one (the next block's first bit is
-  // needed for the last byte). Only the ends are visited, and a word's start is looked for only when it may fire.
-  // Word starts likewise: a word byte after a non-word one (the previous block's last bit carried in); a word that
-  // began in an earlier block has no start bit below its end and is walked back byte by byte.
+// The word triggers, walking the word ends of t from the start, 64 bytes at a time: a word byte before a non-word
+// one (the next block's first bit is needed for the last byte). Only a word whose last two bytes may fire a trigger
+// that has not fired yet is looked at (fired triggers stay set, so skipping words that could only fire them again
+// changes nothing). Word starts likewise: a word byte after a non-word one (the previous block's last bit carried
+// in); a word that began in an earlier block has no start bit below its end and is walked back byte by byte.
+// Stops after the block where no more than height and weight are left to fire, with *next_block at the next one.
+uint32_t WalkWordEnds(std::string_view t, uint32_t trig, size_t* next_block) {
   uint64_t cur = t.empty() ? 0 : ByteMask64(t, 0, WordBytes16);
   uint64_t carry = 0;
-  for (size_t base = 0; base < t.size() && trig != kAll; base += 64) {
+  size_t base = 0;
+  for (; base < t.size() && (kAllWordTriggers & ~trig & ~(kTrigHeight | kTrigWeight)); base += 64) {
     const uint64_t next = base + 64 < t.size() ? ByteMask64(t, base + 64, WordBytes16) : 0;
     const uint64_t starts = cur & ~((cur << 1) | carry);
-    for (uint64_t ends = cur & ~((cur >> 1) | (next << 63)); ends && trig != kAll; ends &= ends - 1) {
+    for (uint64_t ends = cur & ~((cur >> 1) | (next << 63)); ends; ends &= ends - 1) {
       const unsigned bit = static_cast<unsigned>(__builtin_ctzll(ends));
       const size_t last = base + bit;
-      if (!MayFire(t, last)) continue;
+      // A word that starts where it ends is one byte long (row 0); otherwise t[last - 1] is in the word.
+      const unsigned prev = (starts >> bit) & 1 ? 0 : static_cast<unsigned char>(t[last - 1]) & 0x1F;
+      if (!(kLastPairTriggers[prev * 32 + (static_cast<unsigned char>(t[last]) & 0x1F)] & ~trig)) continue;
       const uint64_t before = starts & ((uint64_t{2} << bit) - 1);  // starts at or below the end (all for bit 63)
       size_t start = base;
       if (before) {
@@ -662,8 +663,77 @@ uint32_t WordTriggers(std::string_view t) {
     carry = cur >> 63;
     cur = next;
   }
+  *next_block = base;
+  return trig;
+}
+
+// Bit k set where t[pos + k - 1], t[pos + k] are the last two bytes of a height ending (ft, feet, foot, cm: "ft",
+// "et", "ot", "cm"), when `height`, or of a weight ending (lb, lbs, pounds, kg: "lb", "bs", "ds", "kg"), when
+// `weight`; for the sixteen positions from pos. Bytes outside t read as '\0', which is in no pair.
+inline uint32_t HeightWeightPairs16(std::string_view t, size_t pos, bool height, bool weight) {
+  __m128i x, p;  // the bytes at pos + k and at pos + k - 1
+  if (pos > 0 && pos + 16 <= t.size()) {
+    x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + pos));
+    p = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + pos - 1));
+  } else {
+    char buf[17] = {};
+    if (pos > 0) buf[0] = t[pos - 1];
+    std::memcpy(buf + 1, t.data() + pos, std::min<size_t>(16, t.size() - pos));
+    p = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf));
+    x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + 1));
+  }
+  const auto is = [](__m128i v, char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+  __m128i pairs = _mm_setzero_si128();
+  if (height) {
+    const __m128i t_after = _mm_or_si128(_mm_or_si128(is(p, 'f'), is(p, 'e')), is(p, 'o'));
+    pairs = _mm_or_si128(_mm_and_si128(is(x, 't'), t_after), _mm_and_si128(is(x, 'm'), is(p, 'c')));
+  }
+  if (weight) {
+    const __m128i s_after = _mm_or_si128(is(p, 'b'), is(p, 'd'));
+    pairs = _mm_or_si128(pairs, _mm_or_si128(_mm_and_si128(is(x, 'b'), is(p, 'l')),
+                                             _mm_or_si128(_mm_and_si128(is(x, 's'), s_after),
+                                                          _mm_and_si128(is(x, 'g'), is(p, 'k')))));
+  }
+  return static_cast<uint32_t>(_mm_movemask_epi8(pairs));
+}
+
+// The rest of WalkWordEnds once no more than height and weight are left to fire (from the block at `from` on):
+// most text then has none of their eight last pairs, so the pairs are looked for first, and a word end only where
+// one stands; a block without them is passed over without its word mask.
+uint32_t FindHeightWeightEnds(std::string_view t, size_t from, uint32_t trig) {
+  for (size_t base = from; base < t.size() && trig != kAllWordTriggers; base += 64) {
+    const bool height = !(trig & kTrigHeight), weight = !(trig & kTrigWeight);
+    uint64_t pairs = 0;
+    for (size_t k = 0; k < 64 && base + k < t.size(); k += 16) {
+      pairs |= uint64_t{HeightWeightPairs16(t, base + k, height, weight)} << k;
+    }
+    for (; pairs; pairs &= pairs - 1) {
+      const size_t last = base + static_cast<size_t>(__builtin_ctzll(pairs));
+      if (last + 1 < t.size() && IsWordByte(t[last + 1])) continue;  // not where a word ends
+      size_t start = last;
+      while (start > 0 && IsWordByte(t[start - 1])) --start;
+      trig |= WordFires(t, start, last + 1, trig);
+    }
+  }
+  return trig;
+}
+#endif
+
+}  // namespace
+
+uint32_t WordTriggers(std::string_view t) {
+  constexpr auto npos = std::string_view::npos;
+  uint32_t trig = 0;
+  if (t.find('$') != npos || t.find("\xC2\xA3") != npos || t.find("\xE2\x82\xAC") != npos) trig |= kTrigMoney;
+  if (t.find('\'') != npos) trig |= kTrigHeight;
+  if (t.find('#') != npos) trig |= kTrigWeight;
+  // A pattern "(x|y)\b" matches where a word (maximal run of word bytes) ends in x or y; "\b(x)\b" where a word is x.
+#if defined(__SSE2__)
+  size_t next_block = 0;
+  trig = WalkWordEnds(t, trig, &next_block);
+  return trig == kAllWordTriggers ? trig : FindHeightWeightEnds(t, next_block, trig);
 #else
-  for (size_t i = 0; i < t.size() && trig != kAll;) {
+  for (size_t i = 0; i < t.size() && trig != kAllWordTriggers;) {
     if (!IsWordByte(t[i])) {
       ++i;
       continue;
@@ -673,8 +743,8 @@ uint32_t WordTriggers(std::string_view t) {
     trig |= WordFires(t, i, j, trig);
     i = j;
   }
-#endif
   return trig;
+#endif
 }
 
 }  // namespace lodestar::extract

@@ -442,81 +442,79 @@ inline size_t SpacedLettersEnd(std::string_view t, size_t p, size_t* count) {
   return last;
 }
 
-// Bytes in [lo, hi] (both below 0x80); bytes >= 0x80 never pass. No borrow crosses a byte: each byte's low seven
-// bits with its high bit set is at least 0x80, and lo, hi + 1 <= 0x80.
-inline uint64_t BytesInRange(uint64_t x, unsigned lo, unsigned hi) {
-  const uint64_t v = (x & ~kHighs) | kHighs;
-  return (v - kOnes * lo) & ~(v - kOnes * (hi + 1)) & ~x & kHighs;
+// Bit k set where t[at + k] is a lower-case ASCII letter (*letters), or a word byte (IsWordByte: letter, digit or
+// byte >= 0x80; *words), for the 64 bytes from `at`. Bytes past the end of t read as '\0', which is neither.
+inline void LetterAndWordMasks64(std::string_view t, size_t at, uint64_t* letters, uint64_t* words) {
+#if defined(__SSE2__)
+  uint64_t l = 0, w = 0;
+  for (size_t k = 0; k < 64; k += 16) {
+    __m128i x;
+    if (at + k + 16 <= t.size()) {
+      x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + at + k));
+    } else if (at + k < t.size()) {
+      alignas(16) char buf[16] = {};
+      std::memcpy(buf, t.data() + at + k, t.size() - at - k);
+      x = _mm_load_si128(reinterpret_cast<const __m128i*>(buf));
+    } else {
+      break;
+    }
+    // Unsigned range tests with signed compares: adding 128 - lo moves [lo, lo + n) to [-128, -128 + n), and
+    // everything else above it.
+    const auto in_range = [&x](char lo, int n) {
+      return _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(static_cast<char>(128 - lo))),
+                            _mm_set1_epi8(static_cast<char>(-128 + n)));
+    };
+    const auto letter = static_cast<uint32_t>(_mm_movemask_epi8(in_range('a', 26)));
+    const auto digit = static_cast<uint32_t>(_mm_movemask_epi8(in_range('0', 10)));
+    const auto high = static_cast<uint32_t>(_mm_movemask_epi8(x));  // the sign bits: bytes >= 0x80
+    l |= uint64_t{letter} << k;
+    w |= uint64_t{letter | digit | high} << k;
+  }
+  *letters = l;
+  *words = w;
+#else
+  *letters = *words = 0;
+  for (size_t k = 0; k < 64 && at + k < t.size(); ++k) {
+    *letters |= uint64_t{IsAsciiLetter(t[at + k])} << k;
+    *words |= uint64_t{IsWordByte(t[at + k])} << k;
+  }
+#endif
 }
-inline uint64_t LetterBytes(uint64_t x) { return BytesInRange(x, 'a', 'z'); }
-inline uint64_t WordBytes(uint64_t x) { return LetterBytes(x) | BytesInRange(x, '0', '9') | (x & kHighs); }
 
-// Fifteen positions whose single letters NextSingleLetter has found; asked again for a position inside them, it
+// Sixty-four positions whose single letters NextSingleLetter has found; asked again for a position inside them, it
 // answers from the mask instead of reading the block again.
 struct SingleLetterBlock {
-  size_t start = SIZE_MAX - 15;  // none yet
-  unsigned mask = 0;             // bit k: position start + k holds a single letter
+  size_t start = SIZE_MAX - 64;  // none yet
+  uint64_t mask = 0;             // bit k: position start + k holds a single letter
 };
 
-// The first position at or after p holding a single letter (SingleLetterAt), or t.size(). Fifteen positions at a
-// time with SSE2, then eight at a time where the host is little-endian: most ad text has no single letter for
-// dozens of bytes. `block` carries what one call learnt to the next: bytes from p - 1 on must be as it read them.
+// The first position at or after p holding a single letter (SingleLetterAt), or t.size(). Sixty-four positions at
+// a time, from masks of the letters and word bytes shifted one bit either way for the neighbours: most ad text has
+// no single letter for dozens of bytes. `block` carries what one call learnt to the next: bytes from p - 1 on must
+// be as it read them.
 size_t NextSingleLetter(std::string_view t, size_t p, SingleLetterBlock& block) {
   const size_t n = t.size();
-  if (p >= block.start && p < block.start + 15) {
-    if (const unsigned rest = block.mask & (~0u << (p - block.start))) {
+  if (p >= block.start && p < block.start + 64) {
+    if (const uint64_t rest = block.mask & (~uint64_t{0} << (p - block.start))) {
       return block.start + static_cast<size_t>(std::countr_zero(rest));
     }
-    p = block.start + 15;
+    p = block.start + 64;
   }
-  if (p == 0) {
-    if (SingleLetterAt(t, 0)) return 0;
-    p = 1;
-  }
-#if defined(__SSE2__)
-  // Fifteen positions at a time: bit masks of a sixteen-byte block's letters and word bytes, shifted one bit either
-  // way for the neighbours; the block's last byte is read only as the fifteenth position's right neighbour.
-  // Comparisons are signed, so bytes >= 0x80 (negative) are never letters or digits.
-  const __m128i before_a = _mm_set1_epi8('a' - 1), after_z = _mm_set1_epi8('z' + 1);
-  const __m128i before_0 = _mm_set1_epi8('0' - 1), after_9 = _mm_set1_epi8('9' + 1);
-  unsigned prev_word = IsWordByte(t[p - 1]) ? 1 : 0;  // word flag of the byte before the block
-  while (p + 16 <= n) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + p));
-    const auto letter = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(x, before_a), _mm_cmplt_epi8(x, after_z))));
-    const auto digit = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(x, before_0), _mm_cmplt_epi8(x, after_9))));
-    const unsigned word = letter | digit | static_cast<unsigned>(_mm_movemask_epi8(x));
-    const unsigned before = (word << 1) | prev_word;  // bit k: is byte k - 1 a word byte
-    const unsigned after = word >> 1;                 // bit k: is byte k + 1 a word byte
-    if (const unsigned single = letter & ~before & ~after & 0x7FFF) {
+  // Word flag of the byte before the block (none before the text), carried from block to block.
+  uint64_t prev_word = p > 0 && p <= n && IsWordByte(t[p - 1]) ? 1 : 0;
+  for (; p < n; p += 64) {
+    uint64_t letter, word;
+    LetterAndWordMasks64(t, p, &letter, &word);
+    const uint64_t next_word = p + 64 < n && IsWordByte(t[p + 64]) ? 1 : 0;  // none after the text
+    const uint64_t before = (word << 1) | prev_word;      // bit k: is byte k - 1 a word byte
+    const uint64_t after = (word >> 1) | (next_word << 63);  // bit k: is byte k + 1 a word byte
+    if (const uint64_t single = letter & ~before & ~after) {
       block = {p, single};
       return p + static_cast<size_t>(std::countr_zero(single));
     }
-    prev_word = (word >> 14) & 1;
-    p += 15;
+    prev_word = word >> 63;
   }
-#endif
-  if constexpr (std::endian::native == std::endian::little) {
-    if (p < n) {
-      // Word flag of the byte before the block, carried from block to block.
-      uint64_t prev_word = IsWordByte(t[p - 1]) ? kHighs : 0;
-      while (p + 9 <= n) {
-        uint64_t x;
-        std::memcpy(&x, t.data() + p, 8);
-        const uint64_t word = WordBytes(x);
-        const uint64_t next_word = IsWordByte(t[p + 8]) ? 0x80 : 0;
-        const uint64_t before = (word << 8) | (prev_word >> 56);  // byte k: is byte k - 1 a word byte
-        const uint64_t after = (word >> 8) | (next_word << 56);   // byte k: is byte k + 1 a word byte
-        const uint64_t single = LetterBytes(x) & ~before & ~after;
-        if (single) return p + static_cast<size_t>(std::countr_zero(single)) / 8;
-        prev_word = word;
-        p += 8;
-      }
-    }
-  }
-  while (p < n && !SingleLetterAt(t, p)) ++p;
-  return p;
+  return n;
 }
 
 // Pass 3: joins letter-spaced words: 3+ single letters separated by 1-3
@@ -560,6 +558,14 @@ inline void FoldAscii16(const unsigned char* src, char* dst) {
 }
 
 #if defined(__SSE2__)
+// kAsciiFold on sixteen bytes none of which is a control byte other than '\n', DEL or '`' (A-Z to a-z, the rest
+// unchanged); bytes >= 0x80 come out as garbage. Adding 128 - 'A' moves A-Z to the 26 lowest signed values.
+inline __m128i FoldCaseBlock(__m128i x) {
+  const __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8(static_cast<char>(128 - 'A'))),
+                                       _mm_set1_epi8(static_cast<char>(-128 + 26)));
+  return _mm_add_epi8(x, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+}
+
 // kAsciiFold on sixteen bytes; bytes >= 0x80 come out as garbage (comparisons are signed, so they read as negative).
 inline __m128i FoldAsciiBlock(__m128i x) {
   const __m128i upper =
@@ -589,13 +595,23 @@ inline size_t FoldAsciiBlocks(const unsigned char* s, size_t i, size_t n, char* 
   size_t k = 0;
   while (i + k + 16 <= n) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + k));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(tp + k), FoldAsciiBlock(x));
     for (int q = 0; q < 4; ++q) {
       _mm_storeu_si128(reinterpret_cast<__m128i*>(bp + k + 4 * q), begin[q]);
       _mm_storeu_si128(reinterpret_cast<__m128i*>(ep + k + 4 * q), end[q]);
       begin[q] = _mm_add_epi32(begin[q], sixteen);
       end[q] = _mm_add_epi32(end[q], sixteen);
     }
+    // Most blocks are letters, digits, punctuation, spaces and newlines, which fold by case alone. A signed
+    // compare with 0x20 marks the control bytes and every byte >= 0x80 at once.
+    const __m128i rare = _mm_or_si128(
+        _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')), _mm_cmplt_epi8(x, _mm_set1_epi8(0x20))),
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(0x7F)), _mm_cmpeq_epi8(x, _mm_set1_epi8('`'))));
+    if (_mm_movemask_epi8(rare) == 0) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(tp + k), FoldCaseBlock(x));
+      k += 16;
+      continue;
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(tp + k), FoldAsciiBlock(x));
     const auto high = static_cast<unsigned>(_mm_movemask_epi8(x));
     if (high != 0) return k + static_cast<size_t>(std::countr_zero(high));
     k += 16;

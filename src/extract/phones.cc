@@ -172,25 +172,37 @@ inline size_t LetterRunEnd(std::string_view t, size_t i) {
   return i;
 }
 
+// MaySplitIntoNumberWords past its first three letters: the last three, then every pair and triple. All bytes are
+// checked to be letters before a triple is indexed by them (p[0], p[1] and p[2] are known to be).
+bool MaySplitPastFirstTriple(const char* p, size_t n) {
+  for (size_t i = 3; i < n; ++i) {
+    if (!IsLetter(p[i])) return false;
+  }
+  if (!TripleIn(2, p + n - 3)) return false;
+  for (size_t i = 0; i + 1 < n; ++i) {
+    if (!((kPairs[static_cast<unsigned char>(p[i])] >> (p[i + 1] - 'a')) & 1)) return false;
+    if (i + 2 < n && !TripleIn(0, p + i)) return false;
+  }
+  return true;
+}
+
 // Quick rejects for a run of letters that cannot split into number words (most words): a full split starts with
 // a number word's first letter, ends with one's last, and has only adjacent letter pairs kPairs allows and
 // letter triples kTriples allows, starting and ending with triples a split can start and end with ("the", "too"
 // and "then" fail here, before any split is tried). The splits of one or two letters are "o", "oh" and "oo".
-bool MaySplitIntoNumberWords(std::string_view s) {
+// The tests run in the order that rejects most words soonest, the first three letters first (most words fail
+// there); this part is inline, as it is asked of most words and answers them in a few instructions.
+inline bool MaySplitIntoNumberWords(std::string_view s) {
   const size_t n = s.size();
   if (n <= 2) return n > 0 && s[0] == 'o' && (n == 1 || s[1] == 'h' || s[1] == 'o');
   if (n > kMaxLetterRun) return false;
-  if (!(kEdges[static_cast<unsigned char>(s[0])] & 1) || !(kEdges[static_cast<unsigned char>(s[n - 1])] & 2)) {
+  const char* p = s.data();
+  // kEdges marks letters only, so p[0] is a letter after this.
+  if (!(kEdges[static_cast<unsigned char>(p[0])] & 1) || !(kEdges[static_cast<unsigned char>(p[n - 1])] & 2)) {
     return false;
   }
-  for (size_t i = 0; i + 1 < n; ++i) {
-    const char b = s[i + 1];
-    if (b < 'a' || b > 'z' || !((kPairs[static_cast<unsigned char>(s[i])] >> (b - 'a')) & 1)) return false;
-    // The pair (s[i], b) passed, so both are letters (s[0] is one too: kEdges): the triples index in range.
-    if (i == 1 && !TripleIn(1, s.data())) return false;
-    if (i > 0 && !TripleIn(0, s.data() + i - 1)) return false;
-  }
-  return TripleIn(2, s.data() + n - 3);
+  if (!IsLetter(p[1]) || !IsLetter(p[2]) || !TripleIn(1, p)) return false;
+  return MaySplitPastFirstTriple(p, n);
 }
 
 // Whether the idle finder must look at the letter run t[i, j): it touches a digit or may split into number words.
