@@ -35,4 +35,22 @@ ContentHash ComputeContentHash(const Ad& ad) {
   return ContentHash{h.low64, h.high64};
 }
 
+// A member added to Ad must be reset in clear(); this fails to compile until the size below is updated with it.
+static_assert(sizeof(Ad) == 7 * sizeof(std::string) + 2 * sizeof(int64_t) + sizeof(Provenance) + sizeof(ContentHash),
+              "Ad gained or lost a member: update Ad::clear() and this check");
+
+void Ad::clear() {
+  source_id.clear();
+  source.clear();
+  url.clear();
+  title.clear();
+  body.clear();
+  location.clear();
+  posted = 0;
+  crawled = 0;
+  raw.clear();
+  provenance = {};
+  content_hash = {};
+}
+
 }  // namespace lodestar::core

@@ -44,6 +44,10 @@ struct Ad {
 
   // The stable id users see: the source id when present, else "h:" + first 16 hex digits of the hash.
   std::string display_id() const;
+
+  // Makes this Ad equal to a default-constructed one while keeping its strings' capacity: the ingest pipeline
+  // reuses Ads from batch to batch so that decoding allocates nothing. A new member must be reset here too.
+  void clear();
 };
 
 // Hash of the fields that make a posting what it is (source id, source, url,

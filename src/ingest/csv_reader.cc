@@ -141,7 +141,7 @@ class CsvDecoder : public RecordDecoder {
                                        "unquoted delimiter or a missing quote",
                                        fields_.size(), header_.size(), DelimiterName(delim_)));
 
-    std::array<std::string_view, kFields> value;
+    FieldValues value;
     std::array<int, kFields> best_rank;
     best_rank.fill(1 << 30);
     for (const auto& col : columns_) {
@@ -150,12 +150,7 @@ class CsvDecoder : public RecordDecoder {
       value[col.field] = v;
       best_rank[col.field] = col.rank;
     }
-    ad.source_id.assign(value[int(AdField::kId)]);
-    ad.source.assign(value[int(AdField::kSource)]);
-    ad.url.assign(value[int(AdField::kUrl)]);
-    ad.title.assign(value[int(AdField::kTitle)]);
-    ad.body.assign(value[int(AdField::kBody)]);
-    ad.location.assign(value[int(AdField::kLocation)]);
+    AssignTextFields(value, ad);
     ad.posted = Timestamp(value[int(AdField::kPosted)]);
     ad.crawled = Timestamp(value[int(AdField::kCrawled)]);
     if (ad.title.empty() && ad.body.empty())

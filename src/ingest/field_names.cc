@@ -53,4 +53,13 @@ core::Status ValidateFieldMap(const FieldMap& map) {
   return core::Status::Ok();
 }
 
+void AssignTextFields(const FieldValues& value, core::Ad& ad) {
+  ad.source_id.assign(value[int(AdField::kId)]);
+  ad.source.assign(value[int(AdField::kSource)]);
+  ad.url.assign(value[int(AdField::kUrl)]);
+  ad.title.assign(value[int(AdField::kTitle)]);
+  ad.body.assign(value[int(AdField::kBody)]);
+  ad.location.assign(value[int(AdField::kLocation)]);
+}
+
 }  // namespace lodestar::ingest

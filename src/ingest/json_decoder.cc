@@ -46,38 +46,35 @@ class JsonDecoder : public RecordDecoder {
       if (error) return Invalid(error);
     }
 
-    std::array<std::string, kFields> value;
+    // Each field's text as a view: of the parser's buffer for strings (valid until the next parse), of
+    // scalar_text_ for numbers and booleans. Assigned into the Ad's strings, so that an Ad reused between
+    // batches keeps its capacity and decoding allocates nothing.
+    FieldValues value{};
     std::array<int, kFields> best_rank;
     best_rank.fill(1 << 30);
-    std::string raw_content;
+    std::string_view raw_content;
     simdjson::dom::object obj;
     if (doc.get(obj)) {
       return Status::Error(StatusCode::kInvalidInput, "not a JSON object (each line must be one {...} record)");
     }
     for (auto [key, val] : obj) {
       if (key == "raw_content") {
-        std::string_view s;
-        if (!val.get(s)) raw_content.assign(s);
+        if (val.get(raw_content)) raw_content = {};  // not a string: no page to read
         continue;
       }
       auto it = keys_.find(key);
       if (it == keys_.end()) continue;
       for (const auto& k : it->second) {
         if (k.rank >= best_rank[k.field]) continue;
-        std::string scalar = ScalarText(val);
+        const std::string_view scalar = ScalarText(val, scalar_text_[k.field]);
         if (scalar.empty()) break;  // objects, arrays and null are kept in raw only
-        value[k.field] = std::move(scalar);
+        value[k.field] = scalar;
         best_rank[k.field] = k.rank;
         break;
       }
     }
 
-    ad.source_id = std::move(value[int(AdField::kId)]);
-    ad.source = std::move(value[int(AdField::kSource)]);
-    ad.url = std::move(value[int(AdField::kUrl)]);
-    ad.title = std::move(value[int(AdField::kTitle)]);
-    ad.body = std::move(value[int(AdField::kBody)]);
-    ad.location = std::move(value[int(AdField::kLocation)]);
+    AssignTextFields(value, ad);
     ad.posted = Timestamp(value[int(AdField::kPosted)]);
     ad.crawled = Timestamp(value[int(AdField::kCrawled)]);
     if (!raw_content.empty() && (ad.body.empty() || ad.title.empty())) {
@@ -116,18 +113,26 @@ class JsonDecoder : public RecordDecoder {
     return Status::Error(StatusCode::kInvalidInput, fmt::format("malformed JSON: {}", simdjson::error_message(error)));
   }
 
-  // Text of a string, number or boolean value; empty for objects, arrays and null.
-  static std::string ScalarText(simdjson::dom::element val) {
+  // Text of a string, number or boolean value (numbers and booleans written into `scratch`); empty for objects,
+  // arrays and null.
+  static std::string_view ScalarText(simdjson::dom::element val, std::string& scratch) {
     std::string_view s;
-    if (!val.get(s)) return std::string(s);
-    if (val.is_int64()) return std::to_string(int64_t(val));
-    if (val.is_uint64()) return std::to_string(uint64_t(val));
-    if (val.is_double()) return fmt::format("{}", double(val));
-    if (val.is_bool()) return bool(val) ? "true" : "false";
-    return {};
+    if (!val.get(s)) return s;
+    if (val.is_int64()) {
+      scratch = std::to_string(int64_t(val));
+    } else if (val.is_uint64()) {
+      scratch = std::to_string(uint64_t(val));
+    } else if (val.is_double()) {
+      scratch = fmt::format("{}", double(val));
+    } else if (val.is_bool()) {
+      scratch = bool(val) ? "true" : "false";
+    } else {
+      return {};
+    }
+    return scratch;
   }
 
-  static int64_t Timestamp(const std::string& text) {
+  static int64_t Timestamp(std::string_view text) {
     if (text.empty()) return 0;
     return core::ParseTimestamp(text).value_or(0);
   }
@@ -136,6 +141,7 @@ class JsonDecoder : public RecordDecoder {
   std::unordered_map<std::string, std::vector<Key>, NameHash, std::equal_to<>> keys_;
   simdjson::dom::parser parser_;
   std::string buffer_;
+  std::array<std::string, kFields> scalar_text_;  // ScalarText's numbers and booleans, per field
 };
 
 class JsonLinesReader : public RecordReader {

@@ -44,6 +44,37 @@ struct Batch {
 };
 enum Fate : uint8_t { kStore = 0, kDuplicate = 1, kQuarantine = 2 };
 
+// Batches are recycled: a finished batch goes back to the pool with its vectors and strings, and the next one
+// reuses their capacity, so reading, decoding and encoding facts allocate almost nothing per ad (allocation and
+// freeing were ~5% of ingest instructions). At most max_number_of_live_tokens batches exist at once.
+class BatchPool {
+ public:
+  // A batch with no records, ads or facts, whose members keep the capacity of an earlier use.
+  std::shared_ptr<Batch> Get() {
+    std::unique_ptr<Batch> b;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!free_.empty()) {
+        b = std::move(free_.back());
+        free_.pop_back();
+      }
+    }
+    if (!b) b = std::make_unique<Batch>();
+    b->bytes = b->utf8_repairs = b->file_bytes_read = 0;
+    b->block.clear();
+    b->block_ads = 0;
+    // The vectors are sized by the stages that fill them; their elements are reset there (Ad::clear, assign).
+    return std::shared_ptr<Batch>(b.release(), [this](Batch* done) {
+      std::lock_guard<std::mutex> lock(mu_);
+      free_.emplace_back(done);
+    });
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Batch>> free_;
+};
+
 struct DecoderSlot {
   std::unique_ptr<ingest::RecordDecoder> decoder;
 };
@@ -101,6 +132,7 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
     resources = *loaded;
   }
   tbb::enumerable_thread_specific<ExtractorSlot> extractors;
+  BatchPool pool;  // declared before the pipelines run, so it outlives every batch
 
   core::ProgressReporter progress("ingest", total_bytes, "bytes", opt.progress);
   std::map<std::string, uint64_t> reasons;
@@ -136,9 +168,14 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
                 fc.stop();
                 return nullptr;
               }
-              auto batch = std::make_shared<Batch>();
-              while (batch->bytes < opt.block_bytes && batch->records.size() < 8192) {
-                ingest::RawRecord rec;
+              auto batch = pool.Get();
+              auto& records = batch->records;
+              size_t n = 0;
+              while (batch->bytes < opt.block_bytes && n < 8192) {
+                if (n == records.size()) records.emplace_back();
+                ingest::RawRecord& rec = records[n];
+                rec.bytes.clear();  // as a fresh record, keeping the capacity
+                rec.line = rec.byte_offset = 0;
                 auto more = reader.Next(rec);
                 if (!more.ok()) {
                   summary.file_errors.push_back({path, more.status().message()});
@@ -150,8 +187,9 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
                   break;
                 }
                 batch->bytes += rec.bytes.size();
-                batch->records.push_back(std::move(rec));
+                ++n;
               }
+              records.resize(n);
               batch->file_bytes_read = reader.file_bytes_read();
               return batch;
             }) &
@@ -169,6 +207,8 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
                   for (size_t i = 0; i < n; ++i) {
                     auto& ad = batch->ads[i];
                     const auto& rec = batch->records[i];
+                    ad.clear();  // a recycled Ad (BatchPool) must decode as a fresh one does
+                    batch->reasons[i].clear();
                     auto st = slot.decoder->Decode(rec, ad, stats);
                     if (!st.ok()) {
                       batch->fate[i] = kQuarantine;
@@ -196,6 +236,7 @@ Result<IngestSummary> RunIngest(const IngestOptions& opt) {
                 tbb::filter_mode::parallel,
                 [&](std::shared_ptr<Batch> batch) {
                   batch->facts.resize(batch->ads.size());
+                  for (auto& f : batch->facts) f.clear();  // recycled: empty unless extracted below
                   if (resources) {
                     ExtractorSlot& ex = extractors.local();
                     if (!ex.extractor) ex.extractor = std::make_unique<extract::FactExtractor>(resources);
