@@ -19,3 +19,5 @@ lodestar_add_test(NAME extract_handles_fast_test SOURCES ${CMAKE_CURRENT_SOURCE_
   LIBS lodestar_extract PkgConfig::RE2 LABELS unit)
 lodestar_add_test(NAME extract_number_words_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/extract_number_words_test.cc
   LIBS lodestar_extract LABELS unit)
+lodestar_add_test(NAME extract_web_fast_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/extract_web_fast_test.cc
+  LIBS lodestar_extract PkgConfig::RE2 LABELS unit)

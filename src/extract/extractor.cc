@@ -37,7 +37,7 @@ class ExtractorResources {
   // prices, durations, ages and platform handles: price_scan.h, age_scan.h, handle_scan.h;
   // heights, weights and title ages: measure_scan.h.
   std::unique_ptr<RE2> email, url, handle_short, mention, cashapp_tag, cashapp_word, venmo;
-  std::unique_ptr<RE2> email_relaxed, url_relaxed;  // for TwoStepPattern: see BuildEmailPattern
+  std::unique_ptr<RE2> email_relaxed, url_relaxed;  // for TwoStepPattern: see EmailPattern (handle_scan.h)
   TwoStepPattern Email() const;
   TwoStepPattern Url() const;
 
@@ -53,10 +53,6 @@ namespace {
 
 using re2::StringPiece;
 
-constexpr const char* kTlds =
-    "com|net|org|edu|gov|info|biz|co\\.uk|co|us|uk|ca|mx|me|io|ru|de|fr|es|it|in|au|xyz|ly|tv|cc|nl|ch|ir|ua|za|br|ar|cl|"
-    "pe|ph|th|jp|kr|cn|hk|sg|my|nz|ie|be|at|pl|cz|se|no|dk|fi|pt|gr|tr|il|ae|xxx|club|site|online|live|app";
-
 bool IsMailProvider(std::string_view s) {
   static constexpr const char* kProviders[] = {"gmail", "yahoo", "hotmail", "outlook", "aol", "icloud", "live", "msn",
                                                "protonmail", "proton", "ymail", "mail", "gmx", "yandex", "comcast",
@@ -65,27 +61,6 @@ bool IsMailProvider(std::string_view s) {
     if (s == p) return true;
   }
   return false;
-}
-
-// `relaxed`: the local part and domain labels unbounded, for reading groups (two_step_match.h).
-std::string BuildEmailPattern(bool relaxed) {
-  const std::string local = relaxed ? "*" : "{0,63}", label = relaxed ? "*" : "{0,62}";
-  std::string p = "([a-z0-9][a-z0-9._%+\\-]" + local + ")\\s*(@|\\(at\\)|\\[at\\]|\\{at\\}|\\s+at\\s+)\\s*";
-  p += "([a-z0-9][a-z0-9\\-]" + label + "(?:\\.[a-z0-9][a-z0-9\\-]" + label + "){0,3})";
-  p += "\\s*(\\.|\\(dot\\)|\\[dot\\]|\\s+dot\\s+|\\s+\\.\\s*)\\s*(";
-  p += kTlds;
-  p += ")\\b";
-  return p;
-}
-
-// `relaxed`: the domain labels unbounded, for reading groups (two_step_match.h).
-std::string BuildUrlPattern(bool relaxed) {
-  std::string p = "((?:https?://|www\\.)[a-z0-9\\-._~%]+(?:/[^\\s<>\"'()\\[\\]{}]*)?)";
-  p += std::string("|\\b([a-z0-9][a-z0-9\\-]") + (relaxed ? "*" : "{0,62}") + "(?:\\.[a-z0-9\\-]" +
-       (relaxed ? "+" : "{1,63}") + "){0,3}\\.(?:";
-  p += kTlds;
-  p += "))\\b(/[^\\s<>\"'()\\[\\]{}]*)?";
-  return p;
 }
 
 // True when every dot-separated piece of `s` has at most `max` bytes.
@@ -458,12 +433,12 @@ core::Result<std::shared_ptr<const ExtractorResources>> LoadResources(const std:
     return core::Status::Ok();
   };
   const std::pair<std::unique_ptr<RE2>*, std::pair<std::string, const char*>> patterns[] = {
-      {&res->email, {BuildEmailPattern(false), "email"}},
-      {&res->email_relaxed, {BuildEmailPattern(true), "email_relaxed"}},
-      {&res->url, {BuildUrlPattern(false), "url"}},
-      {&res->url_relaxed, {BuildUrlPattern(true), "url_relaxed"}},
-      {&res->handle_short, {"\\b(ig|sc|tw|of|tg|wa)\\s*[:@]\\s*@?\\s*([a-z0-9_][a-z0-9_.]{1,29})", "handle_short"}},
-      {&res->mention, {"(?:^|[^a-z0-9_.@$])@\\s?([a-z0-9_][a-z0-9_]{1,29})\\b", "mention"}},
+      {&res->email, {EmailPattern(false), "email"}},
+      {&res->email_relaxed, {EmailPattern(true), "email_relaxed"}},
+      {&res->url, {UrlPattern(false), "url"}},
+      {&res->url_relaxed, {UrlPattern(true), "url_relaxed"}},
+      {&res->handle_short, {kShortHandlePattern, "handle_short"}},
+      {&res->mention, {kMentionPattern, "mention"}},
       {&res->cashapp_tag, {"(?:^|[^a-z0-9$])\\$([a-z][a-z0-9_\\-]{2,19})\\b", "cashapp"}},
       {&res->cashapp_word,
        {"\\bcash\\s*app\\b(?:\\s*(?:me|is|at|:|-|=|@|tag|name))*\\s*\\$?([a-z][a-z0-9_\\-]{2,19})\\b", "cashapp_word"}},
@@ -603,10 +578,10 @@ struct FactExtractor::Impl {
 
 void FactExtractor::Impl::Emails(Facts& f) {
   const std::string_view t = norm.text;
-  if (!MayHaveEmail(t)) return;
-  windows.clear();
-  EmailWindows(t, windows);
-  ForEachMatchIn(res->Email(), t, windows, [&](const StringPiece* g) {
+  // The scanner reports what the RE2 pattern would (handle_scan.h), finding the separators itself.
+  handle_matches.clear();
+  ScanEmails(t, handle_matches);
+  const auto on_match = [&](const StringPiece* g) {
     if (f.emails.size() >= kMaxFactsPerKind) return;
     const std::string_view sep(g[2].data(), g[2].size());
     const std::string_view dot(g[4].data(), g[4].size());
@@ -631,7 +606,8 @@ void FactExtractor::Impl::Emails(Facts& f) {
       if (x.value == e.value) return;
     }
     f.emails.push_back(std::move(e));
-  }, /*starts_at_begin=*/true);
+  };
+  for (const GroupMatch& m : handle_matches) on_match(m.g.data());
 }
 
 void FactExtractor::Impl::Urls(Facts& f) {
@@ -639,7 +615,9 @@ void FactExtractor::Impl::Urls(Facts& f) {
   if (t.find('.') == std::string_view::npos) return;
   windows.clear();
   UrlWindows(t, windows);
-  ForEachMatchIn(res->Url(), t, windows, [&](const StringPiece* g) {
+  handle_matches.clear();
+  ScanUrls(t, windows, handle_matches);  // what the RE2 pattern would report (handle_scan.h)
+  const auto on_match = [&](const StringPiece* g) {
     if (f.urls.size() >= kMaxFactsPerKind) return;
     const size_t b = Off(t, g[0]);
     if (b > 0 && (t[b - 1] == '@' || t[b - 1] == '.' || t[b - 1] == '-')) return;  // e-mail domain or fragment
@@ -660,7 +638,8 @@ void FactExtractor::Impl::Urls(Facts& f) {
     }
     if (std::find(f.domains.begin(), f.domains.end(), host) == f.domains.end()) f.domains.push_back(host);
     f.urls.push_back(std::move(u));
-  });
+  };
+  for (const GroupMatch& m : handle_matches) on_match(m.g.data());
 }
 
 void FactExtractor::Impl::Handles(Facts& f, uint32_t triggers) {
@@ -690,16 +669,18 @@ void FactExtractor::Impl::Handles(Facts& f, uint32_t triggers) {
           Off(t, g[0]), Off(t, g[0]) + g[0].size());
     }
   }
-  if (MayHaveShortHandle(t)) {
-    ForEachMatch(*res->handle_short, t, [&](const StringPiece* g) {
-      add(PlatformFor(std::string_view(g[1].data(), g[1].size())), std::string_view(g[2].data(), g[2].size()),
-          Off(t, g[0]), Off(t, g[0]) + g[0].size());
-    });
+  // The short-handle and mention scanners report what their RE2 patterns would (handle_scan.h).
+  handle_matches.clear();
+  ScanShortHandles(t, handle_matches);
+  for (const GroupMatch& m : handle_matches) {
+    const StringPiece* g = m.g.data();
+    add(PlatformFor(std::string_view(g[1].data(), g[1].size())), std::string_view(g[2].data(), g[2].size()),
+        Off(t, g[0]), Off(t, g[0]) + g[0].size());
   }
-  if (t.find('@') != std::string_view::npos) {
-    windows.clear();
-    MentionWindows(t, windows);
-    ForEachMatchIn(*res->mention, t, windows, [&](const StringPiece* g) {
+  handle_matches.clear();
+  ScanMentions(t, handle_matches);
+  if (!handle_matches.empty()) {
+    const auto on_mention = [&](const StringPiece* g) {
       const size_t b = Off(t, g[1]);
       const size_t e = b + g[1].size();
       if (e < t.size() && (t[e] == '.' && e + 1 < t.size() && t[e + 1] >= 'a' && t[e + 1] <= 'z')) return;  // e-mail
@@ -722,7 +703,8 @@ void FactExtractor::Impl::Handles(Facts& f, uint32_t triggers) {
       size_t mb = b;
       while (mb > 0 && t[mb - 1] != '@') --mb;
       add(platform, std::string_view(g[1].data(), g[1].size()), mb > 0 ? mb - 1 : b, e);
-    });
+    };
+    for (const GroupMatch& m : handle_matches) on_mention(m.g.data());
   }
 }
 
