@@ -1,7 +1,7 @@
 // The phone finder's speed-ups (issue 3) find what the plain paths find: longest-first validation of a run's
 // candidates keeps the longest valid one, and idle text skipped 64 bytes at a time (block masks kept between
-// calls, words rejected by their first letter, a digit after a word read back to the word) is read as the full
-// byte-by-byte state machine reads it. Generated texts only.
+// calls, words rejected by their first letter, a digit after a word read back to the word, short digit runs passed
+// over whole) is read as the full byte-by-byte state machine reads it. Generated texts only.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -98,6 +98,40 @@ TEST(ExtractPhonesFast, BlockSkipMatchesFullScan) {
     found += a.size();
   }
   EXPECT_GT(found, 200u);  // the texts did hold phones
+}
+
+// Digits in every context the run reader reacts to, short and long runs alike: runs of fewer than seven digits that
+// end at a letter run, a kOther byte or the text's end are passed over whole by the idle finder, and must find
+// exactly what reading them group by group finds (look-alikes and number words after them continue the run; a
+// '+', clock colon or height inside them only splits it).
+TEST(ExtractPhonesFast, ShortDigitRunsMatchFullScan) {
+  const char* pieces[] = {"1",   "5",   "07",  "44",  "503", "724", "3016", "0044", "00", "12345", "+",  "$",
+                          " ",   "  ",  "-",   ".",   "/",   ":",   "'",    "\"",   "(",  ")",     "\n", "x",
+                          "l",   "lO",  "o",   "oh",  "two", "five", "seven", "pm", "lbs", "b",    "ol",  "ii",
+                          "\xE2\x82\xAC", "\xC3\xA9", "5'4", "4'11\"", "10:30", "760:796:2950", "#", "call"};
+  std::mt19937_64 rng(47);
+  PhoneFinder skipping, full;
+  full.SetSkipIdleText(false);
+  const char* regions[] = {"US", "US", "GB", "MX"};
+  size_t found = 0;
+  for (int iter = 0; iter < 5000; ++iter) {
+    std::string text(rng() % 100, 'a' + static_cast<char>(rng() % 3));
+    text += ' ';
+    const size_t n = 3 + rng() % 30;
+    for (size_t i = 0; i < n; ++i) text += pieces[rng() % std::size(pieces)];
+    const std::string region = regions[iter % std::size(regions)];
+    const std::vector<PhoneFact> a = FindIn(skipping, text, region), b = FindIn(full, text, region);
+    ASSERT_EQ(a.size(), b.size()) << "input bytes: " << text.size();
+    for (size_t k = 0; k < a.size(); ++k) {
+      EXPECT_EQ(a[k].e164, b[k].e164);
+      EXPECT_EQ(a[k].span, b[k].span);
+      EXPECT_EQ(a[k].raw, b[k].raw);
+      EXPECT_EQ(a[k].obfuscated, b[k].obfuscated);
+      EXPECT_EQ(a[k].confidence, b[k].confidence);
+    }
+    found += a.size();
+  }
+  EXPECT_GT(found, 300u);  // the texts did hold phones
 }
 
 }  // namespace

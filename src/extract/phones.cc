@@ -205,6 +205,13 @@ inline bool MaySplitIntoNumberWords(std::string_view s) {
   return MaySplitPastFirstTriple(p, n);
 }
 
+// MaySplitIntoNumberWords for the n letters at p (all letters, the first starting a number word and the last ending
+// one, as kEdges says), without the tests that would only repeat these.
+inline bool MaySplitCheckedLetters(const char* p, size_t n) {
+  if (n <= 2) return p[0] == 'o' && (n == 1 || p[1] == 'h' || p[1] == 'o');
+  return n <= kMaxLetterRun && TripleIn(1, p) && MaySplitPastFirstTriple(p, n);
+}
+
 // Whether the idle finder must look at the letter run t[i, j): it touches a digit or may split into number words.
 inline bool WordNeedsLook(std::string_view t, size_t i, size_t j) {
   // One branch for the common case, a word that neither touches a digit nor has a number word's first and last
@@ -214,10 +221,10 @@ inline bool WordNeedsLook(std::string_view t, size_t i, size_t j) {
   return (digit_beside | edges) && (digit_beside || MaySplitIntoNumberWords(t.substr(i, j - i)));
 }
 
-// Bit k of `letters` / `digits` / `stops` is set when byte k of the 16 at p is a lower-case ASCII letter / a digit
-// / a byte an idle finder always stops at (a digit, '+', '$' or a non-ASCII byte): kIdleStop, 16 bytes at a time.
+// Bit k of `letters` / `stops` is set when byte k of the 16 at p is a lower-case ASCII letter / a byte an idle finder
+// always stops at (a digit, '+', '$' or a non-ASCII byte): kIdleStop, 16 bytes at a time.
 struct Chunk16 {
-  uint32_t letters, digits, stops;
+  uint32_t letters, stops;
 };
 inline Chunk16 Classify16(const char* p) {
   const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
@@ -227,15 +234,14 @@ inline Chunk16 Classify16(const char* p) {
                           _mm_set1_epi8(static_cast<char>(-128 + k)));
   };
   const __m128i signs = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('+')), _mm_cmpeq_epi8(x, _mm_set1_epi8('$')));
-  const uint32_t digits = static_cast<uint32_t>(_mm_movemask_epi8(in_range('0', 10)));
-  // movemask of x itself marks the non-ASCII bytes (high bit set).
-  return {static_cast<uint32_t>(_mm_movemask_epi8(in_range('a', 26))), digits,
-          digits | static_cast<uint32_t>(_mm_movemask_epi8(signs) | _mm_movemask_epi8(x))};
+  // movemask reads each byte's high bit: set in the compares' matches and in x's own non-ASCII bytes.
+  const __m128i stops = _mm_or_si128(_mm_or_si128(in_range('0', 10), signs), x);
+  return {static_cast<uint32_t>(_mm_movemask_epi8(in_range('a', 26))), static_cast<uint32_t>(_mm_movemask_epi8(stops))};
 }
 
 // Bits k of a block of W (16 or 64) bytes, as Chunk16 for each 16 of them.
 struct BlockMasks {
-  uint64_t letters = 0, digits = 0, stops = 0;
+  uint64_t letters = 0, stops = 0;
 };
 template <size_t W>
 inline BlockMasks ClassifyBlock(const char* p) {
@@ -243,7 +249,6 @@ inline BlockMasks ClassifyBlock(const char* p) {
   for (size_t b = 0; b < W; b += 16) {
     const Chunk16 c = Classify16(p + b);
     m.letters |= uint64_t{c.letters} << b;
-    m.digits |= uint64_t{c.digits} << b;
     m.stops |= uint64_t{c.stops} << b;
   }
   return m;
@@ -280,31 +285,37 @@ bool SkipIdleBlocks(std::string_view t, size_t* pos, IdleBlock* cache) {
     const uint64_t starts = m.letters & ~(m.letters << 1);
     const uint64_t tail = (m.letters >> (W - 1)) & 1 ? uint64_t{1} << (63 - std::countl_zero(starts)) : 0;
     const unsigned from = static_cast<unsigned>(i - base);
-    uint64_t marks = (starts | m.stops) & (~uint64_t{0} << from);
-    size_t next = base + W;
-    while (marks) {
-      const unsigned k = static_cast<unsigned>(std::countr_zero(marks));
-      const uint64_t bit = uint64_t{1} << k;
-      *pos = base + k;
-      if (m.stops & bit) {
-        // A digit right after a word read from here on: look from the word (a look-alike such as "l494").
-        if ((m.digits & bit) && k > from && ((m.letters >> (k - 1)) & 1)) {
-          *pos = base + static_cast<unsigned>(63 - std::countl_zero(starts & (bit - 1)));
-        }
-        return true;
-      }
-      if (tail & bit) {
-        next = LetterRunEnd(t, base + W);
-        if (WordNeedsLook(t, base + k, next)) return true;
-        break;
-      }
-      marks &= marks - 1;
+    const uint64_t from_on = ~uint64_t{0} << from;
+    const uint64_t stop = m.stops & from_on & (~(m.stops & from_on) + 1);  // the first stop from i on, or 0
+    // The words before that stop (all when there is none: stop - 1 is then all ones), in text order; the tail word
+    // last, as it is the block's last word.
+    uint64_t words = starts & from_on & (stop - 1);
+    for (uint64_t rest = words & ~tail; rest; rest &= rest - 1) {
       // WordNeedsLook inside the block, most words failing at their first letter; a digit right after the word is
       // a stop, which comes back to the word.
+      const unsigned k = static_cast<unsigned>(std::countr_zero(rest));
       if (!(kEdges[static_cast<unsigned char>(p[base + k])] & 1)) continue;
       const unsigned e = k + static_cast<unsigned>(std::countr_zero(~m.letters >> k));
-      if ((kEdges[static_cast<unsigned char>(p[base + e - 1])] & 2) &&
-          MaySplitIntoNumberWords(std::string_view(p + base + k, e - k))) {
+      if ((kEdges[static_cast<unsigned char>(p[base + e - 1])] & 2) && MaySplitCheckedLetters(p + base + k, e - k)) {
+        *pos = base + k;
+        return true;
+      }
+    }
+    if (stop) {
+      const unsigned k = static_cast<unsigned>(std::countr_zero(stop));
+      *pos = base + k;
+      // A digit right after a word read from here on: look from the word (a look-alike such as "l494").
+      if (k > from && ((m.letters >> (k - 1)) & 1) && IsDigit(p[base + k])) {
+        *pos = base + static_cast<unsigned>(63 - std::countl_zero(starts & (stop - 1)));
+      }
+      return true;
+    }
+    size_t next = base + W;
+    if (words & tail) {
+      const size_t k = base + static_cast<size_t>(std::countr_zero(tail));
+      next = LetterRunEnd(t, base + W);
+      if (WordNeedsLook(t, k, next)) {
+        *pos = k;
         return true;
       }
     }
@@ -388,6 +399,32 @@ bool IsDigitLookAlikes(std::string_view s) {
     one |= c != 'o';
   }
   return one;
+}
+
+// From a digit at i with the finder idle: the end of a run that cannot hold a phone, or i. The digits and separators
+// from i (no letter, no byte of kind kOther) hold fewer than seven digits, and what follows ends the run: the end of
+// the text, a kOther byte, or a letter run that is neither look-alike digits touching a digit nor possibly number
+// words. Read group by group, such text leaves the finder idle at the returned position having found nothing: each
+// of its runs holds fewer than seven digits (separators, '+', a clock colon or a height only split or shorten runs),
+// so ProcessRun never runs, and the pending '+' is dropped by what ends the run (a kOther byte is left for the
+// finder to read, with the same state as before: no groups, no pending sign).
+size_t ShortDigitRunEnd(std::string_view t, size_t i) {
+  const size_t n = t.size();
+  size_t e = i;
+  for (int digits = 0; e < n; ++e) {
+    const ByteKind kind = KindOf(t[e]);
+    if (kind == kDigitKind) {
+      if (++digits >= 7) return i;
+    } else if (kind == kLetterKind || kind == kOther) {
+      break;
+    }
+  }
+  if (e >= n || KindOf(t[e]) == kOther) return e;
+  const size_t j = LetterRunEnd(t, e);
+  const std::string_view word(t.data() + e, j - e);
+  const bool digit_beside = IsDigit(t[e - 1]) || (j < n && IsDigit(t[j]));  // e > i: t[i] is a digit
+  if ((digit_beside && IsDigitLookAlikes(word)) || MaySplitIntoNumberWords(word)) return i;
+  return j;
 }
 
 // Fast path for a letter run outside any digit context: only an exact number word counts.
@@ -646,6 +683,14 @@ void PhoneFinder::Find(const NormText& norm, std::string_view orig, const char* 
     if (skip_idle_ && groups_.empty() && !plus_pending && !dollar_pending) {
       i = SkipIdle(t, i, &idle_block);
       if (i >= n) break;
+      if (IsDigit(t[i])) {
+        // Most digits in ads are short numbers (prices, sizes, times): passed over without building groups.
+        const size_t end = ShortDigitRunEnd(t, i);
+        if (end != i) {
+          i = end;
+          continue;
+        }
+      }
     }
     const char c = t[i];
     switch (KindOf(c)) {
@@ -694,8 +739,10 @@ void PhoneFinder::Find(const NormText& norm, std::string_view orig, const char* 
           plus_pending = false;
           groups_.push_back(std::move(g));
           seps = 0;
-        } else if (DecomposeNumberWords(word, parts) && (!groups_.empty() || prev_digit || next_digit ||
-                                                         parts.size() >= 2 || SingleNumberWord(word, parts))) {
+        } else if (MaySplitIntoNumberWords(word) &&  // inline: most words fail here, before the call's set-up
+                   DecomposeNumberWords(word, parts) &&
+                   (!groups_.empty() || prev_digit || next_digit || parts.size() >= 2 ||
+                    SingleNumberWord(word, parts))) {
           if (seps > 4) end_run();
           uint32_t start = static_cast<uint32_t>(i);
           for (const auto& [end_off, digits] : parts) {
