@@ -1,5 +1,7 @@
 #include "extract/measure_scan.h"
 
+#include <algorithm>
+
 #include "extract/ascii.h"
 #include "extract/scan_text.h"
 
@@ -123,8 +125,7 @@ bool TitleAgeAt(const Text& t, size_t p, GroupMatch& m) {
 }
 
 // Successive leftmost matches (at most scan::kMaxMatches) of a pattern each of whose matches starts at the begin of
-// a digit run whose length `wanted_run` accepts: scan::ScanNearDigitRuns with no bytes before the run, without
-// its walk over the white space there (where these patterns, which start with a digit, cannot start).
+// a digit run whose length `wanted_run` accepts: only those begins are tried, in order.
 template <typename RunFilter, typename At>
 void ScanAtDigitRuns(std::string_view text, const std::vector<Window>& digit_runs, RunFilter wanted_run, At at,
                      std::vector<GroupMatch>& out) {
@@ -166,9 +167,24 @@ void ScanWeights(std::string_view text, std::vector<GroupMatch>& out) {
 }
 
 void ScanTitleAges(std::string_view text, const std::vector<Window>& digit_runs, std::vector<GroupMatch>& out) {
-  // Every match holds a run of exactly two digits, with white space, '-', white space and one character (at most
-  // 4 bytes) or the text start before it: at most 5 bytes other than white space.
-  scan::ScanNearDigitRuns(text, digit_runs, [](size_t length) { return length == 2; }, 5, TitleAgeAt, out);
+  // Every match holds one run of digits, of exactly two, right after "\s-\s" (one byte each), with one character
+  // (of at most 4 bytes) or the text start before that: it starts in [run.begin - 7, run.begin - 3].
+  const Text t(text);
+  const auto* u = reinterpret_cast<const unsigned char*>(text.data());
+  size_t pos = 0;  // where the next search starts
+  int found = 0;
+  GroupMatch m;
+  for (const Window& run : digit_runs) {
+    const size_t d = run.begin;
+    if (run.end - d != 2 || d < pos + 3 || u[d - 2] != '-' || !IsRe2Space(u[d - 1]) || !IsRe2Space(u[d - 3])) continue;
+    bool hit = false;
+    for (size_t p = std::max(pos, d >= 7 ? d - 7 : 0); p <= d - 3 && !hit; ++p) hit = TitleAgeAt(t, p, m);
+    if (!hit) continue;
+    out.push_back(m);
+    pos = static_cast<size_t>(m.g[0].data() - text.data()) + m.g[0].size();
+    m = GroupMatch();
+    if (++found == scan::kMaxMatches) return;
+  }
 }
 
 void ScanTitleAges(std::string_view text, std::vector<GroupMatch>& out) {

@@ -1,18 +1,24 @@
 #include "extract/price_scan.h"
 
+#include <emmintrin.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
 
 #include "extract/ascii.h"
+#include "extract/byte_masks.h"
 #include "extract/scan_text.h"
 
 namespace lodestar::extract {
 namespace {
 
 using scan::kMaxMatches;
+using scan::AddStartIfEndsWith;
+using scan::EndsWith;
 using scan::kNone;
-using scan::OneOf;
+using scan::IsOneOf;
+using scan::SpacesBack;
 using scan::Text;
 
 // \$|£|€ at i: its length, or 0.
@@ -34,7 +40,7 @@ size_t Cents(const Text& t, size_t e) {
 size_t PerHourUnitEnd(const Text& t, size_t i) {
   if (t.At(i) != 'h' && t.At(i) != 'q') return kNone;
   const std::string_view w = t.Word(i, 8);
-  if (OneOf(w, {"hr", "hrs", "hour", "hourly", "hrly", "hh", "qv", "halfhour"})) return i + w.size();
+  if (IsOneOf(w, "hr", "hrs", "hour", "hourly", "hrly", "hh", "qv", "halfhour")) return i + w.size();
   if (w != "half") return kNone;
   const size_t j = t.Spaces(i + 4);
   return t.Word(j, 4) == "hour" ? j + 4 : kNone;
@@ -72,8 +78,8 @@ bool MoneyBeforeCurrency(const Text& t, size_t p, size_t run, GroupMatch& m) {
   const unsigned char c = t.At(q);  // what the currency words start with
   if (c != 'u' && c != 'd' && c != 'r' && c != 'b' && c != 'e' && c != 'g') return false;
   const std::string_view w = t.Word(q, 9);
-  if (!OneOf(w, {"usd", "dollar", "dollars", "rose", "roses", "rs", "bucks", "eur", "euro", "euros", "gbp", "donation",
-                 "donations"})) {
+  if (!IsOneOf(w, "usd", "dollar", "dollars", "rose", "roses", "rs", "bucks", "eur", "euro", "euros", "gbp", "donation",
+               "donations")) {
     return false;
   }
   m.g[0] = t.Piece(p, q + w.size());
@@ -84,28 +90,22 @@ bool MoneyBeforeCurrency(const Text& t, size_t p, size_t run, GroupMatch& m) {
 
 // \b(?:donations?|roses?|rate|rates|gift)\s*(?:is|are|:|-|=|of)?\s*\$?(\d{2,5})\b  — group 6
 bool MoneyAfterPriceWord(const Text& t, size_t p, GroupMatch& m) {
-  // Every word starts with one of these four (checked first: most words starting with d, r or g are none of them).
-  if (t.Lit(p, "donation") == kNone && t.Lit(p, "rose") == kNone && t.Lit(p, "rate") == kNone &&
-      t.Lit(p, "gift") == kNone) {
-    return false;
-  }
-  for (std::string_view word : {"donations", "donation", "roses", "rose", "rate", "rates", "gift"}) {
-    const size_t a = t.Spaces(t.Lit(p, word));
-    if (a == kNone) continue;
-    for (std::string_view link : {"is", "are", ":", "-", "=", "of", ""}) {  // the optional link, greedy
-      const size_t q = t.Spaces(t.Lit(a, link));
-      if (q == kNone) continue;
-      for (const size_t d : {t.Lit(q, "$"), q}) {
-        if (d == kNone) continue;
-        const size_t run = t.Digits(d, 5);
-        if (run < 2 || run > 5 || t.WordEnd(d + run) == kNone) continue;
-        m.g[0] = t.Piece(p, d + run);
-        m.g[6] = t.Piece(d, d + run);
-        return true;
-      }
+  const auto amount = [&](size_t q) {  // \$?(\d{2,5})\b at q
+    for (const size_t d : {t.Lit(q, "$"), q}) {
+      if (d == kNone) continue;
+      const size_t run = t.Digits(d, 5);
+      if (run < 2 || run > 5 || t.WordEnd(d + run) == kNone) continue;
+      m.g[0] = t.Piece(p, d + run);
+      m.g[6] = t.Piece(d, d + run);
+      return true;
     }
-  }
-  return false;
+    return false;
+  };
+  const auto after_link = [&](size_t link_end) { return amount(t.Spaces(link_end)); };
+  const auto after_word = [&](size_t word_end) {  // the optional link, greedy
+    return scan::AnyLit(t, t.Spaces(word_end), after_link, "is", "are", ":", "-", "=", "of", "");
+  };
+  return scan::AnyLit(t, p, after_word, "donations", "donation", "roses", "rose", "rate", "rates", "gift");
 }
 
 // \b(\d{2,4})\s*(?:/|per|an?)?\s*(?:hr|hrs|hour|hourly|hrly|hh|qv|half\s*hour)\b  — group 7
@@ -127,18 +127,34 @@ bool MoneyPerHour(const Text& t, size_t p, size_t run, GroupMatch& m) {
   return false;
 }
 
-// Bytes that start what follows an amount in groups 3-5 and 7: a currency symbol or word, a per-hour link or unit.
-constexpr std::array<bool, 256> kAfterAmount = [] {
-  std::array<bool, 256> set{};
-  for (unsigned char c : std::string_view("$\xC2\xE2udrbeg/pahq")) set[c] = true;
-  return set;
-}();
-
 // Whether the amount of `run` digits at p may be followed by a currency or a per-hour unit (groups 3-5 and 7): a
-// test of one byte (after the cents and white space) that most runs of digits fail, before the full ones.
-bool MayFollowAmount(const Text& t, size_t p, size_t run) {
+// test of the first two bytes (after the cents and white space) that most runs of digits fail, before the full ones.
+[[gnu::always_inline]] inline bool MayFollowAmount(const Text& t, size_t p, size_t run) {
+  if (run < 2 || run > 5) return false;
   // The per-hour form has no cents: with them, it reads '.' where it needs a link or unit, and fails.
-  return run >= 2 && run <= 5 && kAfterAmount[t.At(t.Spaces(Cents(t, p + run)))];
+  const size_t q = t.Spaces(Cents(t, p + run));
+  const unsigned char next = t.At(q + 1);
+  // A per-hour unit (each starts with 'h' or 'q') after the white space from i.
+  const auto unit_after = [&](size_t i) { const unsigned char c = t.At(t.Spaces(i)); return c == 'h' || c == 'q'; };
+  switch (t.At(q)) {
+    case '$':
+    case 0xC2:  // '£'
+    case 0xE2:  // '€'
+    case 'h':   // the per-hour units
+    case 'q': return true;
+    // The currency words, by their first two bytes.
+    case 'u': return next == 's';                    // usd
+    case 'd': return next == 'o';                    // dollars?, donations?
+    case 'r': return next == 'o' || next == 's';     // roses?, rs
+    case 'b':                                        // bucks
+    case 'e': return next == 'u';                    // eur, euros?
+    case 'g': return next == 'b';                    // gbp
+    // The per-hour links, each followed by white space and a unit (or, "an" and "per", more to check).
+    case 'p': return next == 'e';                    // per
+    case 'a': return next == 'n' || unit_after(q + 1);  // an, a
+    case '/': return unit_after(q + 1);
+    default: return false;
+  }
 }
 
 // The match of kMoneyPattern starting at p, alternatives in the pattern's order.
@@ -157,7 +173,7 @@ bool MoneyAt(const Text& t, size_t p, GroupMatch& m) {
 size_t DurationUnitEnd(const Text& t, size_t i) {
   if (t.At(i) != 'm' && t.At(i) != 'h') return kNone;
   const std::string_view w = t.Word(i, 7);
-  return OneOf(w, {"minutes", "minute", "mins", "min", "mn", "hours", "hour", "hrs", "hr", "h"}) ? i + w.size() : kNone;
+  return IsOneOf(w, "minutes", "minute", "mins", "min", "mn", "hours", "hour", "hrs", "hr", "h") ? i + w.size() : kNone;
 }
 
 // (\d{1,2}(?:\.\d)?)(\s+1/2)?\s*(unit)\b  — groups 1-3. No \b before: "100 min" matches from its second digit.
@@ -270,32 +286,33 @@ bool DurationWordAt(const Text& t, size_t p, size_t word_end, std::string_view t
   return true;
 }
 
-// Bytes at which a match can start: these and the digits.
-constexpr std::array<bool, 256> StartBytes(std::string_view bytes) {
-  std::array<bool, 256> set{};
-  for (unsigned char c : bytes) set[c] = true;
-  for (int c = '0'; c <= '9'; ++c) set[c] = true;
+// The first words of kDurationPattern's second alternative (the words DurationWordEnd reads), as a bit set of
+// their lengths per first byte: a word whose first byte and length match none is none of them, and no match of that
+// alternative starts there.
+constexpr std::array<uint16_t, 256> kFirstWordLengths = [] {
+  std::array<uint16_t, 256> set{};
+  for (std::string_view w : {"a", "1", "qv", "hh", "fh", "hr", "one", "all", "hrly", "hour", "half", "full", "over",
+                             "night", "quick", "halfhr", "hourly", "halfan", "quickie", "halfhour", "fullhour",
+                             "overnight", "quickvisit"}) {
+    set[static_cast<unsigned char>(w[0])] |= static_cast<uint16_t>(1u << w.size());
+  }
   return set;
-}
-constexpr auto kDurationStarts = StartBytes("qhfoan");
+}();
 
-// The start of the white space that ends at i, no further left than `floor`.
-size_t SpacesBack(const unsigned char* u, size_t floor, size_t i) {
-  while (i > floor && IsRe2Space(u[i - 1])) --i;
-  return i;
-}
+// DurationStarts16 marks word starts only at these bytes (and digits).
+static_assert([] {
+  for (int c = 0; c < 256; ++c) {
+    if (kFirstWordLengths[c] != 0 && !IsAsciiDigit(static_cast<unsigned char>(c)) &&
+        std::string_view("qhfoan").find(static_cast<char>(c)) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}());
 
-// Whether the bytes [floor, e) end with the literal w.
-template <size_t N>
-bool EndsWith(const unsigned char* u, size_t floor, size_t e, const char (&w)[N]) {
-  constexpr size_t kLen = N - 1;
-  return e - floor >= kLen && std::memcmp(u + e - kLen, w, kLen) == 0;  // a compare of known length: inlined
-}
-
-// Appends the start of w to `starts` when the bytes [floor, e) end with it.
-template <size_t N>
-void AddStartIfEndsWith(const unsigned char* u, size_t floor, size_t e, const char (&w)[N], size_t* starts, int& k) {
-  if (EndsWith(u, floor, e, w)) starts[k++] = e - (N - 1);
+// Whether the word [b, e) may start a match of the second alternative (DurationWordAt decides).
+bool MayBeFirstWord(const unsigned char* u, size_t b, size_t e) {
+  return e - b <= 10 && (kFirstWordLengths[u[b]] >> (e - b) & 1) != 0;
 }
 
 // Where a price word (donations?|roses?|rate|rates|gift) ending at e, no further left than `floor`, starts: appended
@@ -349,25 +366,53 @@ void PriceWordsBefore(const unsigned char* u, size_t floor, size_t a, size_t* st
   if (link != 0) PriceWordsEndingAt(u, floor, SpacesBack(u, floor, a - link), starts, k);
 }
 
+// Whether the bytes [floor, q) may end with a price word (donations?|roses?|rate|rates|gift), a link (is|are|:|-|=|of)
+// or "usd": a test of the last two bytes that most words fail, before PriceWordsBefore's full one.
+bool MayEndWordBeforeAmount(const unsigned char* u, size_t floor, size_t q) {
+  const unsigned char last = u[q - 1];
+  if (last == ':' || last == '-' || last == '=') {  // a link: a price word (ending in s, n, e or t) must come before it
+    const size_t w = SpacesBack(u, floor, q - 1);
+    if (w <= floor) return false;
+    const unsigned char c = u[w - 1];
+    return c == 's' || c == 'n' || c == 'e' || c == 't';
+  }
+  if (q - floor < 2) return false;  // the words are two bytes or more
+  const unsigned char prev = u[q - 2];
+  switch (last) {
+    case 's': return prev == 'n' || prev == 'e' || prev == 'i';  // donations, roses, rates, is
+    case 'n': return prev == 'o';                                // donation
+    case 'e': return prev == 's' || prev == 't' || prev == 'r';  // rose, rate, are
+    case 't': return prev == 'f';                                // gift
+    case 'f': return prev == 'o';                                // of
+    case 'd': return prev == 's';                                // usd
+    default: return false;
+  }
+}
+
 // Every position in [floor, d) where a match of kMoneyPattern whose amount starts at the digit at d can start, and
 // maybe others (MoneyAt decides), in no order; their number (at most 8). [floor, d) holds no digit, so such a match
 // is "currency \s* amount" (groups 1-2) or "price word \s* link? \s* $? amount" (group 6), read here right to left.
 int MoneyStartsBefore(const unsigned char* u, size_t floor, size_t d, size_t* starts) {
-  int k = 0;
-  if (d > floor && u[d - 1] == '$') {  // the currency '$', or the '$' of group 6: nothing else ends with it
-    starts[k++] = d - 1;
-    PriceWordsBefore(u, floor, SpacesBack(u, floor, d - 1), starts, k);
-    return k;
-  }
   const size_t q = SpacesBack(u, floor, d);  // where a currency or a price word (or its link) ends
-  if (q > floor && u[q - 1] == '$') starts[k++] = q - 1;
-  if (q >= floor + 2 && u[q - 2] == 0xC2 && u[q - 1] == 0xA3) starts[k++] = q - 2;
-  if (q >= floor + 3) {
-    if (u[q - 3] == 0xE2 && u[q - 2] == 0x82 && u[q - 1] == 0xAC) starts[k++] = q - 3;
-    if (q < d && u[q - 3] == 'u' && u[q - 2] == 's' && u[q - 1] == 'd') starts[k++] = q - 3;  // "usd\s"
+  if (q <= floor) return 0;
+  int k = 0;
+  switch (u[q - 1]) {
+    case '$':  // the currency '$', or (right before the amount) the '$' of group 6: nothing else ends with it
+      starts[k++] = q - 1;
+      if (q == d) PriceWordsBefore(u, floor, SpacesBack(u, floor, d - 1), starts, k);
+      return k;
+    case 0xA3:
+      if (EndsWith(u, floor, q, "\xC2\xA3")) starts[k++] = q - 2;
+      return k;
+    case 0xAC:
+      if (EndsWith(u, floor, q, "\xE2\x82\xAC")) starts[k++] = q - 3;
+      return k;
+    default:
+      if (!MayEndWordBeforeAmount(u, floor, q)) return 0;  // most runs of digits
+      if (q < d) AddStartIfEndsWith(u, floor, q, "usd", starts, k);  // "usd\s"
+      PriceWordsBefore(u, floor, q, starts, k);
+      return k;
   }
-  PriceWordsBefore(u, floor, q, starts, k);
-  return k;
 }
 
 }  // namespace
@@ -377,25 +422,27 @@ void ScanMoney(std::string_view text, const std::vector<Window>& digit_runs, std
   // in the digit-free bytes before it, where MoneyStartsBefore lists the few places a currency or price word allows.
   const Text t(text);
   const auto* u = reinterpret_cast<const unsigned char*>(text.data());
-  size_t pos = 0;       // where the next search starts
-  size_t after_run = 0;  // the end of the previous run of digits
+  size_t pos = 0;  // where the next search starts
   int found = 0;
   GroupMatch m;
-  for (const Window& run : digit_runs) {
-    const size_t floor = std::max(pos, after_run);
-    after_run = run.end;
-    if (run.end - run.begin < 2 || run.begin < floor) continue;
+  const Window* const runs = digit_runs.data();  // read once: out.push_back could alias the vector for the compiler
+  const Window* const runs_end = runs + digit_runs.size();
+  for (const Window* run_at = runs; run_at != runs_end; ++run_at) {
+    const Window& run = *run_at;
+    if (run.end - run.begin < 2) continue;
+    const size_t floor = std::max(pos, run_at != runs ? run_at[-1].end : 0);  // no digit in [floor, run.begin)
+    if (run.begin < floor) continue;
     if (found >= kMaxMatches) break;
     size_t starts[8];
     const int k = MoneyStartsBefore(u, floor, run.begin, starts);
-    for (int i = 1; i < k; ++i) {  // insertion sort: k is at most 8, mostly 0
-      for (int j = i; j > 0 && starts[j] < starts[j - 1]; --j) std::swap(starts[j], starts[j - 1]);
-    }
+    scan::SortStarts(starts, k);  // k is at most 8, mostly 0
     bool hit = false;
     for (int i = 0; i < k && !hit; ++i) hit = MoneyAt(t, starts[i], m);
-    // MoneyAt's first tests, here without a call: most runs of digits fail them.
+    // MoneyAt at the run itself, without the call (most runs of digits fail the first tests).
     const size_t run_digits = std::min<size_t>(run.end - run.begin, 6);  // as t.Digits(run.begin, 5) counts
-    if (!hit && t.WordStartsAt(run.begin) && MayFollowAmount(t, run.begin, run_digits)) hit = MoneyAt(t, run.begin, m);
+    if (!hit && t.WordStartsAt(run.begin) && MayFollowAmount(t, run.begin, run_digits)) {
+      hit = MoneyBeforeCurrency(t, run.begin, run_digits, m) || MoneyPerHour(t, run.begin, run_digits, m);
+    }
     if (!hit) continue;
     out.push_back(m);
     ++found;
@@ -412,52 +459,61 @@ void ScanMoney(std::string_view text, std::vector<GroupMatch>& out) {
 
 namespace {
 
+// Bit k set where the byte at i + k (k < 16, i < n) may start a match of kDurationPattern: a digit not followed by
+// two more (a count is one or two digits followed by no digit; in the block's last two bytes, any digit), or a word
+// start holding the first byte of a duration word. Bytes past n read as '\0', which is neither.
+uint32_t DurationStarts16(const unsigned char* u, size_t i, size_t n) {
+  __m128i v;
+  if (n - i >= 16) {
+    v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(u + i));
+  } else {
+    alignas(16) unsigned char tail[16] = {};
+    std::memcpy(tail, u + i, n - i);
+    v = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
+  }
+  const auto mask = [](__m128i bytes) { return static_cast<uint32_t>(_mm_movemask_epi8(bytes)); };
+  const auto is = [&](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+  const uint32_t word = mask(WordBytes16(v)), digit = mask(DigitBytes16(v));
+  const __m128i qhfo = _mm_or_si128(_mm_or_si128(is('q'), is('h')), _mm_or_si128(is('f'), is('o')));
+  const uint32_t first_bytes = mask(_mm_or_si128(qhfo, _mm_or_si128(is('a'), is('n'))));
+  const uint32_t word_before = i > 0 && IsWordByte(u[i - 1]) ? 1 : 0;
+  const uint32_t word_starts = word & ~((word << 1) | word_before);
+  return (digit & ~(digit >> 1 & digit >> 2)) | (first_bytes & word_starts);
+}
+
 // The leftmost match of kDurationPattern starting in [from, last_start]: fills m and returns true. Else false,
-// with *resume where a later search may start (no match starts in [from, *resume)). `from` is never inside a word
-// (0, a match's end, a word's start or just past a byte no match holds).
+// with *resume where a later search may start (no match starts in [from, *resume), and *resume is not inside a
+// word). `from` is never inside a word (0, a match's end, a word's start or just past a byte no match holds).
 //
-// Word by word: a duration word starts a word (\b), and a count ends where a run of digits ends (what may follow
-// it, '.', white space, 'm' or 'h', is no digit), so its first digit is one of the run's last two. Every match
-// ends at \b, at the end of a word. At each position the count is tried first, as in the pattern.
+// Only the positions DurationStarts16 marks are tried, in order: a count may start at any digit (no \b before it)
+// and a duration word at a word start (\b). At each position the count is tried first, as in the pattern.
 bool NextDuration(const Text& t, std::string_view text, size_t from, size_t last_start, GroupMatch& m,
                   size_t* resume) {
   const auto* u = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
-  for (size_t b = from;;) {
-    while (b < n && !IsWordByte(u[b])) ++b;
-    if (b >= n || b > last_start) {
-      *resume = b;
-      return false;
+  const size_t end = last_start < n ? last_start + 1 : n;  // the positions tried: [from, end)
+  for (size_t block = from; block < end; block += 16) {
+    for (uint32_t bits = DurationStarts16(u, block, n); bits != 0; bits &= bits - 1) {
+      const size_t p = block + static_cast<size_t>(__builtin_ctz(bits));
+      if (p >= end) break;
+      if (IsAsciiDigit(u[p]) && DurationCountAt(t, p, m)) return true;
+      if (kFirstWordLengths[u[p]] == 0 || !t.WordStartsAt(p)) continue;  // a digit other than '1', or mid-word
+      size_t e = p + 1;
+      while (e < n && IsWordByte(u[e])) ++e;
+      if (MayBeFirstWord(u, p, e) && DurationWordAt(t, p, e, text, m)) return true;
     }
-    size_t e = b;
-    bool digits = false;
-    do {
-      digits |= IsAsciiDigit(u[e]);
-      ++e;
-    } while (e < n && IsWordByte(u[e]));
-    if (kDurationStarts[u[b]]) {
-      if (IsAsciiDigit(u[b]) && DurationCountAt(t, b, m)) return true;
-      if ((!IsAsciiDigit(u[b]) || u[b] == '1') && DurationWordAt(t, b, e, text, m)) return true;
-    }
-    for (size_t i = b; digits && i < e;) {  // counts ending where a run of digits ends
-      if (!IsAsciiDigit(u[i])) {
-        ++i;
-        continue;
-      }
-      size_t j = i;
-      while (j < e && IsAsciiDigit(u[j])) ++j;
-      for (size_t p = j - std::min<size_t>(j - i, 2); p < j; ++p) {
-        if (p == b) continue;  // tried above
-        if (p > last_start) {
-          *resume = b;
-          return false;
-        }
-        if (DurationCountAt(t, p, m)) return true;
-      }
-      i = j;
-    }
-    b = e;
   }
+  // Every position before `end` was tried; back to the start of the word that `end` is inside, if any.
+  size_t r = end;
+  if (r <= from) {  // nothing tried: from is past last_start
+    *resume = from;
+    return false;
+  }
+  if (r < n && IsWordByte(u[r])) {
+    while (r > from && IsWordByte(u[r - 1])) --r;
+  }
+  *resume = r;
+  return false;
 }
 
 // A byte that no match holds (matches are made of [0-9a-z], '.', '/' and white space), so that the matches after

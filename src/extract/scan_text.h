@@ -9,6 +9,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "extract/ascii.h"
@@ -32,6 +33,13 @@ class Text {
   // i + w.size() when the text at i starts with w.
   size_t Lit(size_t i, std::string_view w) const {
     return i <= n_ && n_ - i >= w.size() && std::memcmp(u_ + i, w.data(), w.size()) == 0 ? i + w.size() : kNone;
+  }
+  // The same for a literal: a compare of known length, which the compiler inlines (a std::string_view's length is
+  // not known at compile time even when it comes from a literal, and memcmp is then a call).
+  template <size_t N>
+  size_t Lit(size_t i, const char (&w)[N]) const {
+    constexpr size_t kLen = N - 1;
+    return i <= n_ && n_ - i >= kLen && std::memcmp(u_ + i, w, kLen) == 0 ? i + kLen : kNone;
   }
   // \s*: past the white space at i.
   size_t Spaces(size_t i) const {
@@ -68,6 +76,22 @@ class Text {
   size_t n_;
 };
 
+// Whether try_end(e) returns true for some literal w that the text at i starts with (e = i + its length), trying
+// them in the order given and stopping at the first true: a pattern's alternation of literals, each compare of
+// known length (inlined, unlike a loop over std::string_views).
+template <typename TryEnd, size_t... N>
+bool AnyLit(const Text& t, size_t i, TryEnd try_end, const char (&... words)[N]) {
+  const auto try_word = [&](size_t e) { return e != kNone && try_end(e); };
+  return (try_word(t.Lit(i, words)) || ...);
+}
+
+// Whether w is one of the literals: a length test, which most words fail, then a compare of known length (inlined,
+// where OneOf below calls memcmp).
+template <size_t... N>
+bool IsOneOf(std::string_view w, const char (&... set)[N]) {
+  return ((w.size() == N - 1 && std::memcmp(w.data(), set, N - 1) == 0) || ...);
+}
+
 inline bool OneOf(std::string_view w, std::initializer_list<std::string_view> set) {
   for (std::string_view x : set) {
     if (w == x) return true;
@@ -75,16 +99,34 @@ inline bool OneOf(std::string_view w, std::initializer_list<std::string_view> se
   return false;
 }
 
+// Helpers for reading a pattern's prefix right to left from a position (the start of a run of digits), for scanners
+// that list the few places a match can start before it instead of trying every one.
 
-// From i leftwards over white space and at most `budget` other bytes, stopping at `floor` (where the caller's
-// search starts anyway: runs of digits close together would otherwise walk the same bytes again).
-inline size_t ReachLeft(std::string_view t, size_t i, int budget, size_t floor = 0) {
-  for (; i > floor; --i) {
-    if (!IsRe2Space(static_cast<unsigned char>(t[i - 1])) && budget-- == 0) break;
-  }
+// The start of the white space that ends at i, no further left than `floor`.
+inline size_t SpacesBack(const unsigned char* u, size_t floor, size_t i) {
+  while (i > floor && IsRe2Space(u[i - 1])) --i;
   return i;
 }
 
+// Whether the bytes [floor, e) end with the literal w.
+template <size_t N>
+bool EndsWith(const unsigned char* u, size_t floor, size_t e, const char (&w)[N]) {
+  constexpr size_t kLen = N - 1;
+  return e - floor >= kLen && std::memcmp(u + e - kLen, w, kLen) == 0;  // a compare of known length: inlined
+}
+
+// Appends the start of w to `starts` when the bytes [floor, e) end with it.
+template <size_t N>
+void AddStartIfEndsWith(const unsigned char* u, size_t floor, size_t e, const char (&w)[N], size_t* starts, int& k) {
+  if (EndsWith(u, floor, e, w)) starts[k++] = e - (N - 1);
+}
+
+// Sorts the k (a handful) listed starts.
+inline void SortStarts(size_t* starts, int k) {
+  for (int i = 1; i < k; ++i) {
+    for (int j = i; j > 0 && starts[j] < starts[j - 1]; --j) std::swap(starts[j], starts[j - 1]);
+  }
+}
 
 // A negated class such as [^0-9] at i, as RE2 reads it in UTF-8 mode: an ASCII byte that `excluded` rejects not,
 // or one multi-byte character. RE2 accepts [\xC2-\xDF] + 1, [\xE0-\xEF] + 2 and [\xF0-\xF4] + 3 continuation
@@ -110,32 +152,6 @@ inline size_t NonDigitOrEnd(const Text& t, size_t i) {
 // (?:[^a-z0-9]|$) at i.
 inline size_t NonAlnumOrEnd(const Text& t, size_t i) {
   return i >= t.size() ? i : OneCharExcept(t, i, [](unsigned char c) { return IsAsciiLower(c) || IsAsciiDigit(c); });
-}
-
-// Successive leftmost matches (at most kMaxMatches) of a pattern each of whose matches holds the start of a run of
-// digits that `wanted_run(length)` accepts, with at most `budget` bytes other than white space before that start:
-// such a match starts in [ReachLeft(run begin, budget), run begin] of some run, and those ranges only move right
-// from run to run, so only they are tried. `at(t, p, m)` fills m with the match starting at p, if any.
-template <typename RunFilter, typename At>
-void ScanNearDigitRuns(std::string_view text, const std::vector<Window>& digit_runs, RunFilter wanted_run,
-                       int budget, At at, std::vector<GroupMatch>& out) {
-  const Text t(text);
-  size_t pos = 0;  // where the next search starts
-  int found = 0;
-  GroupMatch m;
-  for (const Window& run : digit_runs) {
-    if (!wanted_run(run.end - run.begin)) continue;
-    for (size_t p = std::max(pos, ReachLeft(text, run.begin, budget, pos)); p <= run.begin && found < kMaxMatches;
-         ++p) {
-      if (!at(t, p, m)) continue;
-      out.push_back(m);
-      ++found;
-      pos = static_cast<size_t>(m.g[0].data() - text.data()) + m.g[0].size();
-      p = pos - 1;
-      m = GroupMatch();
-    }
-    pos = std::max(pos, run.begin + 1);  // every start up to the run's was tried
-  }
 }
 
 }  // namespace lodestar::extract::scan
