@@ -1,6 +1,6 @@
 // The e-mail, URL, mention and short-handle scanners (handle_scan.h) report exactly what successive whole-text RE2
 // searches of the patterns they replace report: every match, every group's span, in order. The patterns are
-// built by handle_scan.h's EmailPattern and UrlPattern, which extractor.cc compiles too.
+// built by handle_scan.h's EmailPattern and UrlPattern.
 // Texts: random strings of the pieces the patterns turn on (separators, dots, TLDs, runs that reach the {0,63}
 // bounds, white space of every kind, valid and broken UTF-8), each also at every anchored start; then fixed cases.
 #include <gtest/gtest.h>
@@ -20,10 +20,6 @@ namespace {
 
 using Record = test::GroupRecord;
 using test::Re2Matches;
-
-// The patterns as extractor.cc compiles them (handle_scan.h builds them for both).
-std::string EmailPattern() { return extract::EmailPattern(false); }
-std::string UrlPattern() { return extract::UrlPattern(false); }
 
 RE2::Options Opts() {
   RE2::Options o;

@@ -24,7 +24,6 @@
 #include "extract/places.h"
 #include "extract/price_scan.h"
 #include "extract/prechecks.h"
-#include "extract/two_step_match.h"
 #include "extract/windows.h"
 
 namespace lodestar::extract {
@@ -36,10 +35,8 @@ class ExtractorResources {
   std::unique_ptr<Gazetteer> gazetteer;
   // prices, durations, ages and platform handles: price_scan.h, age_scan.h, handle_scan.h;
   // heights, weights and title ages: measure_scan.h.
-  std::unique_ptr<RE2> email, url, handle_short, mention, cashapp_tag, cashapp_word, venmo;
-  std::unique_ptr<RE2> email_relaxed, url_relaxed;  // for TwoStepPattern: see EmailPattern (handle_scan.h)
-  TwoStepPattern Email() const;
-  TwoStepPattern Url() const;
+  // E-mails, URLs, mentions and short handles are found by handle_scan.h's scanners, not RE2.
+  std::unique_ptr<RE2> cashapp_tag, cashapp_word, venmo;
 
   static RE2::Options Opts() {
     RE2::Options o;
@@ -62,19 +59,6 @@ bool IsMailProvider(std::string_view s) {
   }
   return false;
 }
-
-// True when every dot-separated piece of `s` has at most `max` bytes.
-bool PiecesAtMost(const StringPiece& s, size_t max) {
-  size_t run = 0;
-  for (char c : s) {
-    run = c == '.' ? 0 : run + 1;
-    if (run > max) return false;
-  }
-  return true;
-}
-// The bounds the relaxed patterns drop: a local part of at most 64 bytes, domain labels of at most 63.
-bool EmailWithinBounds(const StringPiece* g) { return g[1].size() <= 64 && PiecesAtMost(g[3], 63); }
-bool UrlWithinBounds(const StringPiece* g) { return PiecesAtMost(g[2], 63); }
 
 bool IsStopHandle(std::string_view h) {
   static constexpr std::string_view kStop[] = {
@@ -203,37 +187,6 @@ bool GapIsSeparators(std::string_view gap, bool* strong) {
 inline bool IsSpace(char c) { return c == ' ' || c == '\n'; }
 inline bool IsDigitByte(char c) { return c >= '0' && c <= '9'; }
 
-// From t[i] (after a separator): spaces, a domain label, spaces, then what can start the dot separator.
-bool DomainThenDot(std::string_view t, size_t i) {
-  while (i < t.size() && IsSpace(t[i])) ++i;
-  if (i >= t.size() || !((t[i] >= 'a' && t[i] <= 'z') || IsDigitByte(t[i]))) return false;
-  while (i < t.size() && ((t[i] >= 'a' && t[i] <= 'z') || IsDigitByte(t[i]) || t[i] == '-')) ++i;
-  while (i < t.size() && IsSpace(t[i])) ++i;
-  return i < t.size() && (t[i] == '.' || t[i] == '(' || t[i] == '[' || t[i] == 'd');
-}
-
-// The e-mail pattern needs '@', "(at)", "[at]", "{at}", or a spelled " at ", then a domain label and
-// then a dot or a "(dot)", "[dot]", " dot " separator. Most ads say "at" only as a word ("at my place"), and
-// most '@'s start a handle.
-bool MayHaveEmail(std::string_view t) {
-  // "@mia_rose" (a handle) is the common case: after '@' the pattern needs a domain label and a dot.
-  for (size_t p = t.find('@'); p != std::string_view::npos; p = t.find('@', p + 1)) {
-    if (DomainThenDot(t, p + 1)) return true;
-  }
-  return AnyBytePair(t, 'a', 't', [t](size_t p) {
-    if (p == 0) return false;
-    const char before = t[p - 1];
-    if ((before == '(' || before == '[' || before == '{') && p + 2 < t.size() &&
-        t[p + 2] == (before == '(' ? ')' : before == '[' ? ']' : '}')) {
-      return true;
-    }
-    if (!IsSpace(before)) return false;
-    const size_t i = p + 2;
-    if (i >= t.size() || !IsSpace(t[i])) return false;
-    return DomainThenDot(t, i);
-  });
-}
-
 // The listing-convention age needs whitespace, '-', whitespace and two digits.
 bool MayHaveTitleAge(std::string_view t) {
   for (size_t p = t.find('-'); p != std::string_view::npos; p = t.find('-', p + 1)) {
@@ -258,30 +211,6 @@ size_t RFind(std::string_view before, std::string_view w) {
 bool HasSpacedDash(std::string_view t) {
   for (size_t p = t.find('-'); p != std::string_view::npos; p = t.find('-', p + 1)) {
     if (p > 0 && p + 1 < t.size() && t[p - 1] == ' ' && t[p + 1] == ' ') return true;
-  }
-  return false;
-}
-
-// 0xFF in each byte that is ':' or '@', for ByteMask64.
-inline __m128i ColonOrAtBytes16(__m128i v) {
-  return _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')), _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
-}
-
-// The short handle pattern needs a platform abbreviation (ig, sc, tw, of, tg, wa), optional spaces, then ':' or '@'.
-// Both marks are found in one pass of 64-byte masks: ':' is common enough (times, "call:") that a memchr call per
-// mark cost more than the masks.
-bool MayHaveShortHandle(std::string_view t) {
-  const auto abbreviation_before = [t](size_t p) {
-    size_t k = p;
-    while (k > 0 && IsSpace(t[k - 1])) --k;
-    if (k < 2) return false;
-    const std::string_view w = t.substr(k - 2, 2);
-    return w == "ig" || w == "sc" || w == "tw" || w == "of" || w == "tg" || w == "wa";
-  };
-  for (size_t base = 0; base < t.size(); base += 64) {
-    for (uint64_t m = ByteMask64(t, base, ColonOrAtBytes16); m != 0; m &= m - 1) {
-      if (abbreviation_before(base + static_cast<size_t>(__builtin_ctzll(m)))) return true;
-    }
   }
   return false;
 }
@@ -387,8 +316,6 @@ void Facts::clear() {
   indicators.clear();
 }
 
-TwoStepPattern ExtractorResources::Email() const { return {*email, *email_relaxed, EmailWithinBounds}; }
-TwoStepPattern ExtractorResources::Url() const { return {*url, *url_relaxed, UrlWithinBounds}; }
 
 core::Result<std::shared_ptr<const ExtractorResources>> LoadResources(const std::string& data_dir,
                                                                       const std::string& gazetteer_path) {
@@ -433,12 +360,6 @@ core::Result<std::shared_ptr<const ExtractorResources>> LoadResources(const std:
     return core::Status::Ok();
   };
   const std::pair<std::unique_ptr<RE2>*, std::pair<std::string, const char*>> patterns[] = {
-      {&res->email, {EmailPattern(false), "email"}},
-      {&res->email_relaxed, {EmailPattern(true), "email_relaxed"}},
-      {&res->url, {UrlPattern(false), "url"}},
-      {&res->url_relaxed, {UrlPattern(true), "url_relaxed"}},
-      {&res->handle_short, {kShortHandlePattern, "handle_short"}},
-      {&res->mention, {kMentionPattern, "mention"}},
       {&res->cashapp_tag, {"(?:^|[^a-z0-9$])\\$([a-z][a-z0-9_\\-]{2,19})\\b", "cashapp"}},
       {&res->cashapp_word,
        {"\\bcash\\s*app\\b(?:\\s*(?:me|is|at|:|-|=|@|tag|name))*\\s*\\$?([a-z][a-z0-9_\\-]{2,19})\\b", "cashapp_word"}},
@@ -454,9 +375,7 @@ core::Result<std::shared_ptr<const ExtractorResources>> LoadResources(const std:
 std::string PrecheckViolation(const ExtractorResources& res, std::string_view normalised) {
   const re2::StringPiece t(normalised.data(), normalised.size());
   const std::pair<bool (*)(std::string_view), std::pair<const RE2*, const char*>> checks[] = {
-      {MayHaveEmail, {res.email.get(), "email"}},
       {MayHaveDollarTag, {res.cashapp_tag.get(), "cashapp_tag"}},
-      {MayHaveShortHandle, {res.handle_short.get(), "handle_short"}},
       {MayHaveCashApp, {res.cashapp_word.get(), "cashapp_word"}},
   };
   for (const auto& [check, re] : checks) {
@@ -470,7 +389,10 @@ std::string PrecheckViolation(const ExtractorResources& res, std::string_view no
   return "";
 }
 
-std::string WindowViolation(const ExtractorResources& res, std::string_view normalised) {
+std::string WindowViolation(const ExtractorResources& /*res*/, std::string_view normalised) {
+  // The URL pattern is compiled here, for this test hook only: the extractor's URL pass is a scanner
+  // (handle_scan.h) that reads the same windows.
+  static const RE2 url(UrlPattern(), ExtractorResources::Opts());
   // Every group's offsets (or -1 for a group that did not take part) of every reported match.
   const auto record = [&](const RE2& re, std::vector<long>& out) {
     const int n = re.NumberOfCapturingGroups() + 1;
@@ -481,32 +403,20 @@ std::string WindowViolation(const ExtractorResources& res, std::string_view norm
       }
     };
   };
-  using Builder = std::function<void(std::vector<Window>&)>;
   struct Pass {
-    Builder build;
+    void (*build)(std::string_view, std::vector<Window>&);
     const RE2* re;
     const char* name;
-    bool starts_at_begin;  // as the extractor calls ForEachMatchIn for this pass
   };
   const Pass passes[] = {
-      {[&](auto& w) { EmailWindows(normalised, w); }, res.email.get(), "email", true},
-      {[&](auto& w) { UrlWindows(normalised, w); }, res.url.get(), "url", false},
-      {[&](auto& w) { MentionWindows(normalised, w); }, res.mention.get(), "mention", false},
+      {UrlWindows, &url, "url"},
   };
-  const TwoStepPattern email = res.Email(), url = res.Url();
   for (const Pass& pass : passes) {
     std::vector<long> whole, windowed;
     ForEachMatch(*pass.re, normalised, record(*pass.re, whole));
     std::vector<Window> windows;
-    pass.build(windows);
-    // The windowed search as the extractor runs it: e-mails and URLs through their two-step patterns.
-    if (pass.re == res.email.get()) {
-      ForEachMatchIn(email, normalised, windows, record(*pass.re, windowed), pass.starts_at_begin);
-    } else if (pass.re == res.url.get()) {
-      ForEachMatchIn(url, normalised, windows, record(*pass.re, windowed), pass.starts_at_begin);
-    } else {
-      ForEachMatchIn(*pass.re, normalised, windows, record(*pass.re, windowed), pass.starts_at_begin);
-    }
+    pass.build(normalised, windows);
+    ForEachMatchIn(*pass.re, normalised, windows, record(*pass.re, windowed));
     if (whole != windowed) return pass.name;
   }
   return "";
@@ -1118,7 +1028,7 @@ void FactExtractor::Impl::Field(const char* name, std::string_view text, const s
   // One Hyperscan pass: lexicon hits plus the triggers that decide which RE2 passes run.
   const uint32_t trig = Lexicon(f);
   // Every e-mail match has '@' or a spelled "at", and every handle match a platform word, "ig:"-style
-  // abbreviation or '@': these passes check that themselves (MayHaveEmail, Handles), no trigger needed.
+  // abbreviation or '@': these passes check that themselves (their scanners, handle_scan.h), no trigger needed.
   Emails(f);
   if (UrlTriggerFires(norm.text)) Urls(f);
   Handles(f, trig);

@@ -499,20 +499,18 @@ void ScanShortHandles(std::string_view text, std::vector<GroupMatch>& out) {
   }
 }
 
-std::string EmailPattern(bool relaxed) {
-  const std::string local = relaxed ? "*" : "{0,63}", label = relaxed ? "*" : "{0,62}";
-  std::string p = "([a-z0-9][a-z0-9._%+\\-]" + local + ")\\s*(@|\\(at\\)|\\[at\\]|\\{at\\}|\\s+at\\s+)\\s*";
-  p += "([a-z0-9][a-z0-9\\-]" + label + "(?:\\.[a-z0-9][a-z0-9\\-]" + label + "){0,3})";
+std::string EmailPattern() {
+  std::string p = "([a-z0-9][a-z0-9._%+\\-]{0,63})\\s*(@|\\(at\\)|\\[at\\]|\\{at\\}|\\s+at\\s+)\\s*";
+  p += "([a-z0-9][a-z0-9\\-]{0,62}(?:\\.[a-z0-9][a-z0-9\\-]{0,62}){0,3})";
   p += "\\s*(\\.|\\(dot\\)|\\[dot\\]|\\s+dot\\s+|\\s+\\.\\s*)\\s*(";
   p += kTldAlternation;
   p += ")\\b";
   return p;
 }
 
-std::string UrlPattern(bool relaxed) {
+std::string UrlPattern() {
   std::string p = "((?:https?://|www\\.)[a-z0-9\\-._~%]+(?:/[^\\s<>\"'()\\[\\]{}]*)?)";
-  p += std::string("|\\b([a-z0-9][a-z0-9\\-]") + (relaxed ? "*" : "{0,62}") + "(?:\\.[a-z0-9\\-]" +
-       (relaxed ? "+" : "{1,63}") + "){0,3}\\.(?:";
+  p += "|\\b([a-z0-9][a-z0-9\\-]{0,62}(?:\\.[a-z0-9\\-]{1,63}){0,3}\\.(?:";
   p += kTldAlternation;
   p += "))\\b(/[^\\s<>\"'()\\[\\]{}]*)?";
   return p;

@@ -37,12 +37,12 @@ inline constexpr char kTldAlternation[] =
     "com|net|org|edu|gov|info|biz|co\\.uk|co|us|uk|ca|mx|me|io|ru|de|fr|es|it|in|au|xyz|ly|tv|cc|nl|ch|ir|ua|za|br|ar|cl|"
     "pe|ph|th|jp|kr|cn|hk|sg|my|nz|ie|be|at|pl|cz|se|no|dk|fi|pt|gr|tr|il|ae|xxx|club|site|online|live|app";
 
-// The RE2 patterns the e-mail and URL scanners are held to (extractor.cc compiles them too, for its test hooks and
-// the two-step group reading). `relaxed`: the length bounds dropped, for reading groups (two_step_match.h).
-std::string EmailPattern(bool relaxed);
-std::string UrlPattern(bool relaxed);
+// The RE2 patterns the e-mail and URL scanners are held to (extract_web_fast_test; the URL one also by the
+// windows test hook, prechecks.h).
+std::string EmailPattern();
+std::string UrlPattern();
 
-// The e-mail pattern (EmailPattern(false)): groups 1 local part, 2 separator ('@', "(at)", " at "
+// The e-mail pattern (EmailPattern()): groups 1 local part, 2 separator ('@', "(at)", " at "
 // ...), 3 domain, 4 dot separator ('.', "(dot)", " dot " ...), 5 TLD.
 inline constexpr int kEmailGroups = 6;
 // Fills g[0..5] with the pattern's match that starts at s, as RE2::Match anchored at s on the whole of t reports it;
@@ -51,7 +51,7 @@ bool EmailMatchAt(std::string_view t, size_t s, re2::StringPiece* g);
 // Appends the e-mail pattern's matches in t to `out` (not cleared).
 void ScanEmails(std::string_view t, std::vector<GroupMatch>& out);
 
-// The URL pattern (UrlPattern(false)): group 1 an http(s):// or www. URL, else group 2 a bare
+// The URL pattern (UrlPattern()): group 1 an http(s):// or www. URL, else group 2 a bare
 // domain and group 3 its optional path.
 inline constexpr int kUrlGroups = 4;
 // As EmailMatchAt, for the URL pattern.

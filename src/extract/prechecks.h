@@ -17,9 +17,8 @@ class ExtractorResources;
 // the name of a pre-check that said "cannot match" although its pattern does match.
 std::string PrecheckViolation(const ExtractorResources& res, std::string_view normalised);
 
-// Empty when every windowed RE2 pass (windows.h), searched as the extractor searches it (e-mails and URLs through
-// their two-step patterns, two_step_match.h), reports exactly the matches and groups its whole-text search with the
-// exact pattern reports on `normalised`; else the name of the first pass that differs.
+// Empty when the URL windows (windows.h), which the URL scanner reads (handle_scan.h), hold every match and group the
+// whole-text search of the URL pattern reports on `normalised`; else "url".
 std::string WindowViolation(const ExtractorResources& res, std::string_view normalised);
 
 // Whether the URL trigger fires: exactly where the pattern www\.|https?:|[a-z0-9]\.[a-z]{2,6}\b (ASCII \b) would

@@ -10,67 +10,8 @@
 namespace lodestar::extract {
 namespace {
 
-inline bool IsSpace(char c) { return IsRe2Space(static_cast<unsigned char>(c)); }
-inline bool IsDigit(char c) { return IsAsciiDigit(static_cast<unsigned char>(c)); }
 inline bool IsLower(char c) { return IsAsciiLower(static_cast<unsigned char>(c)); }
 
-size_t SkipSpaces(std::string_view t, size_t i) {
-  while (i < t.size() && IsSpace(t[i])) ++i;
-  return i;
-}
-
-// [a-z0-9.-]: what a domain (and a TLD, "co.uk") is made of.
-inline bool IsDomainByte(char c) { return IsLower(c) || IsDigit(c) || c == '.' || c == '-'; }
-inline bool IsLocalByte(char c) {
-  return IsLower(c) || IsDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
-}
-
-// Matches of the e-mail pattern using the separator at [sb, se) (see EmailWindows).
-void AddEmailWindow(std::string_view t, size_t sb, size_t se, std::vector<Window>& out) {
-  // The local part ([a-z0-9][a-z0-9._%+-]{0,63}) ends where the white space before the separator begins.
-  size_t e = sb;
-  while (e > 0 && IsSpace(t[e - 1])) --e;
-  size_t s = e;
-  while (s > 0 && e - s < 64 && IsLocalByte(t[s - 1])) --s;
-  // Every match through this separator has the same tail, so the leftmost one starts at the first byte that can
-  // start a local part: the window begins there (see EmailWindows in windows.h).
-  while (s < e && !(IsLower(t[s]) || IsDigit(t[s]))) ++s;
-  if (s == e) return;
-  // After it: white space, the domain, white space, the dot ('.', "(dot)", "[dot]", "dot"), white space, the
-  // TLD. The domain run may already hold the dot and the TLD; the walk only ever goes further than the match.
-  size_t q = SkipSpaces(t, se);
-  if (q >= t.size() || !(IsLower(t[q]) || IsDigit(t[q]))) return;  // the domain starts [a-z0-9]
-  const size_t domain = q;
-  while (q < t.size() && IsDomainByte(t[q])) ++q;
-  const bool dot_inside = t.substr(domain, q - domain).find('.') != std::string_view::npos;
-  q = SkipSpaces(t, q);
-  const std::string_view rest = t.substr(q);
-  if (rest.substr(0, 5) == "(dot)" || rest.substr(0, 5) == "[dot]") q += 5;
-  else if (rest.substr(0, 3) == "dot") q += 3;
-  else if (!rest.empty() && rest[0] == '.') q += 1;
-  else if (!dot_inside) return;  // no dot of any kind after the domain: no match
-  q = SkipSpaces(t, q);
-  while (q < t.size() && IsDomainByte(t[q])) ++q;
-  out.push_back({s, q});
-}
-
-}  // namespace
-
-void EmailWindows(std::string_view t, std::vector<Window>& out) {
-  for (size_t p = t.find('@'); p != std::string_view::npos; p = t.find('@', p + 1)) AddEmailWindow(t, p, p + 1, out);
-  AnyBytePair(t, 'a', 't', [&](size_t p) {
-    if (p == 0 || p + 2 >= t.size()) return false;
-    const char before = t[p - 1], after = t[p + 2];
-    if ((before == '(' && after == ')') || (before == '[' && after == ']') || (before == '{' && after == '}')) {
-      AddEmailWindow(t, p - 1, p + 3, out);
-    } else if (IsSpace(before) && IsSpace(after)) {
-      AddEmailWindow(t, p, p + 2, out);  // "\s+at\s+": the local part ends before the white space
-    }
-    return false;
-  });
-}
-
-namespace {
 // The first '.' or ':' at or after `from`, or t.size(); sixteen bytes at a time.
 size_t NextDotOrColon(std::string_view t, size_t from) {
   const __m128i dot = _mm_set1_epi8('.'), colon = _mm_set1_epi8(':');
@@ -131,11 +72,5 @@ void DigitRuns(std::string_view t, std::vector<Window>& out) {
   if (open) out.push_back({run_start, t.size()});
 }
 
-void MentionWindows(std::string_view t, std::vector<Window>& out) {
-  // (^|[^a-z0-9_.@$])@\s?([a-z0-9_][a-z0-9_]{1,29})\b
-  for (size_t p = t.find('@'); p != std::string_view::npos; p = t.find('@', p + 1)) {
-    out.push_back({p >= 4 ? p - 4 : 0, std::min(t.size(), p + 32)});
-  }
-}
 
 }  // namespace lodestar::extract
